@@ -1,0 +1,65 @@
+"""One root exception and its few children.
+
+Messages name the file, the record (NCT id or position) and the field, and say
+what to do, so a user can find the fault without reading a traceback.
+"""
+
+from __future__ import annotations
+
+
+class TrialKGError(Exception):
+    """Root of every error trialkg raises on purpose."""
+
+
+class InputError(TrialKGError):
+    """A record or file that cannot be read into a trial."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        record: str | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.message = message
+        self.file = file
+        self.record = record
+        self.field = field
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        where = []
+        if self.file:
+            where.append(f"file {self.file}")
+        if self.record:
+            where.append(f"record {self.record}")
+        if self.field:
+            where.append(f"field {self.field}")
+        prefix = ", ".join(where)
+        return f"{prefix}: {self.message}" if prefix else self.message
+
+    def located(self, *, file: str | None = None, record: str | None = None) -> InputError:
+        """The same error with the file or record filled in where it was missing."""
+        return type(self)(
+            self.message,
+            file=self.file or file,
+            record=self.record or record,
+            field=self.field,
+        )
+
+
+class UnknownFormatError(InputError):
+    """No reader recognises the content."""
+
+
+class StoreError(TrialKGError):
+    """The store cannot be opened, read or written."""
+
+
+class QueryError(TrialKGError):
+    """A named query is unknown, malformed, not read-only, or misses a parameter."""
+
+
+class ValidationError(TrialKGError):
+    """The shapes themselves cannot be loaded or run (not: the data does not conform)."""

@@ -1,0 +1,247 @@
+"""The domain model: what trialkg means by a trial, whatever format it came from.
+
+Every reader returns these frozen dataclasses; the mapping turns them into RDF.
+A field the record does not state is ``None`` (or an empty tuple), never a guess.
+
+Enumerated values use the ClinicalTrials.gov API v2 spelling (``RECRUITING``,
+``PHASE2``, ``INTERVENTIONAL``, ``DRUG`` ...), whatever spelling the source used;
+the readers translate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Allowed values, shared by readers (to translate), the mapping and the shapes.
+STATUSES = frozenset(
+    {
+        "ACTIVE_NOT_RECRUITING",
+        "COMPLETED",
+        "ENROLLING_BY_INVITATION",
+        "NOT_YET_RECRUITING",
+        "RECRUITING",
+        "SUSPENDED",
+        "TERMINATED",
+        "WITHDRAWN",
+        "AVAILABLE",
+        "NO_LONGER_AVAILABLE",
+        "TEMPORARILY_NOT_AVAILABLE",
+        "APPROVED_FOR_MARKETING",
+        "WITHHELD",
+        "UNKNOWN",
+    }
+)
+PHASES = frozenset({"EARLY_PHASE1", "PHASE1", "PHASE2", "PHASE3", "PHASE4", "NA"})
+STUDY_TYPES = frozenset({"INTERVENTIONAL", "OBSERVATIONAL", "EXPANDED_ACCESS"})
+INTERVENTION_TYPES = frozenset(
+    {
+        "DRUG",
+        "DEVICE",
+        "BIOLOGICAL",
+        "PROCEDURE",
+        "RADIATION",
+        "BEHAVIORAL",
+        "GENETIC",
+        "DIETARY_SUPPLEMENT",
+        "COMBINATION_PRODUCT",
+        "DIAGNOSTIC_TEST",
+        "OTHER",
+    }
+)
+ARM_TYPES = frozenset(
+    {
+        "EXPERIMENTAL",
+        "ACTIVE_COMPARATOR",
+        "PLACEBO_COMPARATOR",
+        "SHAM_COMPARATOR",
+        "NO_INTERVENTION",
+        "OTHER",
+    }
+)
+DATE_TYPES = frozenset({"ACTUAL", "ESTIMATED"})
+SEXES = frozenset({"ALL", "FEMALE", "MALE"})
+OUTCOME_KINDS = frozenset({"PRIMARY", "SECONDARY", "OTHER"})
+
+
+@dataclass(frozen=True, slots=True)
+class PartialDate:
+    """A date as precise as the record states it: ``2023``, ``2023-09`` or ``2023-09-15``."""
+
+    value: str
+    type: str | None = None  # ACTUAL / ESTIMATED, when the record says
+
+
+@dataclass(frozen=True, slots=True)
+class Organisation:
+    name: str
+    agency_class: str | None = None  # INDUSTRY, NIH, FED, OTHER_GOV, NETWORK, OTHER ...
+
+
+@dataclass(frozen=True, slots=True)
+class ResponsibleParty:
+    type: str | None = None  # SPONSOR, PRINCIPAL_INVESTIGATOR, SPONSOR_INVESTIGATOR
+    name: str | None = None
+    title: str | None = None
+    affiliation: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Official:
+    name: str
+    role: str | None = None
+    affiliation: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """A central or site contact. Phone and e-mail are only kept on request."""
+
+    name: str | None = None
+    role: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    facility: str | None = None
+    city: str | None = None
+    state: str | None = None
+    zip: str | None = None
+    country: str | None = None
+    status: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    contacts: tuple[Contact, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Intervention:
+    name: str
+    type: str | None = None
+    description: str | None = None
+    other_names: tuple[str, ...] = ()
+    arm_labels: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Arm:
+    label: str
+    type: str | None = None
+    description: str | None = None
+    # Interventions as the record names them, "Drug: Afatinib" or plain "Afatinib".
+    intervention_names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    kind: str  # PRIMARY / SECONDARY / OTHER
+    measure: str
+    time_frame: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Eligibility:
+    criteria_text: str | None = None
+    inclusion: tuple[str, ...] = ()
+    exclusion: tuple[str, ...] = ()
+    minimum_age: str | None = None  # as stated: "18 Years"
+    maximum_age: str | None = None
+    sex: str | None = None
+    healthy_volunteers: bool | None = None
+    std_ages: tuple[str, ...] = ()
+    study_population: str | None = None
+    sampling_method: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Identifier:
+    value: str
+    type: str | None = None  # ORG_STUDY_ID, EUDRACT_NUMBER, NIH, REGISTRY, OTHER ...
+    domain: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    citation: str | None = None
+    pmid: str | None = None
+    type: str | None = None  # BACKGROUND, RESULT, DERIVED
+
+
+@dataclass(frozen=True, slots=True)
+class MeshTerm:
+    id: str  # D000068877
+    term: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a trial came from. ``key`` names the source within the trial's graphs."""
+
+    reader: str  # the registry name of the reader: "ctgov-json", "ctgov-page" ...
+    file: str | None = None  # as given by the user, relative where possible
+    record_index: int | None = None  # position within a multi-record file
+    last_update: str | None = None  # the record's own last-update date, when stated
+    partial: bool = False  # an excerpt that stops mid-record
+    nct_id_from_filename: bool = False
+    site: str | None = None  # the web site a page came from, when known
+
+    @property
+    def key(self) -> str:
+        return self.reader if self.site is None else f"{self.reader}-{self.site}"
+
+
+@dataclass(frozen=True, slots=True)
+class Trial:
+    nct_id: str
+    source: Source
+    brief_title: str | None = None
+    official_title: str | None = None
+    acronym: str | None = None
+    org_study_id: str | None = None
+    secondary_ids: tuple[Identifier, ...] = ()
+    # status and dates
+    overall_status: str | None = None
+    last_known_status: str | None = None
+    why_stopped: str | None = None
+    start_date: PartialDate | None = None
+    primary_completion_date: PartialDate | None = None
+    completion_date: PartialDate | None = None
+    first_posted: PartialDate | None = None
+    last_update_posted: PartialDate | None = None
+    status_verified: PartialDate | None = None
+    # design
+    study_type: str | None = None
+    phases: tuple[str, ...] = ()
+    allocation: str | None = None
+    intervention_model: str | None = None
+    observational_model: str | None = None
+    time_perspective: str | None = None
+    primary_purpose: str | None = None
+    masking: str | None = None
+    who_masked: tuple[str, ...] = ()
+    enrollment: int | None = None
+    enrollment_type: str | None = None
+    # description
+    brief_summary: str | None = None
+    detailed_description: str | None = None
+    conditions: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    # people and organisations
+    lead_sponsor: Organisation | None = None
+    collaborators: tuple[Organisation, ...] = ()
+    responsible_party: ResponsibleParty | None = None
+    officials: tuple[Official, ...] = ()
+    central_contacts: tuple[Contact, ...] = ()
+    # the study's parts
+    arms: tuple[Arm, ...] = ()
+    interventions: tuple[Intervention, ...] = ()
+    outcomes: tuple[Outcome, ...] = ()
+    eligibility: Eligibility | None = None
+    sites: tuple[Site, ...] = ()
+    references: tuple[Reference, ...] = ()
+    # the registry's own indexing
+    condition_meshes: tuple[MeshTerm, ...] = ()
+    intervention_meshes: tuple[MeshTerm, ...] = ()
+    has_results: bool | None = None

@@ -1,0 +1,172 @@
+"""The reader registry, format detection, and the walk over input paths.
+
+A reader is one module with a ``READER`` object: a name, what it reads, a
+``detect`` function that looks at the start of a document's text, and a ``read``
+function that turns a document into trials. Adding a format is one module and
+one line in ``READERS``. Detection tries the readers in registry order, so the
+specific ones come before the general ones.
+
+Readers never raise for one bad record of a multi-record document: they yield
+an ``InputError`` in its place and go on, so the caller can report it and keep
+the rest. An error that spoils the whole document is raised.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from trialkg.errors import InputError, UnknownFormatError
+from trialkg.model import Trial
+
+# How much of a document detection looks at.
+DETECT_CHARS = 65536
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One unit of input: a file, or a member of a zip archive."""
+
+    name: str  # as shown to the user: "corpus/NCT01.json" or "bulk.zip!NCT01.json"
+    data: bytes
+
+    def text(self) -> str:
+        """The document decoded as UTF-8 (with a BOM or without), else as Latin-1."""
+        try:
+            return self.data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return self.data.decode("latin-1")
+
+
+RecordResult = Trial | InputError
+
+
+@dataclass(frozen=True, slots=True)
+class Reader:
+    name: str
+    description: str
+    detect: Callable[[str], bool]
+    read: Callable[[Document], Iterator[RecordResult]]
+
+
+def _registry() -> dict[str, Reader]:
+    # Imported here so that each reader module can import Document from this one.
+    from trialkg.readers import ctgov_json, ctgov_page, meddatax
+
+    readers = [ctgov_json.READER, ctgov_page.READER, meddatax.READER]
+    return {reader.name: reader for reader in readers}
+
+
+READERS: dict[str, Reader] = {}
+
+
+def readers() -> dict[str, Reader]:
+    """The registry, in detection order."""
+    if not READERS:
+        READERS.update(_registry())
+    return READERS
+
+
+def detect(document: Document) -> Reader:
+    head = document.text()[:DETECT_CHARS]
+    for reader in readers().values():
+        if reader.detect(head):
+            return reader
+    raise UnknownFormatError(
+        "no reader recognises this content; `trialkg formats` lists what trialkg reads, "
+        "and `--format NAME` forces one",
+        file=document.name,
+    )
+
+
+def get_reader(name: str) -> Reader:
+    try:
+        return readers()[name]
+    except KeyError:
+        known = ", ".join(readers())
+        raise UnknownFormatError(f"unknown format {name!r}; known formats: {known}") from None
+
+
+def read_document(document: Document, *, format: str | None = None) -> Iterator[RecordResult]:
+    """Trials (or per-record errors) from one document; raises when the document is unreadable."""
+    reader = get_reader(format) if format else detect(document)
+    try:
+        for result in reader.read(document):
+            if isinstance(result, InputError):
+                yield result.located(file=document.name)
+            else:
+                yield result
+    except InputError as error:
+        yield error.located(file=document.name)
+
+
+def _display(path: Path, root: Path | None) -> str:
+    if root is not None:
+        try:
+            return (root.name + "/" + path.relative_to(root).as_posix()) if root != path else path.name
+        except ValueError:
+            pass
+    return path.name
+
+
+def iter_documents(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Document | InputError]:
+    """Every document under the given paths: files, directories (recursively, sorted) and zips.
+
+    Names are relative to what the user gave, so the same input gives the same
+    provenance on every machine.
+    """
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                if child.name.startswith("."):
+                    continue
+                yield from _file_documents(child, _display(child, path))
+        elif path.is_file():
+            yield from _file_documents(path, path.name)
+        else:
+            yield InputError("no such file or directory", file=str(given))
+
+
+def _file_documents(path: Path, name: str) -> Iterator[Document | InputError]:
+    try:
+        with path.open("rb") as handle:
+            magic = handle.read(4)
+        if magic == b"PK\x03\x04":
+            yield from _zip_documents(path, name)
+            return
+        data = path.read_bytes()
+    except OSError as error:
+        yield InputError(f"cannot read: {error.strerror}", file=name)
+        return
+    yield Document(name, data)
+
+
+def _zip_documents(path: Path, name: str) -> Iterator[Document | InputError]:
+    """Members one at a time, so a bulk archive of the whole registry never sits in memory."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for info in sorted(archive.infolist(), key=lambda i: i.filename):
+                if info.is_dir() or Path(info.filename).name.startswith("."):
+                    continue
+                member = f"{name}!{info.filename}"
+                try:
+                    yield Document(member, archive.read(info))
+                except (zipfile.BadZipFile, OSError, RuntimeError, EOFError) as error:
+                    yield InputError(f"cannot read archive member: {error}", file=member)
+    except zipfile.BadZipFile as error:
+        yield InputError(f"not a readable zip archive: {error}", file=name)
+
+
+def read_paths(
+    paths: Iterable[str | os.PathLike[str]], *, format: str | None = None
+) -> Iterator[RecordResult]:
+    """Every trial (or error) under the given paths, in a stable order."""
+    for item in iter_documents(paths):
+        if isinstance(item, InputError):
+            yield item
+        else:
+            yield from read_document(item, format=format)
