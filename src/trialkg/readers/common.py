@@ -295,3 +295,80 @@ def clean(text: str | None) -> str | None:
         return None
     value = text.strip()
     return value or None
+
+
+# --- design values as pages write them ------------------------------------------------------
+
+ALLOCATIONS = frozenset({"RANDOMIZED", "NON_RANDOMIZED", "NA"})
+INTERVENTION_MODELS = frozenset(
+    {"SINGLE_GROUP", "PARALLEL", "CROSSOVER", "FACTORIAL", "SEQUENTIAL"}
+)
+MASKINGS = frozenset({"NONE", "SINGLE", "DOUBLE", "TRIPLE", "QUADRUPLE"})
+PURPOSES = frozenset(
+    {
+        "TREATMENT",
+        "PREVENTION",
+        "DIAGNOSTIC",
+        "ECT",
+        "SUPPORTIVE_CARE",
+        "SCREENING",
+        "HEALTH_SERVICES_RESEARCH",
+        "BASIC_SCIENCE",
+        "DEVICE_FEASIBILITY",
+        "OTHER",
+    }
+)
+OBSERVATIONAL_MODELS = frozenset(
+    {
+        "COHORT",
+        "CASE_CONTROL",
+        "CASE_ONLY",
+        "CASE_CROSSOVER",
+        "ECOLOGIC_OR_COMMUNITY",
+        "FAMILY_BASED",
+        "DEFINED_POPULATION",
+        "NATURAL_HISTORY",
+        "OTHER",
+    }
+)
+TIME_PERSPECTIVES = frozenset({"RETROSPECTIVE", "PROSPECTIVE", "CROSS_SECTIONAL", "OTHER"})
+
+
+def allocation_value(text: str | None) -> str | None:
+    return enum_value(
+        text,
+        ALLOCATIONS,
+        aliases={"RANDOMISED": "RANDOMIZED", "NON_RANDOMISED": "NON_RANDOMIZED", "N_A": "NA",
+                 "NOT_APPLICABLE": "NA", "NONRANDOMIZED": "NON_RANDOMIZED"},
+    )
+
+
+def intervention_model_value(text: str | None) -> str | None:
+    if text is None:
+        return None
+    key = _enum_key(text).removesuffix("_ASSIGNMENT")
+    return enum_value(key, INTERVENTION_MODELS, aliases={"SINGLE_GROUP_ASSIGNMENT": "SINGLE_GROUP"})
+
+
+def masking_value(text: str | None) -> str | None:
+    """``Open Label`` and ``None (Open Label)`` are NONE; ``Double (Participant, ...)`` is DOUBLE."""
+    if text is None:
+        return None
+    key = _enum_key(text)
+    if key.startswith(("NONE", "OPEN_LABEL", "NO_MASKING")):
+        return "NONE"
+    first = key.split("_", 1)[0]
+    aliases = {"SINGLE_BLIND": "SINGLE", "DOUBLE_BLIND": "DOUBLE", "TRIPLE_BLIND": "TRIPLE"}
+    return aliases.get(key) or (first if first in MASKINGS else None)
+
+
+def purpose_value(text: str | None) -> str | None:
+    return enum_value(text, PURPOSES, aliases={"DIAGNOSIS": "DIAGNOSTIC"})
+
+
+def observational_model_value(text: str | None) -> str | None:
+    return enum_value(text, OBSERVATIONAL_MODELS, aliases={"CASE_CONTROL_STUDY": "CASE_CONTROL"})
+
+
+def time_perspective_value(text: str | None) -> str | None:
+    return enum_value(text, TIME_PERSPECTIVES, aliases={"CROSS_SECTIONAL": "CROSS_SECTIONAL"})
