@@ -1,0 +1,59 @@
+"""IRI minting. Every IRI comes from a registry identifier or a normalised key,
+never from run order or randomness, so the same input always gives the same IRIs."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from trialkg.linking.normalise import fold
+from trialkg.rdf import vocab
+
+_SLUG_CHARS = re.compile(r"[^a-z0-9]+")
+_MAX_SLUG = 60
+
+
+def slug(text: str) -> str:
+    """A short IRI-safe form of text; long texts keep a hash so that they stay distinct."""
+    value = _SLUG_CHARS.sub("-", fold(text)).strip("-") or "x"
+    if len(value) > _MAX_SLUG:
+        digest = hashlib.sha1(value.encode()).hexdigest()[:8]
+        value = value[:_MAX_SLUG].rstrip("-") + "-" + digest
+    return value
+
+
+def trial(nct_id: str) -> str:
+    return vocab.CTGOV + nct_id
+
+
+def graph(nct_id: str, source_key: str) -> str:
+    return f"{vocab.GRAPH}{nct_id}/{source_key}"
+
+
+def part(nct_id: str, kind: str, local: str) -> str:
+    return f"{vocab.ID}trial/{nct_id}/{kind}/{local}"
+
+
+def concept(kind: str, key: str) -> str:
+    return f"{vocab.ID}{kind}/{key}"
+
+
+def mesh(descriptor_id: str) -> str:
+    return vocab.MESH + descriptor_id
+
+
+def pubmed(pmid: str) -> str:
+    return vocab.PUBMED + pmid
+
+
+class Slugger:
+    """Slugs unique within one trial: the second "Arm A" becomes "arm-a-2"."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, int] = {}
+
+    def __call__(self, text: str) -> str:
+        base = slug(text)
+        count = self._seen.get(base, 0) + 1
+        self._seen[base] = count
+        return base if count == 1 else f"{base}-{count}"

@@ -1,0 +1,368 @@
+"""The mapping: a Trial and its links in, triples out. Pure: no I/O, no mutation.
+
+Each trial's triples go into one named graph per source (see ``graph_name``).
+Shared nodes (drugs, conditions, organisations) are written with their labels
+in every graph that mentions them, so any one graph stands on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from trialkg import __version__
+from trialkg.linking import Concept, TrialLinks
+from trialkg.linking.normalise import fold
+from trialkg.model import Contact, PartialDate, Trial
+from trialkg.rdf import iri, vocab
+from trialkg.rdf.terms import IRI, Lit, Object, Triple
+from trialkg.rdf.vocab import TYPE, p
+from trialkg.readers.common import intervention_type_value, parse_date_text
+
+XSD = vocab.XSD
+_DATE_TYPES = {4: XSD + "gYear", 7: XSD + "gYearMonth", 10: XSD + "date"}
+
+
+@dataclass(frozen=True, slots=True)
+class MappingOptions:
+    include_contacts: bool = False  # phone numbers and e-mails of named people
+
+
+def graph_name(trial: Trial) -> str:
+    return iri.graph(trial.nct_id, trial.source.key)
+
+
+def _date(value: str) -> Lit:
+    return Lit(value, _DATE_TYPES.get(len(value), XSD + "date"))
+
+
+def _bool(value: bool) -> Lit:
+    return Lit("true" if value else "false", XSD + "boolean")
+
+
+def _int(value: int) -> Lit:
+    return Lit(str(value), XSD + "integer")
+
+
+def _decimal(value: float) -> Lit:
+    return Lit(repr(round(value, 6)), XSD + "decimal")
+
+
+class _Writer:
+    """Collects triples; skips absent values so that 'not stated' stays absent."""
+
+    def __init__(self) -> None:
+        self.triples: list[Triple] = []
+
+    def add(self, subject: str, predicate: str, obj: Object | None) -> None:
+        if obj is not None:
+            self.triples.append((subject, predicate, obj))
+
+    def text(self, subject: str, predicate: str, value: str | None) -> None:
+        if value:
+            self.triples.append((subject, predicate, Lit(value)))
+
+    def texts(self, subject: str, predicate: str, values: tuple[str, ...]) -> None:
+        for value in values:
+            self.text(subject, predicate, value)
+
+    def link(self, subject: str, predicate: str, target: str) -> None:
+        self.triples.append((subject, predicate, IRI(target)))
+
+    def date(self, subject: str, name: str, value: PartialDate | None) -> None:
+        if value is None:
+            return
+        self.add(subject, p(name), _date(value.value))
+        self.text(subject, p(name + "Type"), value.type)
+
+
+def map_trial(
+    trial: Trial, links: TrialLinks, options: MappingOptions = MappingOptions()
+) -> list[Triple]:
+    """The triples of one trial, in a stable order."""
+    w = _Writer()
+    nct = trial.nct_id
+    t = iri.trial(nct)
+    part: Callable[[str, str], str] = lambda kind, local: iri.part(nct, kind, local)  # noqa: E731
+
+    w.link(t, TYPE, vocab.Trial)
+    w.text(t, p("nctId"), nct)
+    w.text(t, p("briefTitle"), trial.brief_title)
+    w.text(t, p("officialTitle"), trial.official_title)
+    w.text(t, p("acronym"), trial.acronym)
+    w.text(t, p("overallStatus"), trial.overall_status)
+    w.text(t, p("lastKnownStatus"), trial.last_known_status)
+    w.text(t, p("whyStopped"), trial.why_stopped)
+    w.date(t, "startDate", trial.start_date)
+    w.date(t, "primaryCompletionDate", trial.primary_completion_date)
+    w.date(t, "completionDate", trial.completion_date)
+    w.date(t, "firstPostedDate", trial.first_posted)
+    w.date(t, "lastUpdatePostedDate", trial.last_update_posted)
+    w.date(t, "statusVerifiedDate", trial.status_verified)
+    w.text(t, p("studyType"), trial.study_type)
+    w.texts(t, p("phase"), trial.phases)
+    w.text(t, p("allocation"), trial.allocation)
+    w.text(t, p("interventionModel"), trial.intervention_model)
+    w.text(t, p("observationalModel"), trial.observational_model)
+    w.text(t, p("timePerspective"), trial.time_perspective)
+    w.text(t, p("primaryPurpose"), trial.primary_purpose)
+    w.text(t, p("masking"), trial.masking)
+    w.texts(t, p("whoMasked"), trial.who_masked)
+    if trial.enrollment is not None:
+        w.add(t, p("enrollment"), _int(trial.enrollment))
+        w.text(t, p("enrollmentType"), trial.enrollment_type)
+    w.text(t, p("briefSummary"), trial.brief_summary)
+    w.text(t, p("detailedDescription"), trial.detailed_description)
+    w.texts(t, p("keyword"), trial.keywords)
+    if trial.has_results is not None:
+        w.add(t, p("hasResults"), _bool(trial.has_results))
+
+    # Identifiers: the sponsor's own and the secondary ones.
+    ident_slug = iri.Slugger()
+    identifiers = ([("ORG_STUDY_ID", trial.org_study_id, None)] if trial.org_study_id else []) + [
+        (s.type, s.value, s.domain) for s in trial.secondary_ids
+    ]
+    for id_type, value, domain in identifiers:
+        node = part("identifier", ident_slug(value))
+        w.link(t, p("identifier"), node)
+        w.link(node, TYPE, vocab.Identifier)
+        w.text(node, p("identifierValue"), value)
+        w.text(node, p("identifierType"), id_type)
+        w.text(node, p("identifierDomain"), domain)
+
+    # Conditions: the record's words on the trial, the shared node behind them.
+    condition_nodes: list[str] = []
+    for name, concept in zip(trial.conditions, links.conditions, strict=True):
+        w.text(t, p("conditionName"), name)
+        node = _concept(w, concept, vocab.Condition)
+        condition_nodes.append(node)
+        w.link(t, p("condition"), node)
+    for mesh in trial.condition_meshes:
+        _mesh(w, t, p("conditionMesh"), mesh.id, mesh.term)
+    for mesh in trial.intervention_meshes:
+        _mesh(w, t, p("interventionMesh"), mesh.id, mesh.term)
+
+    # Interventions, then arms that point at them.
+    intervention_slug = iri.Slugger()
+    intervention_nodes: dict[str, str] = {}
+    drug_nodes: list[str] = []
+    for intervention, concepts in zip(trial.interventions, links.interventions, strict=True):
+        node = part("intervention", intervention_slug(f"{intervention.type or 'other'} {intervention.name}"))
+        intervention_nodes.setdefault(_intervention_ref(intervention.type, intervention.name), node)
+        intervention_nodes.setdefault(_intervention_ref(None, intervention.name), node)
+        w.link(t, p("intervention"), node)
+        w.link(node, TYPE, vocab.Intervention)
+        w.text(node, vocab.LABEL, intervention.name)
+        w.text(node, p("interventionType"), intervention.type)
+        w.text(node, p("description"), intervention.description)
+        w.texts(node, p("otherName"), intervention.other_names)
+        for concept in concepts:
+            class_iri = vocab.CONCEPT_CLASSES.get(concept.kind, vocab.InterventionConcept)
+            concept_node = _concept(w, concept, class_iri)
+            w.link(node, p("concept"), concept_node)
+            if concept.kind == "drug":
+                drug_nodes.append(concept_node)
+
+    arm_nodes: dict[str, str] = {}
+    arm_slug = iri.Slugger()
+    for arm in trial.arms:
+        node = part("arm", arm_slug(arm.label))
+        arm_nodes.setdefault(arm.label.casefold(), node)
+        w.link(t, p("arm"), node)
+        w.link(node, TYPE, vocab.Arm)
+        w.text(node, vocab.LABEL, arm.label)
+        w.text(node, p("armType"), arm.type)
+        w.text(node, p("description"), arm.description)
+        for reference in arm.intervention_names:
+            target = _resolve_intervention(reference, intervention_nodes)
+            if target is not None:
+                w.link(node, p("givesIntervention"), target)
+            else:
+                # Stated, but names no intervention of the record: keep the words.
+                w.text(node, p("interventionReference"), reference)
+    # Interventions that name their arms, where the arm did not name them.
+    for intervention in trial.interventions:
+        node = intervention_nodes[_intervention_ref(None, intervention.name)]
+        for label in intervention.arm_labels:
+            arm_node = arm_nodes.get(label.casefold())
+            if arm_node is not None:
+                w.link(arm_node, p("givesIntervention"), node)
+
+    # What the drugs are tried for: derived from co-occurrence in one trial.
+    for drug in dict.fromkeys(drug_nodes):
+        for condition in dict.fromkeys(condition_nodes):
+            w.link(drug, vocab.IN_CLINICAL_TRIALS_FOR, condition)
+
+    outcome_counts: dict[str, int] = {}
+    for outcome in trial.outcomes:
+        outcome_counts[outcome.kind] = outcome_counts.get(outcome.kind, 0) + 1
+        node = part("outcome", f"{outcome.kind.lower()}-{outcome_counts[outcome.kind]}")
+        w.link(t, p("outcome"), node)
+        w.link(node, TYPE, vocab.Outcome)
+        w.text(node, p("outcomeKind"), outcome.kind)
+        w.text(node, p("measure"), outcome.measure)
+        w.text(node, p("timeFrame"), outcome.time_frame)
+        w.text(node, p("description"), outcome.description)
+
+    if trial.eligibility is not None:
+        e = trial.eligibility
+        node = part("eligibility", "criteria")
+        w.link(t, p("eligibility"), node)
+        w.link(node, TYPE, vocab.Eligibility)
+        w.text(node, p("criteriaText"), e.criteria_text)
+        w.texts(node, p("inclusionCriterion"), e.inclusion)
+        w.texts(node, p("exclusionCriterion"), e.exclusion)
+        w.text(node, p("minimumAge"), e.minimum_age)
+        w.text(node, p("maximumAge"), e.maximum_age)
+        w.text(node, p("sex"), e.sex)
+        if e.healthy_volunteers is not None:
+            w.add(node, p("healthyVolunteers"), _bool(e.healthy_volunteers))
+        w.texts(node, p("stdAge"), e.std_ages)
+        w.text(node, p("studyPopulation"), e.study_population)
+        w.text(node, p("samplingMethod"), e.sampling_method)
+
+    if trial.lead_sponsor is not None and links.lead_sponsor is not None:
+        node = _organisation(w, links.lead_sponsor, trial.lead_sponsor.agency_class)
+        w.link(t, p("leadSponsor"), node)
+    for organisation, concept in zip(trial.collaborators, links.collaborators, strict=True):
+        node = _organisation(w, concept, organisation.agency_class)
+        w.link(t, p("collaborator"), node)
+
+    if trial.responsible_party is not None:
+        rp = trial.responsible_party
+        node = part("responsible-party", "1")
+        w.link(t, p("responsibleParty"), node)
+        w.link(node, TYPE, vocab.ResponsibleParty)
+        w.text(node, p("responsiblePartyType"), rp.type)
+        w.text(node, p("personName"), rp.name)
+        w.text(node, p("personTitle"), rp.title)
+        w.text(node, p("affiliation"), rp.affiliation)
+
+    official_slug = iri.Slugger()
+    for official in trial.officials:
+        node = part("official", official_slug(official.name))
+        w.link(t, p("official"), node)
+        w.link(node, TYPE, vocab.Official)
+        w.text(node, p("personName"), official.name)
+        w.text(node, p("role"), official.role)
+        w.text(node, p("affiliation"), official.affiliation)
+
+    for index, contact in enumerate(trial.central_contacts, start=1):
+        node = part("contact", str(index))
+        w.link(t, p("centralContact"), node)
+        _contact(w, node, contact, options)
+
+    site_slug = iri.Slugger()
+    for site, organisation in zip(trial.sites, links.site_organisations, strict=True):
+        words = " ".join(v for v in (site.facility, site.city, site.country) if v) or "site"
+        node = part("site", site_slug(words))
+        w.link(t, p("site"), node)
+        w.link(node, TYPE, vocab.Site)
+        w.text(node, vocab.LABEL, site.facility)
+        w.text(node, p("city"), site.city)
+        w.text(node, p("state"), site.state)
+        w.text(node, p("postalCode"), site.zip)
+        w.text(node, p("country"), site.country)
+        w.text(node, p("recruitmentStatus"), site.status)
+        if site.latitude is not None:
+            w.add(node, vocab.SCHEMA + "latitude", _decimal(site.latitude))
+        if site.longitude is not None:
+            w.add(node, vocab.SCHEMA + "longitude", _decimal(site.longitude))
+        if organisation is not None:
+            w.link(node, p("facility"), _organisation(w, organisation, None))
+        for index, contact in enumerate(site.contacts, start=1):
+            contact_node = f"{node}/contact/{index}"
+            w.link(node, p("siteContact"), contact_node)
+            _contact(w, contact_node, contact, options)
+
+    reference_slug = iri.Slugger()
+    for index, reference in enumerate(trial.references, start=1):
+        node = part("reference", reference_slug(reference.pmid or f"citation {index}"))
+        w.link(t, p("reference"), node)
+        w.link(node, TYPE, vocab.Reference)
+        w.text(node, p("citation"), reference.citation)
+        w.text(node, p("referenceType"), reference.type)
+        if reference.pmid:
+            w.text(node, p("pmid"), reference.pmid)
+            if reference.pmid.isdigit():
+                w.link(node, p("pubmed"), iri.pubmed(reference.pmid))
+
+    _provenance(w, trial)
+    # An arm and an intervention may both state their link: keep one copy.
+    return list(dict.fromkeys(w.triples))
+
+
+def _intervention_ref(kind: str | None, name: str) -> str:
+    return f"{kind or ''}:{fold(name)}"
+
+
+def _resolve_intervention(reference: str, nodes: dict[str, str]) -> str | None:
+    """The node an arm's "Drug: Afatinib" (or plain "Afatinib") points at."""
+    prefix, sep, rest = reference.partition(":")
+    if sep:
+        kind = intervention_type_value(prefix)
+        if kind is not None:
+            found = nodes.get(_intervention_ref(kind, rest.strip())) or nodes.get(
+                _intervention_ref(None, rest.strip())
+            )
+            if found:
+                return found
+    return nodes.get(_intervention_ref(None, reference.strip()))
+
+
+def _concept(w: _Writer, concept: Concept, class_iri: str) -> str:
+    node = iri.concept(concept.kind, concept.key)
+    w.link(node, TYPE, class_iri)
+    w.text(node, vocab.LABEL, concept.label)
+    for match in concept.matches:
+        relation = vocab.EXACT_MATCH if match.relation == "exact" else vocab.CLOSE_MATCH
+        w.link(node, relation, match.iri)
+        link = f"{node}/link/{iri.slug(match.iri)}"
+        w.link(node, p("link"), link)
+        w.link(link, TYPE, vocab.Link)
+        w.link(link, p("linkTarget"), match.iri)
+        w.text(link, p("linkRelation"), match.relation)
+        w.text(link, p("linkMethod"), match.method)
+        w.add(link, p("linkConfidence"), Lit(f"{match.confidence:.2f}", XSD + "decimal"))
+        w.text(link, p("linkSource"), match.source)
+    return node
+
+
+def _organisation(w: _Writer, concept: Concept, agency_class: str | None) -> str:
+    node = _concept(w, concept, vocab.Organisation)
+    w.text(node, p("agencyClass"), agency_class)
+    return node
+
+
+def _mesh(w: _Writer, trial_node: str, predicate: str, descriptor: str, term: str | None) -> None:
+    node = iri.mesh(descriptor)
+    w.link(trial_node, predicate, node)
+    w.link(node, TYPE, vocab.MeshDescriptor)
+    w.text(node, vocab.LABEL, term)
+
+
+def _contact(w: _Writer, node: str, contact: Contact, options: MappingOptions) -> None:
+    w.link(node, TYPE, vocab.Contact)
+    w.text(node, p("personName"), contact.name)
+    w.text(node, p("role"), contact.role)
+    if options.include_contacts:
+        w.text(node, p("phone"), contact.phone)
+        w.text(node, p("email"), contact.email)
+
+
+def _provenance(w: _Writer, trial: Trial) -> None:
+    source = trial.source
+    g = graph_name(trial)
+    w.link(g, TYPE, vocab.SourceRecord)
+    w.link(g, TYPE, vocab.PROV + "Entity")
+    w.link(g, p("describes"), iri.trial(trial.nct_id))
+    w.text(g, p("sourceFormat"), source.reader)
+    w.text(g, p("sourceFile"), source.file)
+    w.text(g, p("sourceSite"), source.site)
+    if source.last_update:
+        value = parse_date_text(source.last_update)
+        w.add(g, p("recordLastUpdate"), _date(value) if value else Lit(source.last_update))
+    w.add(g, p("partial"), _bool(source.partial))
+    if source.nct_id_from_filename:
+        w.add(g, p("nctIdFromFileName"), _bool(True))
+    w.text(g, p("trialkgVersion"), __version__)

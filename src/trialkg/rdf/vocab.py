@@ -1,0 +1,78 @@
+"""The terms trialkg writes. ``data/vocabulary.ttl`` documents each one (a test checks)."""
+
+from __future__ import annotations
+
+TKG = "https://w3id.org/trialkg/vocab#"
+ID = "https://w3id.org/trialkg/id/"
+GRAPH = "https://w3id.org/trialkg/graph/"
+CTGOV = "https://clinicaltrials.gov/study/"
+MESH = "http://id.nlm.nih.gov/mesh/"
+PUBMED = "https://pubmed.ncbi.nlm.nih.gov/"
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+PROV = "http://www.w3.org/ns/prov#"
+SCHEMA = "http://schema.org/"
+BIOLINK = "https://w3id.org/biolink/vocab/"
+DCTERMS = "http://purl.org/dc/terms/"
+OWL = "http://www.w3.org/2002/07/owl#"
+SH = "http://www.w3.org/ns/shacl#"
+
+PREFIXES = {
+    "tkg": TKG,
+    "tkgid": ID,
+    "ctgov": CTGOV,
+    "mesh": MESH,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "xsd": XSD,
+    "skos": SKOS,
+    "prov": PROV,
+    "schema": SCHEMA,
+    "biolink": BIOLINK,
+    "dcterms": DCTERMS,
+}
+
+TYPE = RDF + "type"
+LABEL = RDFS + "label"
+EXACT_MATCH = SKOS + "exactMatch"
+CLOSE_MATCH = SKOS + "closeMatch"
+IN_CLINICAL_TRIALS_FOR = BIOLINK + "in_clinical_trials_for"
+
+# Classes
+Trial = TKG + "Trial"
+Arm = TKG + "Arm"
+Intervention = TKG + "Intervention"
+Condition = TKG + "Condition"
+Organisation = TKG + "Organisation"
+Site = TKG + "Site"
+Outcome = TKG + "Outcome"
+Eligibility = TKG + "Eligibility"
+Identifier = TKG + "Identifier"
+Reference = TKG + "Reference"
+ResponsibleParty = TKG + "ResponsibleParty"
+Official = TKG + "Official"
+Contact = TKG + "Contact"
+SourceRecord = TKG + "SourceRecord"
+Link = TKG + "Link"
+MeshDescriptor = TKG + "MeshDescriptor"
+
+CONCEPT_CLASSES = {
+    "drug": TKG + "Drug",
+    "supplement": TKG + "DietarySupplement",
+    "procedure": TKG + "Procedure",
+    "radiation": TKG + "Radiation",
+    "device": TKG + "Device",
+    "behavioral": TKG + "BehavioralIntervention",
+    "genetic": TKG + "GeneticIntervention",
+    "diagnostic-test": TKG + "DiagnosticTest",
+    "other-intervention": TKG + "OtherIntervention",
+}
+InterventionConcept = TKG + "InterventionConcept"
+
+
+def p(name: str) -> str:
+    """A trialkg property IRI."""
+    return TKG + name
