@@ -54,9 +54,9 @@ class Reader:
 
 def _registry() -> dict[str, Reader]:
     # Imported here so that each reader module can import Document from this one.
-    from trialkg.readers import ctgov_json, ctgov_page, meddatax
+    from trialkg.readers import ctgov_json, ctgov_page, ctgov_xml, meddatax
 
-    readers = [ctgov_json.READER, ctgov_page.READER, meddatax.READER]
+    readers = [ctgov_json.READER, ctgov_xml.READER, ctgov_page.READER, meddatax.READER]
     return {reader.name: reader for reader in readers}
 
 
