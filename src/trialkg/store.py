@@ -34,6 +34,7 @@ class TrialStore:
 
     def __init__(self, path: str | os.PathLike[str] | None = None, *, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else None
+        self.read_only = read_only
         try:
             if self.path is None:
                 self._store = ox.Store()
@@ -62,11 +63,8 @@ class TrialStore:
         self.close()
 
     def close(self) -> None:
-        if self.path is not None and hasattr(self, "_store"):
-            try:
-                self._store.flush()
-            except OSError:
-                pass  # a read-only store has nothing to flush
+        if self.path is not None and not self.read_only and hasattr(self, "_store"):
+            self._store.flush()
         # pyoxigraph releases the database when the object goes.
         self.__dict__.pop("_store", None)
 
@@ -117,7 +115,7 @@ class TrialStore:
         return removed
 
     def flush(self) -> None:
-        if self.path is not None:
+        if self.path is not None and not self.read_only:
             self.oxigraph.flush()
 
     def optimize(self) -> None:

@@ -1,0 +1,232 @@
+"""The command line: parses options, calls the library, maps errors to exit codes.
+
+Exit codes (all commands):
+  0  done (validate: the graph conforms)
+  1  done, but something was wrong with the data (build: records were rejected;
+     validate: the graph does not conform)
+  2  input or runtime error (unreadable input in --strict mode, a missing store,
+     an unknown query or format, a broken shapes file)
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from trialkg import __version__
+from trialkg.errors import InputError, TrialKGError
+from trialkg.store import STORE_ENV, default_store_path, open_store
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK, EXIT_DATA, EXIT_ERROR = 0, 1, 2
+
+
+def _fails_cleanly(command: F) -> F:
+    """Map trialkg's errors to exit code 2 with a one-line message, in one place."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except TrialKGError as error:
+            click.echo(f"error: {error}", err=True)
+            sys.exit(EXIT_ERROR)
+        except BrokenPipeError:
+            sys.exit(EXIT_OK)
+
+    return wrapper  # type: ignore[return-value]
+
+
+store_option = click.option(
+    "--store",
+    "store_path",
+    type=click.Path(file_okay=False),
+    default=None,
+    help=f"The store folder (default: ${STORE_ENV} or ./trialkg-store).",
+)
+
+
+def _store_path(value: str | None) -> str:
+    return value or default_store_path()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="trialkg")
+def main() -> None:
+    """trialkg: a knowledge graph of clinical trials.
+
+    Build a store from registry records, validate it with SHACL shapes, query it
+    with SPARQL and export it. Run `trialkg build` with no input to build the
+    bundled example records.
+    """
+
+
+def _examples() -> list[str]:
+    from trialkg.resources import resource_dir
+
+    return [str(resource_dir("data") / "examples")]
+
+
+def _show_progress() -> bool:
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, type=click.Path(exists=False))
+@store_option
+@click.option("--format", "format_name", default=None, help="Force a reader (see `trialkg formats`).")
+@click.option("--strict", is_flag=True, help="Stop at the first bad record (exit 2).")
+@click.option("--include-contacts", is_flag=True, help="Keep phone numbers and e-mails of named people.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help="Processes for reading and mapping (default: CPU count).")
+@click.option("--force", is_flag=True, help="Rebuild files even when their content was built before.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only errors and the summary line.")
+@_fails_cleanly
+def build(
+    inputs: tuple[str, ...],
+    store_path: str | None,
+    format_name: str | None,
+    strict: bool,
+    include_contacts: bool,
+    workers: int | None,
+    force: bool,
+    quiet: bool,
+) -> None:
+    """Read records (files, directories, zips) into the store.
+
+    With no INPUT, builds the bundled example records. Each record becomes a
+    named graph; building it again replaces it. Bad records are reported with
+    file, record and field, and the rest of the build goes on.
+    """
+    from trialkg.build import BuildOptions, BuildReport
+    from trialkg.build import build as run_build
+
+    paths = list(inputs) or _examples()
+    options = BuildOptions(
+        format=format_name,
+        strict=strict,
+        include_contacts=include_contacts,
+        workers=workers or min(os.cpu_count() or 1, 8),
+        force=force,
+    )
+
+    def on_error(error: InputError) -> None:
+        click.echo(f"rejected: {error}", err=True)
+
+    progress = _show_progress() and not quiet
+
+    def on_progress(report: BuildReport) -> None:
+        if progress:
+            rate = report.built / report.seconds if report.seconds else 0.0
+            click.echo(f"\r{report.built} trials, {rate:,.0f} trials/s ", err=True, nl=False)
+
+    path = _store_path(store_path)
+    with open_store(path) as store:
+        report = run_build(store, paths, options, on_error=on_error, on_progress=on_progress)
+    if progress:
+        click.echo("\r", err=True, nl=False)
+    click.echo(f"{report.summary()} ({report.seconds:.1f} s) -> {path}")
+    if report.rejected:
+        sys.exit(EXIT_DATA)
+
+
+@main.command()
+@store_option
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help="Processes (default: CPU count).")
+@click.option("--chunk", "chunk_trials", type=click.IntRange(1, 100000), default=200, show_default=True, help="Trials per pyshacl call.")
+@_fails_cleanly
+def validate(store_path: str | None, workers: int | None, chunk_trials: int) -> None:
+    """Check the store against the SHACL shapes: exit 0 conforms, 1 does not, 2 error."""
+    from trialkg.validate import validate_store
+
+    with open_store(_store_path(store_path), read_only=True) as store:
+        report = validate_store(store, chunk_trials=chunk_trials, workers=workers or min(os.cpu_count() or 1, 8))
+    click.echo(report.text(), nl=False)
+    sys.exit(EXIT_OK if report.conforms else EXIT_DATA)
+
+
+def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
+    params = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--param")
+        params[key.strip()] = value
+    return params
+
+
+@main.command()
+@click.argument("name")
+@store_option
+@click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="A query parameter (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table", show_default=True)
+@_fails_cleanly
+def query(name: str, store_path: str | None, params: tuple[str, ...], fmt: str) -> None:
+    """Run a named query (see `trialkg queries`) or a SPARQL file (FILE.rq), read-only."""
+    from trialkg.query import format_result, run_query
+
+    with open_store(_store_path(store_path), read_only=True) as store:
+        result = run_query(store, name, _parse_params(params))
+    click.echo(format_result(result, fmt), nl=False)
+
+
+@main.command()
+def queries() -> None:
+    """List the named queries."""
+    from trialkg.query import named_queries, queries_table
+
+    click.echo(queries_table(named_queries().values()), nl=False)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["turtle", "jsonld", "ntriples", "nquads", "trig"]), required=True)
+@store_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None, help="File to write (default: standard output).")
+@_fails_cleanly
+def export(fmt: str, store_path: str | None, output: str | None) -> None:
+    """Write the whole store in an RDF format, sorted: the same store gives the same bytes."""
+    from trialkg.export import export as run_export
+
+    with open_store(_store_path(store_path), read_only=True) as store:
+        if output is None:
+            count = run_export(store, fmt, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+        else:
+            target = Path(output)
+            partial = target.with_name(target.name + ".partial")
+            started = time.perf_counter()
+            with partial.open("wb") as handle:
+                count = run_export(store, fmt, handle)
+            partial.replace(target)  # a half-written export never takes the real name
+            click.echo(f"{count} statements -> {output} ({time.perf_counter() - started:.1f} s)", err=True)
+
+
+@main.command()
+@store_option
+@_fails_cleanly
+def stats(store_path: str | None) -> None:
+    """Counts of trials, graphs, triples and linked entities in the store."""
+    from trialkg.stats import store_stats
+
+    with open_store(_store_path(store_path), read_only=True) as store:
+        click.echo(store_stats(store), nl=False)
+
+
+@main.command()
+def formats() -> None:
+    """List the readers: what trialkg reads, in detection order."""
+    from trialkg.readers import readers
+
+    for reader in readers().values():
+        click.echo(f"{reader.name:22} {reader.description}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
