@@ -3,11 +3,12 @@
 The library API, for notebooks and scripts::
 
     import trialkg
-    kg = trialkg.open_store("my-store")        # or trialkg.open_store() in memory
-    kg.build(["records/"])                     # files, directories, zips
-    rows = kg.query("shared-drugs")            # a named query or SPARQL text
-    graph = kg.rdflib_graph()                  # an rdflib.Dataset of the store
-    g = trialkg.analytics.trial_drug_graph(kg) # a networkx graph
+    store = trialkg.open_store("my-store")          # or open_store() for one in memory
+    report = trialkg.build(store, ["records/"])     # files, directories, zips
+    rows = trialkg.run_query(store, "shared-drugs").as_dicts()
+    dataset = store.rdflib_dataset()                # rdflib.Dataset of the store
+    graph = store.trial_graph("NCT06038552")        # rdflib.Graph of one trial
+    g = trialkg.analytics.trial_drug_graph(store)   # networkx bipartite graph
 """
 
 from __future__ import annotations
@@ -19,4 +20,24 @@ try:
 except PackageNotFoundError:  # running from a source checkout without installing
     __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+from trialkg import analytics  # noqa: E402
+from trialkg.build import BuildOptions, BuildReport, build, build_trials  # noqa: E402
+from trialkg.query import QueryResult, run_query  # noqa: E402
+from trialkg.readers import read_paths  # noqa: E402
+from trialkg.store import TrialStore, open_store  # noqa: E402
+from trialkg.validate import validate_store  # noqa: E402
+
+__all__ = [
+    "BuildOptions",
+    "BuildReport",
+    "QueryResult",
+    "TrialStore",
+    "__version__",
+    "analytics",
+    "build",
+    "build_trials",
+    "open_store",
+    "read_paths",
+    "run_query",
+    "validate_store",
+]

@@ -22,7 +22,7 @@ from trialkg.model import Trial
 from trialkg.rdf import vocab
 from trialkg.rdf.mapping import MappingOptions, graph_name, map_trial
 from trialkg.rdf.terms import Lit, nquad_line
-from trialkg.readers import Document, iter_documents, read_document
+from trialkg.readers import Document, get_reader, iter_documents, read_document
 from trialkg.store import TrialStore
 
 
@@ -165,6 +165,8 @@ def build(
     With ``options.strict`` the first bad record raises its ``InputError`` after
     the records before it are written whole.
     """
+    if options.format is not None:
+        get_reader(options.format)  # an unknown format name fails the whole build at once
     report = BuildReport()
     started = time.perf_counter()
     pending_errors: list[InputError] = []

@@ -92,8 +92,8 @@ def get_reader(name: str) -> Reader:
 
 def read_document(document: Document, *, format: str | None = None) -> Iterator[RecordResult]:
     """Trials (or per-record errors) from one document; raises when the document is unreadable."""
-    reader = get_reader(format) if format else detect(document)
     try:
+        reader = get_reader(format) if format else detect(document)
         for result in reader.read(document):
             if isinstance(result, InputError):
                 yield result.located(file=document.name)

@@ -1,0 +1,111 @@
+"""The build into the store: idempotent, incremental, and nothing half-written."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+import trialkg
+from trialkg.build import BuildOptions
+from trialkg.errors import InputError
+
+from .conftest import JSON_DIR
+
+AFATINIB = JSON_DIR / "NCT02369484.json"
+
+
+def _nquads(store: trialkg.TrialStore) -> list[str]:
+    return sorted(str(q) for q in store.quads())
+
+
+def test_building_the_same_record_twice_replaces_it(tmp_path: Path) -> None:
+    store = trialkg.open_store(tmp_path / "store")
+    first = trialkg.build(store, [AFATINIB])
+    after_first = _nquads(store)
+    again = trialkg.build(store, [AFATINIB], BuildOptions(force=True))
+    assert first.built == again.built == 1
+    assert _nquads(store) == after_first
+
+
+def test_unchanged_input_is_skipped_and_a_newer_record_replaces_only_its_graph(tmp_path: Path) -> None:
+    records = tmp_path / "records"
+    records.mkdir()
+    for name in ("NCT02369484.json", "NCT02856893.json"):
+        shutil.copy(JSON_DIR / name, records / name)
+    store = trialkg.open_store(tmp_path / "store")
+    trialkg.build(store, [records])
+    other_graph = sorted(str(q) for q in store.quads("https://w3id.org/trialkg/graph/NCT02856893/ctgov-json"))
+
+    unchanged = trialkg.build(store, [records])
+    assert (unchanged.built, unchanged.unchanged_documents) == (0, 2)
+
+    study = json.loads((records / "NCT02369484.json").read_text())
+    study["protocolSection"]["identificationModule"]["briefTitle"] = "A newer title"
+    (records / "NCT02369484.json").write_text(json.dumps(study))
+    newer = trialkg.build(store, [records])
+    assert (newer.built, newer.unchanged_documents) == (1, 1)
+    titles = trialkg.run_query(store, "trial-summary").as_dicts()
+    assert [r["title"] for r in titles if r["nct_id"] == "NCT02369484"] == ["A newer title"]
+    assert sorted(str(q) for q in store.quads("https://w3id.org/trialkg/graph/NCT02856893/ctgov-json")) == other_graph
+
+
+def test_a_rejected_record_adds_nothing_and_the_rest_is_built(tmp_path: Path) -> None:
+    good = json.loads(AFATINIB.read_text())
+    bad = json.loads((JSON_DIR / "NCT02856893.json").read_text())
+    bad["protocolSection"]["statusModule"]["startDateStruct"]["date"] = "31/31/2020"
+    page = tmp_path / "page.json"
+    page.write_text(json.dumps({"studies": [bad, good]}))
+    (tmp_path / "notes.json").write_text("{ this is not json")
+    store = trialkg.open_store()
+    errors: list[InputError] = []
+    report = trialkg.build(store, [tmp_path], on_error=errors.append)
+    assert (report.built, report.rejected) == (1, 2)
+    assert store.trial_ids() == ["NCT02369484"]
+    messages = sorted(str(e) for e in errors)
+    assert messages[0].startswith("file tmp") is False
+    assert any("record NCT02856893, field statusModule.startDateStruct.date" in m for m in messages)
+    assert any(m.startswith(f"file {tmp_path.name}/notes.json") for m in messages)
+    assert "records read: 3, built: 1, rejected: 2" in report.summary()
+
+
+def test_strict_mode_stops_at_the_first_bad_record(tmp_path: Path) -> None:
+    (tmp_path / "a.json").write_text("[1, 2")
+    shutil.copy(AFATINIB, tmp_path / "b.json")
+    store = trialkg.open_store()
+    with pytest.raises(InputError, match="malformed JSON"):
+        trialkg.build(store, [tmp_path], BuildOptions(strict=True))
+    assert store.trial_ids() == []
+
+
+def test_unknown_format_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "recipe.txt").write_text("Pancakes: flour, eggs, milk.\n")
+    report = trialkg.build(trialkg.open_store(), [tmp_path / "recipe.txt", tmp_path / "missing.json"])
+    assert report.rejected == 2
+    assert "no reader recognises this content" in str(report.errors[0])
+    assert "no such file" in str(report.errors[1])
+
+
+def test_parallel_build_gives_the_same_store(tmp_path: Path) -> None:
+    one = trialkg.open_store()
+    two = trialkg.open_store()
+    trialkg.build(one, [JSON_DIR], BuildOptions(workers=1, chunk_trials=7))
+    trialkg.build(two, [JSON_DIR], BuildOptions(workers=2))
+    assert _nquads(one) == _nquads(two)
+
+
+def test_the_store_persists_and_gives_rdflib_views(tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    with trialkg.open_store(path) as store:
+        trialkg.build(store, [AFATINIB])
+    with trialkg.open_store(path, read_only=True) as store:
+        graph = store.trial_graph("NCT02369484")
+        dataset = store.rdflib_dataset()
+    assert len(graph) == len(dataset) > 100
+    import rdflib
+
+    title = graph.value(rdflib.URIRef("https://clinicaltrials.gov/study/NCT02369484"),
+                        rdflib.URIRef("https://w3id.org/trialkg/vocab#briefTitle"))
+    assert str(title) == "Afatinib in NSCLC With HER2 Mutation"
