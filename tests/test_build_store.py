@@ -72,7 +72,7 @@ def test_a_rejected_record_adds_nothing_and_the_rest_is_built(tmp_path: Path) ->
 
 
 def test_strict_mode_stops_at_the_first_bad_record(tmp_path: Path) -> None:
-    (tmp_path / "a.json").write_text("[1, 2")
+    (tmp_path / "a.json").write_text('{"protocolSection": {"identificationModule": ')
     shutil.copy(AFATINIB, tmp_path / "b.json")
     store = trialkg.open_store()
     with pytest.raises(InputError, match="malformed JSON"):
