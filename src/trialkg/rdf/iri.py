@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 
 from trialkg.linking.normalise import fold
 from trialkg.rdf import vocab
@@ -15,7 +16,12 @@ _MAX_SLUG = 60
 
 def slug(text: str) -> str:
     """A short IRI-safe form of text; long texts keep a hash so that they stay distinct."""
-    value = _SLUG_CHARS.sub("-", fold(text)).strip("-") or "x"
+    # Accents go ("Köln" -> "koln") so that IRIs stay plain ASCII.
+    ascii_text = unicodedata.normalize("NFKD", fold(text)).encode("ascii", "ignore").decode()
+    value = _SLUG_CHARS.sub("-", ascii_text).strip("-")
+    if not value:
+        # Text with no ASCII letters (a name in Chinese, say) keeps a hash of itself.
+        return "u-" + hashlib.sha1(fold(text).encode()).hexdigest()[:12]
     if len(value) > _MAX_SLUG:
         digest = hashlib.sha1(value.encode()).hexdigest()[:8]
         value = value[:_MAX_SLUG].rstrip("-") + "-" + digest
@@ -35,7 +41,7 @@ def part(nct_id: str, kind: str, local: str) -> str:
 
 
 def concept(kind: str, key: str) -> str:
-    return f"{vocab.ID}{kind}/{key}"
+    return f"{vocab.ID}{kind}/{key or 'unnamed'}"
 
 
 def mesh(descriptor_id: str) -> str:

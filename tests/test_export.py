@@ -1,0 +1,98 @@
+"""Exports: every format reads back as the same graph, sorted, byte-identical across builds."""
+
+from __future__ import annotations
+
+import io
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+
+import trialkg
+from trialkg.export import FORMATS, export
+
+from .conftest import JSON_DIR
+
+SAMPLE = ["NCT02369484.json", "NCT02856893.json", "NCT04811001.json", "NCT00763412.json"]
+
+
+@pytest.fixture(scope="module")
+def small_store() -> trialkg.TrialStore:
+    store = trialkg.open_store()
+    trialkg.build(store, [JSON_DIR / name for name in SAMPLE])
+    return store
+
+
+def _union(store: trialkg.TrialStore) -> rdflib.Graph:
+    graph = rdflib.Graph()
+    for s, p, o, _ in store.rdflib_dataset().quads((None, None, None, None)):
+        graph.add((s, p, o))
+    return graph
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "ntriples", "jsonld"])
+def test_triple_exports_read_back_as_the_store(small_store: trialkg.TrialStore, fmt: str) -> None:
+    out = io.BytesIO()
+    export(small_store, fmt, out)
+    parsed: rdflib.Graph
+    if fmt == "jsonld":
+        parsed = rdflib.Dataset()
+        parsed.parse(data=out.getvalue(), format="json-ld")
+        flat = rdflib.Graph()
+        for s, p, o, _ in parsed.quads((None, None, None, None)):
+            flat.add((s, p, o))
+        parsed = flat
+    else:
+        parsed = rdflib.Graph().parse(data=out.getvalue(), format={"turtle": "turtle", "ntriples": "nt"}[fmt])
+    assert isomorphic(parsed, _union(small_store))
+
+
+@pytest.mark.parametrize("fmt", ["nquads", "trig", "jsonld"])
+def test_dataset_exports_keep_the_named_graphs(small_store: trialkg.TrialStore, fmt: str) -> None:
+    out = io.BytesIO()
+    export(small_store, fmt, out)
+    parsed = rdflib.Dataset()
+    parsed.parse(data=out.getvalue(), format={"nquads": "nquads", "trig": "trig", "jsonld": "json-ld"}[fmt])
+    expected = small_store.rdflib_dataset()
+    names = sorted(str(g.identifier) for g in parsed.graphs() if len(g))
+    assert names == sorted(str(g.identifier) for g in expected.graphs() if len(g))
+    for name in names:
+        assert isomorphic(parsed.graph(rdflib.URIRef(name)), expected.graph(rdflib.URIRef(name))), name
+
+
+def test_jsonld_uses_short_keys(small_store: trialkg.TrialStore) -> None:
+    out = io.BytesIO()
+    export(small_store, "jsonld", out)
+    text = out.getvalue().decode()
+    assert '"briefTitle": "Afatinib in NSCLC With HER2 Mutation"' in text
+    assert "https://w3id.org/trialkg/vocab#briefTitle" not in text.split('"@graph"', 1)[1]
+
+
+def test_exports_are_byte_identical_whatever_the_build_order(tmp_path: Path) -> None:
+    folders = []
+    for seed in (1, 2):
+        folder = tmp_path / f"in{seed}"
+        folder.mkdir()
+        names = list(SAMPLE)
+        random.Random(seed).shuffle(names)
+        for index, name in enumerate(names):
+            # Different file order on disk: build order differs.
+            shutil.copy(JSON_DIR / name, folder / f"{index}-{name}")
+        folders.append(folder)
+    outputs: dict[str, list[bytes]] = {fmt: [] for fmt in FORMATS}
+    for folder in folders:
+        store = trialkg.open_store()
+        for path in sorted(folder.iterdir()):
+            trialkg.build(store, [path])
+        for fmt in FORMATS:
+            out = io.BytesIO()
+            export(store, fmt, out)
+            # Provenance names the file; the test's file names differ on purpose.
+            outputs[fmt].append(b"\n".join(
+                line for line in out.getvalue().split(b"\n") if b"sourceFile" not in line and b".json" not in line
+            ))
+    for fmt, (first, second) in outputs.items():
+        assert first == second, fmt
