@@ -1,0 +1,76 @@
+"""The installed `trialkg` command, run as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import JSON_DIR
+
+TRIALKG = shutil.which("trialkg", path=str(Path(sys.executable).parent)) or shutil.which("trialkg")
+pytestmark = pytest.mark.skipif(TRIALKG is None, reason="the trialkg command is not installed")
+
+
+def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [TRIALKG, *args], cwd=cwd, capture_output=True, text=True, timeout=300,  # type: ignore[list-item]
+        env={**os.environ, **(env or {})},
+    )
+
+
+def test_build_with_no_input_links_imatinib_across_the_seeds(tmp_path: Path) -> None:
+    built = run("build", cwd=tmp_path)
+    assert built.returncode == 0, built.stderr
+    assert "records read: 2, built: 2, rejected: 0" in built.stdout
+    assert (tmp_path / "trialkg-store").is_dir()  # the default store
+    shared = run("query", "shared-drugs", "--format", "json", cwd=tmp_path)
+    assert shared.returncode == 0, shared.stderr
+    rows = json.loads(shared.stdout)["results"]["bindings"]
+    imatinib = [r for r in rows if "imatinib" in r["label"]["value"].lower()]
+    assert len(imatinib) == 1
+    assert imatinib[0]["nct_ids"]["value"] == "NCT05385549 NCT06038552"
+    assert imatinib[0]["trials"]["value"] == "2"
+
+
+def test_store_from_environment_validate_export_stats(tmp_path: Path) -> None:
+    env = {"TRIALKG_STORE": str(tmp_path / "kg")}
+    sample = tmp_path / "in"
+    sample.mkdir()
+    for name in ("NCT02369484.json", "NCT02856893.json"):
+        shutil.copy(JSON_DIR / name, sample / name)
+    assert run("build", str(sample), cwd=tmp_path, env=env).returncode == 0
+    validated = run("validate", cwd=tmp_path, env=env)
+    assert validated.returncode == 0, validated.stdout + validated.stderr
+    assert validated.stdout.startswith("conforms: 2 trials")
+    out = tmp_path / "kg.ttl"
+    exported = run("export", "--format", "turtle", "-o", str(out), cwd=tmp_path, env=env)
+    assert exported.returncode == 0 and out.read_text().startswith("@prefix")
+    stats = run("stats", cwd=tmp_path, env=env)
+    assert "Trial:           2" in stats.stdout
+
+
+def test_exit_codes_for_bad_input_and_missing_store(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"protocolSection": {"identificationModule": {"briefTitle": "no id"}}}')
+    lenient = run("build", str(bad), "--store", str(tmp_path / "s1"), cwd=tmp_path)
+    assert lenient.returncode == 1
+    assert "rejected: file bad.json, record #0, field identificationModule.nctId" in lenient.stderr
+    strict = run("build", str(bad), "--strict", "--store", str(tmp_path / "s2"), cwd=tmp_path)
+    assert strict.returncode == 2 and "error: file bad.json" in strict.stderr
+    missing = run("query", "shared-drugs", "--store", str(tmp_path / "nowhere"), cwd=tmp_path)
+    assert missing.returncode == 2 and "no trialkg store" in missing.stderr
+    unknown = run("build", str(bad), "--format", "nope", "--store", str(tmp_path / "s3"), cwd=tmp_path)
+    assert unknown.returncode == 2 and "unknown format 'nope'" in unknown.stderr
+
+
+def test_python_dash_m_is_the_same_command(tmp_path: Path) -> None:
+    listed = subprocess.run([sys.executable, "-m", "trialkg", "formats"], capture_output=True, text=True, timeout=60)
+    assert listed.returncode == 0
+    assert listed.stdout.splitlines()[0].startswith("ctgov-json")
+    assert run("queries", cwd=tmp_path).stdout.count("\n") >= 6
