@@ -468,6 +468,11 @@ def test_pages_of_other_sites_are_not_claimed(path: Path) -> None:
     assert not ctgov_page.detect(path.read_text(encoding="utf-8"))
 
 
+def test_meddatax_pages_are_left_to_their_reader() -> None:
+    for name in ("seed_001_NCT05385549.txt", "meddatax_NCT02856893.txt"):
+        assert not ctgov_page.detect((PAGES / name).read_text(encoding="utf-8")), name
+
+
 def test_json_and_xml_are_not_claimed() -> None:
     assert not ctgov_page.detect('{"protocolSection": {"ClinicalTrials.gov Identifier:": 1}}')
     assert not ctgov_page.detect("<clinical_study>ClinicalTrials.gov Identifier: First Posted")

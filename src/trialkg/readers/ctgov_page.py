@@ -98,6 +98,8 @@ def detect(head: str) -> bool:
 # --- labels ---------------------------------------------------------------------------------
 
 _QUALIFIER = r"(?:Actual|Estimated?|Anticipated)"
+# Every label the pages use, including some read for nothing else than to end the value of
+# the label before them ("Information provided by:", "First received:", the MeSH terms).
 _LABEL_PATTERNS = {
     "responsible": r"Information provided by \(Responsible Party\)|Responsible Party",
     "provided_by": r"Information provided by",
@@ -214,11 +216,6 @@ def _ends_value(line: str) -> bool:
     return label_of(line) is not None or is_heading(line)
 
 
-# --- status sentences of the older pages ----------------------------------------------------
-
-_VERIFIED = re.compile(r"^Verified ([A-Za-z]+ \d{4})\b")
-
-
 # --- the reader -----------------------------------------------------------------------------
 
 
@@ -246,11 +243,12 @@ def _is_complete(lines: Sequence[str]) -> bool:
 
 
 _CHROME = re.compile(
-    r"^(?:We are updating the design|Show more$|ClinicalTrials\.gov(?: Menu)?$|Trial record \d|"
-    r"Previous Study|Skip to|Search for studies|U\.S\. National Library of Medicine|!\[|"
-    r"Hide glossary|Glossary|Save this study|Menu$)"
+    r"^(?:We (?:are updating|updated) the design|Show more$|ClinicalTrials\.gov(?: Menu)?$|"
+    r"Trial record \d|Previous Study|Skip to|Search for studies|"
+    r"U\.S\. National Library of Medicine|!\[|Hide glossary|Glossary|Save this study|Menu$)"
 )
 _UNKNOWN_STATUS = re.compile(r"Recruitment status was:\s*(.+)$")
+_VERIFIED = re.compile(r"^Verified ([A-Za-z]+ \d{4})\b")
 
 
 def page_to_trial(text: str, *, file: str) -> Trial:
@@ -324,7 +322,7 @@ def page_to_trial(text: str, *, file: str) -> Trial:
             conditions.append(value)
     phases = table.phases or phase_values(labels.one("phase"))
     arms, interventions = arms_and_interventions(
-        lines, extra=table.interventions + _listed_interventions(labels)
+        lines, extra=table.interventions + labels.many("interventions")
     )
 
     # eligibility
@@ -519,10 +517,6 @@ def _text_after(lines: Sequence[str], headings: set[str]) -> str | None:
 
 def conditions_table_header(line: str) -> bool:
     return bool(re.match(r"^Conditions?(?: or [Dd]isease)?\s*\|?\s*Interventions?\b", line))
-
-
-def _listed_interventions(labels: Labels) -> list[str]:
-    return [value for value in labels.many("interventions")]
 
 
 def _has_results(lines: Sequence[str], labels: Labels) -> bool | None:

@@ -281,7 +281,9 @@ def _listed_arms(body: Sequence[str]) -> list[_ArmDraft]:
     line ("Drug: X") directly by its description and its "Other Names:". The
     line after the last other name may be the next arm or intervention, shown
     as one more bullet: it is one when it names a type, or (for arms without a
-    type, as observational studies have) when a blank line follows it.
+    type, as observational studies have) when a blank line follows it. For
+    such untyped arms, a second paragraph of an intervention's description
+    cannot be told from the next arm's label.
     """
     arms: list[_ArmDraft] = []
     untyped: bool | None = None
