@@ -16,8 +16,9 @@ Where the XML says less than the API v2 JSON, or says it another way:
   spells them ("Drug: Afatinib");
 * MeSH browse terms come without descriptor ids, and ``MeshTerm`` needs one,
   so ``condition_meshes`` and ``intervention_meshes`` stay empty;
-* secondary ids come without their type; site contacts and investigators are
-  kept as the site's contacts, with the role the XML gives them.
+* secondary ids come without their type;
+* a backup contact is one more CONTACT after the main one, as in the API; a
+  site's investigators are its contacts too, with the role the XML gives them.
 """
 
 from __future__ import annotations
@@ -341,10 +342,9 @@ def _contact(element: Element, role: str | None) -> Contact | None:
 
 
 def _contacts(element: Element, contact_tag: str, backup_tag: str) -> tuple[Contact, ...]:
-    found = []
-    for tag, role in ((contact_tag, "CONTACT"), (backup_tag, "CONTACT_BACKUP")):
-        found += [c for item in element.findall(tag) if (c := _contact(item, role))]
-    return tuple(found)
+    # The API v2 (and the shapes) have no backup role: a backup is a second CONTACT.
+    items = element.findall(contact_tag) + element.findall(backup_tag)
+    return tuple(contact for item in items if (contact := _contact(item, "CONTACT")))
 
 
 def _site(element: Element, values: RecordValues) -> Site:
