@@ -116,7 +116,7 @@ def partial_date(
     return PartialDate(value, kind)
 
 
-_DATE_TYPE_ALIASES = {"ANTICIPATED": "ESTIMATED", "EXPECTED": "ESTIMATED"}
+_DATE_TYPE_ALIASES = {"ANTICIPATED": "ESTIMATED", "EXPECTED": "ESTIMATED", "ESTIMATE": "ESTIMATED"}
 
 
 def _enum_key(text: str) -> str:
@@ -244,8 +244,10 @@ def int_value(text: str | None) -> int | None:
 
 # --- eligibility criteria -----------------------------------------------------------------
 
-_INCLUSION_HEAD = re.compile(r"^\s*(?:key\s+)?inclusion\s+criteria\b[^\n]*?:?\s*$", re.IGNORECASE)
-_EXCLUSION_HEAD = re.compile(r"^\s*(?:key\s+)?exclusion\s+criteria\b[^\n]*?:?\s*$", re.IGNORECASE)
+# A heading, perhaps behind a bullet, perhaps with the first item on the same line:
+# "Inclusion Criteria:", "- KEY EXCLUSION CRITERIA:", "Exclusion Criteria: 1. Age < 18".
+_INCLUSION_HEAD = re.compile(r"^\s*(?:[-*\u2022]\s*)?(?:key\s+)?inclusion\s+criteria\b[^:\n]{0,40}(?::\s*(?P<rest>.*))?$", re.IGNORECASE)
+_EXCLUSION_HEAD = re.compile(r"^\s*(?:[-*\u2022]\s*)?(?:key\s+)?exclusion\s+criteria\b[^:\n]{0,40}(?::\s*(?P<rest>.*))?$", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[*\-\u2022\u25cf\u25aa\u2023\u2043\u00b7]|\d{1,2}[.)]|\(\d{1,2}\)|[a-z][.)])\s+")
 
 
@@ -270,12 +272,12 @@ def split_criteria(text: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
         line = raw_line.strip()
         if not line:
             continue
-        if _INCLUSION_HEAD.match(line):
-            current = inclusion
-            continue
-        if _EXCLUSION_HEAD.match(line):
-            current = exclusion
-            continue
+        head = _INCLUSION_HEAD.match(line) or _EXCLUSION_HEAD.match(line)
+        if head:
+            current = inclusion if head.re is _INCLUSION_HEAD else exclusion
+            line = (head.group("rest") or "").strip()
+            if not line:
+                continue
         if current is None:
             continue
         bullet = _BULLET.match(line)
