@@ -54,9 +54,37 @@ class Reader:
 
 def _registry() -> dict[str, Reader]:
     # Imported here so that each reader module can import Document from this one.
-    from trialkg.readers import ctgov_json, ctgov_page, ctgov_xml, meddatax
+    from trialkg.readers import (
+        biotechhunter,
+        clinicaltrialexchange,
+        ctgov_json,
+        ctgov_page,
+        ctgov_xml,
+        generic_page,
+        hra,
+        ichgcp,
+        ignite_sd,
+        inclinicaltrials,
+        meddatax,
+        trials_co,
+        trialstoday,
+    )
 
-    readers = [ctgov_json.READER, ctgov_xml.READER, ctgov_page.READER, meddatax.READER]
+    readers = [
+        ctgov_json.READER,
+        ctgov_xml.READER,
+        ctgov_page.READER,
+        meddatax.READER,
+        trials_co.READER,
+        clinicaltrialexchange.READER,
+        biotechhunter.READER,
+        ignite_sd.READER,
+        trialstoday.READER,
+        hra.READER,
+        inclinicaltrials.READER,
+        ichgcp.READER,
+        generic_page.READER,
+    ]
     return {reader.name: reader for reader in readers}
 
 

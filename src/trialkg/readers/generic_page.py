@@ -1,0 +1,345 @@
+"""Any web page about one trial: the general reader for sites without a reader of their own.
+
+It reads what the page labels ("Recruitment Status: Recruiting", "Phase" then
+"Phase 2", "Sponsor: X", "Enrollment: 120 (estimated)" ...) wherever the label
+stands, and nothing else: a value without a label (a heading, a lone
+"Recruiting") stays absent, because nothing says what it is. The page's heading
+is not taken as the trial's title for that reason; sites rewrite titles freely.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from trialkg.model import Identifier, PartialDate, Source, Trial
+from trialkg.readers import Document, Reader, RecordResult
+from trialkg.readers import generic_parts as parts
+from trialkg.readers.common import (
+    NCT_ID,
+    allocation_value,
+    intervention_model_value,
+    masking_value,
+    observational_model_value,
+    phase_values,
+    purpose_value,
+    status_value,
+    study_type_value,
+    time_perspective_value,
+)
+from trialkg.readers.labels import (
+    Labelled,
+    Line,
+    belongs_elsewhere,
+    count,
+    count_label_lines,
+    date_type_of,
+    is_cut,
+    page_date,
+    page_lines,
+    resolve_nct_id,
+)
+from trialkg.readers.page_vocabulary import GROUPS, LABELS, NCT_LABELS, TRIAL_LABELS
+
+NAME = "page"
+
+
+def detect(head: str) -> bool:
+    if belongs_elsewhere(head):
+        return False
+    return NCT_ID.search(head) is not None or count_label_lines(head, TRIAL_LABELS) >= 2
+
+
+def read(document: Document) -> Iterator[RecordResult]:
+    yield page_trial(document.text(), document.name, reader=NAME)
+
+
+# A few sites print their own name on the page; the page is then known to be theirs.
+_SITE_MARKS = (
+    ("ClinicalTrials.Veeva", "ctv.veeva.com"),
+    ("MedPath", "trial.medpath.com"),
+    ("Curemydisease.com", "curemydisease.com"),
+)
+
+
+def _site(lines: list[Line]) -> str | None:
+    heads = {line.text for line in lines[:5]}
+    for mark, site in _SITE_MARKS:
+        if mark in heads or any(line.text.startswith(mark + " ") for line in lines):
+            return site
+    return None
+
+
+def page_trial(text: str, name: str, *, reader: str, site: str | None = None) -> Trial:
+    """The trial a page states, read from its labels."""
+    lines = page_lines(text)
+    found = Labelled(lines, LABELS)
+    nct_id, from_name = resolve_nct_id(text, name, labelled_ids(found, lines))
+    status, status_phases = _status_and_phases(found)
+    phases = status_phases or _phases(found, lines)
+    design = _design_pairs(lines)
+    enrollment, enrollment_type = _enrollment(found, lines)
+    summary = parts.text(found, "brief_summary")
+    purpose = purpose_value(found.first("purpose")) or design.get("purpose")
+    # "Purpose" heads either the primary purpose ("DIAGNOSTIC") or a summary paragraph.
+    purpose_or_summary = found.first("purpose_or_summary")
+    if (stated := purpose_value(purpose_or_summary)) is not None:
+        purpose = purpose or stated
+    elif purpose_or_summary is not None:
+        summary = summary or parts.text(found, "purpose_or_summary")
+    org_ids = _org_ids(found)
+    beside = _dates_beside_labels(lines)
+
+    def date(field: str) -> PartialDate | None:
+        return _date(found, field) or beside.get(field)
+
+    return Trial(
+        nct_id=nct_id,
+        source=Source(
+            reader=reader,
+            file=name,
+            last_update=_page_update(found, lines),
+            partial=is_cut(text),
+            nct_id_from_filename=from_name,
+            site=site or _site(lines),
+        ),
+        brief_title=found.first("brief_title"),
+        official_title=found.first("official_title"),
+        acronym=found.first("acronym"),
+        org_study_id=org_ids[0] if org_ids else None,
+        secondary_ids=_secondary_ids(found, org_ids[1:]),
+        overall_status=status,
+        start_date=date("start"),
+        primary_completion_date=date("primary_completion"),
+        completion_date=date("completion"),
+        first_posted=date("first_posted"),
+        last_update_posted=_date(found, "last_update_posted"),
+        status_verified=date("verified"),
+        study_type=study_type_value(found.first("study_type")),
+        phases=phases,
+        allocation=allocation_value(found.first("allocation")) or design.get("allocation"),
+        intervention_model=intervention_model_value(found.first("intervention_model"))
+        or design.get("intervention_model"),
+        observational_model=observational_model_value(found.first("observational_model"))
+        or design.get("observational_model"),
+        time_perspective=time_perspective_value(found.first("time_perspective"))
+        or design.get("time_perspective"),
+        primary_purpose=purpose,
+        masking=masking_value(found.first("masking")) or design.get("masking"),
+        enrollment=enrollment,
+        enrollment_type=enrollment_type,
+        brief_summary=summary,
+        detailed_description=parts.text(found, "detailed_description"),
+        conditions=parts.conditions(found),
+        keywords=parts.keywords(found),
+        lead_sponsor=parts.sponsor(found, lines),
+        collaborators=parts.collaborators(found),
+        officials=parts.officials(found),
+        arms=parts.arms(found),
+        interventions=parts.interventions(found, lines),
+        outcomes=parts.outcomes(found),
+        eligibility=parts.eligibility(found),
+        sites=parts.sites(found),
+    )
+
+
+# --- identity ---------------------------------------------------------------------------------
+
+_NCT_LABEL_KEYS = tuple(sorted((label.lower() for label in NCT_LABELS), key=len, reverse=True))
+
+
+def labelled_ids(found: Labelled, lines: list[Line]) -> list[str]:
+    """NCT ids that stand under or beside an identifier label."""
+    values = [value for _hit, block in found.blocks("nct") for value in block[:3]]
+    for line in lines:
+        lower = line.text.lower()
+        if "nct" in lower and lower.startswith(_NCT_LABEL_KEYS):
+            values.append(line.text)
+    return values
+
+
+def _org_ids(found: Labelled) -> list[str]:
+    ids: list[str] = []
+    for value in found.block("org_study_id")[:5]:
+        ids.extend(part.strip() for part in value.split(",") if part.strip())
+    if not ids:
+        # "Identifiers" lists the NCT id and the sponsor's own id together.
+        ids = [v for v in found.block("nct")[:3] if not NCT_ID.search(v) and len(v) < 40]
+    return ids
+
+
+def _secondary_ids(found: Labelled, others: list[str]) -> tuple[Identifier, ...]:
+    ids = [Identifier(value) for value in others]
+    ids.extend(Identifier(v) for v in found.block("secondary_id")[:5] if len(v) < 60)
+    ids.extend(
+        Identifier(v.split()[0], "EUDRACT_NUMBER") for v in found.block("eudract")[:1] if v.split()
+    )
+    return tuple(dict.fromkeys(ids))
+
+
+# --- status, phase, design --------------------------------------------------------------------
+
+
+def _status(text: str) -> str | None:
+    return status_value(text) or status_value(text.split("(")[0])
+
+
+def _status_and_phases(found: Labelled) -> tuple[str | None, tuple[str, ...]]:
+    status = next((s for v in found.block("status")[:2] if (s := _status(v))), None)
+    phases: tuple[str, ...] = ()
+    for value in found.block("status_phase")[:3]:
+        status = status or _status(value)
+        phases = phases or phase_values(value)
+    return status, phases
+
+
+_BARE_PHASE = re.compile(r"^(IV|I{1,3}|[0-4])(?:\s*[/&,-]\s*(IV|I{1,3}|[1-4]))?$")
+_ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4"}
+
+
+def phase(text: str) -> tuple[str, ...]:
+    """``Phase 2``, ``PHASE2``, ``N/A``, or a bare ``3`` or ``1/2`` under a Phase label."""
+    found = phase_values(text)
+    if found:
+        return found
+    m = _BARE_PHASE.match(text.strip())
+    if not m:
+        return ()
+    return tuple(
+        dict.fromkeys(
+            f"PHASE{_ROMAN.get(part, part)}" for part in m.groups() if part and part != "0"
+        )
+    )
+
+
+def _phases(found: Labelled, lines: list[Line]) -> tuple[str, ...]:
+    for value in found.block("phase")[:3]:
+        if result := phase(value):
+            return result
+    # "Phase 2" alone on a line names itself.
+    for line in lines:
+        text = line.text
+        if (
+            len(text) < 20
+            and text[:5].lower() == "phase"
+            and text[5:].strip()
+            and (result := phase_values(text))
+            and result != ("NA",)
+        ):
+            return result
+    return ()
+
+
+_DESIGN_LABEL = re.compile(
+    r"(Allocation|Intervention Model|Masking|Primary Purpose|Observational Model|"
+    r"Time Perspective|Endpoint Classification):\s*"
+)
+_DESIGN_READERS = {
+    "Allocation": ("allocation", allocation_value),
+    "Intervention Model": ("intervention_model", intervention_model_value),
+    "Masking": ("masking", masking_value),
+    "Primary Purpose": ("purpose", purpose_value),
+    "Observational Model": ("observational_model", observational_model_value),
+    "Time Perspective": ("time_perspective", time_perspective_value),
+}
+
+
+def _design_pairs(lines: list[Line]) -> dict[str, str]:
+    """Design values written as one line of pairs: "Allocation: Randomized; Masking: None"."""
+    design: dict[str, str] = {}
+    for line in lines:
+        if line.text.count(":") < 2 or len(line.text) > 600:
+            continue
+        parts = _DESIGN_LABEL.split(line.text)
+        if len(parts) < 5:
+            continue
+        for label, value in zip(parts[1::2], parts[2::2], strict=False):
+            if label in _DESIGN_READERS:
+                field, reader = _DESIGN_READERS[label]
+                if result := reader(value.strip().rstrip(",;").strip()):
+                    design.setdefault(field, result)
+    return design
+
+
+def _enrollment(found: Labelled, lines: list[Line]) -> tuple[int | None, str | None]:
+    choice: tuple[int | None, str | None] = (None, None)
+    for hit, values in found.blocks("enrollment"):
+        number = count(values[0]) if values else None
+        if number is None:
+            continue
+        kind = date_type_of(hit.label, values[0])
+        if "final accrual" in hit.label.lower():
+            kind = "ACTUAL"
+        if choice[0] is None or (kind == "ACTUAL" and choice[1] != "ACTUAL"):
+            choice = (number, kind)
+    if choice[0] is None:
+        # "N=91" states a number of participants by itself.
+        for line in lines:
+            if line.text[:2].lower() == "n=" and (number := count(line.text)) is not None:
+                return number, None
+    return choice
+
+
+# --- dates ------------------------------------------------------------------------------------
+
+
+_DATE_FIELDS = ("start", "primary_completion", "completion", "first_posted", "verified")
+_DATE_LABELS = sorted(
+    ((label.lower() + " ", field) for field in _DATE_FIELDS for label in GROUPS[field]),
+    key=lambda pair: -len(pair[0]),
+)
+_DATE_LABEL_WORDS = frozenset(label.split()[0] for label, _field in _DATE_LABELS)
+
+
+def _date(found: Labelled, field: str) -> PartialDate | None:
+    for hit, values in found.blocks(field):
+        if not values:
+            continue
+        value = values[0]
+        stated = value.split("(")[0].strip()
+        if result := page_date(stated, date_type_of(hit.label, value)):
+            return result
+    return None
+
+
+def _dates_beside_labels(lines: list[Line]) -> dict[str, PartialDate]:
+    """Dates written after their label without a colon: "Start Date 12/01/2003"."""
+    dates: dict[str, PartialDate] = {}
+    for line in lines:
+        if len(line.text) > 80 or line.text.split(" ", 1)[0].lower() not in _DATE_LABEL_WORDS:
+            continue
+        lower = line.text.lower()
+        for label, field in _DATE_LABELS:
+            if lower.startswith(label) and field not in dates:
+                rest = line.text[len(label) :].strip()
+                if date := page_date(rest.split("(")[0].strip(), date_type_of(label, rest)):
+                    dates[field] = date
+                break
+    return dates
+
+
+_UPDATED = re.compile(r"(?:last updated|updated on)\s*:?\s*", re.IGNORECASE)
+
+
+def _page_update(found: Labelled, lines: list[Line]) -> str | None:
+    """The date the page says it was last updated ("Updated on 28 July 2021")."""
+    if date := _date(found, "page_update"):
+        return date.value
+    for line in lines:
+        if len(line.text) > 300 or "pdated" not in line.text:
+            continue
+        for m in _UPDATED.finditer(line.text):
+            words = re.split(r"[\u00b7|]", line.text[m.end() :], maxsplit=1)[0].split()
+            for size in (3, 2, 1):
+                if len(words) >= size and (date := page_date(" ".join(words[:size]))):
+                    return date.value
+    return None
+
+
+READER = Reader(
+    name=NAME,
+    description="a web page about one trial from any other site: its labelled facts "
+    "(status, phase, sponsor, enrollment, conditions, eligibility ...)",
+    detect=detect,
+    read=read,
+)

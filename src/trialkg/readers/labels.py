@@ -1,0 +1,498 @@
+"""Label/value scanning shared by the readers of web pages about a trial.
+
+Pages written by third-party sites state a trial's facts as labels followed by
+values: on the same line ("Sponsor: Pfizer"), on the next lines ("Phase" then
+"Phase 2"), inside bullets or table cells. The helpers here turn page text into
+clean lines, find the lines that carry a known label, and cut the page into the
+blocks of lines that follow each label. A value without a label is never taken.
+
+Everything here works line by line with anchored patterns, so a page of any
+size is read in time proportional to its length.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import NamedTuple
+
+from trialkg.errors import InputError
+from trialkg.model import Intervention, Organisation, PartialDate
+from trialkg.readers.common import (
+    NCT_ID,
+    intervention_type_value,
+    parse_date_text,
+    sex_value,
+    split_criteria,
+)
+
+# --- lines ------------------------------------------------------------------------------------
+
+_BULLET = re.compile(r"^(?:[\u2022\u25cf\u25aa\u00b7*]|-(?=\s)|\d{1,2}\.(?=\s))\s*")
+_BULLET_STARTS = frozenset("\u2022\u25cf\u25aa\u00b7*-0123456789")
+_TABLE_RULE = re.compile(r"^[\s|:\-]*$")
+
+# Lines read from one page. A trial page, however long its list of sites, has far
+# fewer; the cap keeps a huge or hostile input to a bounded time.
+MAX_LINES = 40_000
+
+
+class Line(NamedTuple):
+    """One line of page text: ``text`` without indentation, bullet or table pipes."""
+
+    text: str
+    raw: str
+    indent: int
+    bullet: bool
+
+
+_BLANK = Line("", "", 0, False)
+
+
+def page_lines(text: str) -> list[Line]:
+    """The page's lines, cleaned; runs of blank lines become one.
+
+    The last line is left out when the page stops inside it, as an excerpt cut
+    in mid-line would otherwise give half a value ("Conditions" then "The").
+    """
+    lines: list[Line] = []
+    raws = text.replace("\r\n", "\n").replace("\r", "\n").split("\n", MAX_LINES)
+    if len(raws) > MAX_LINES or (len(raws) > 1 and looks_cut(text)):
+        raws.pop()
+    for raw in raws:
+        stripped = raw.strip()
+        if not stripped:
+            if lines and lines[-1] is not _BLANK:
+                lines.append(_BLANK)
+            continue
+        indent = len(raw) - len(raw.lstrip())
+        bullet = _BULLET.match(stripped) if stripped[0] in _BULLET_STARTS else None
+        if bullet:
+            stripped = stripped[bullet.end() :]
+        if "|" in stripped:
+            stripped = "" if _TABLE_RULE.match(stripped) else stripped.strip("| ").strip()
+        lines.append(Line(stripped, raw, indent, bullet is not None))
+    return lines
+
+
+def is_cut(text: str) -> bool:
+    """True when the page is an excerpt that stops mid-record, or is longer than is read."""
+    return looks_cut(text) or text.count("\n", 0, 20_000_000) >= MAX_LINES
+
+
+def label_key(text: str) -> str:
+    """A label as looked up: lower case, single spaces, without a closing colon or '?'."""
+    return " ".join(text.lower().split()).rstrip(":?| ").strip()
+
+
+# --- finding labels ---------------------------------------------------------------------------
+
+SECTION = "_section"  # a heading that ends the block before it and carries no value
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    index: int  # line number
+    field: str
+    label: str  # the label as the page writes it, without a closing colon
+    inline: str | None  # the value on the label's own line, if any
+    colon: bool = False  # written "Label:", so it names what follows
+
+
+class Labelled:
+    """The label hits of one page and the block of value lines after each."""
+
+    def __init__(self, lines: list[Line], labels: Mapping[str, str], *, inline: bool = True):
+        self.lines = lines
+        self.hits: list[Hit] = []
+        previous: Hit | None = None  # the hit on the last non-empty line, if any
+        for index, line in enumerate(lines):
+            text = line.text
+            if not text:
+                continue
+            hit = None
+            key = label_key(text) if len(text) <= 200 else ""
+            colon = text.find(":")
+            if key in labels:
+                # "Randomized:" then "Randomized": the second is the first one's value.
+                is_value = (
+                    previous is not None
+                    and previous.colon
+                    and previous.field == labels[key]
+                    and ":" not in text
+                )
+                if not is_value:
+                    hit = Hit(index, labels[key], text.rstrip(":? "), None, text.endswith(":"))
+            elif inline and 0 < colon < 60:
+                head = label_key(text[:colon])
+                value = text[colon + 1 :].strip()
+                if head in labels and value:
+                    hit = Hit(index, labels[head], text[:colon].strip(), value, True)
+            if hit is not None:
+                self.hits.append(hit)
+            previous = hit if hit is not None and hit.inline is None else None
+        self._by_field: dict[str, list[int]] = {}
+        for position, hit in enumerate(self.hits):
+            self._by_field.setdefault(hit.field, []).append(position)
+
+    def _end(self, position: int) -> int:
+        following = position + 1
+        return self.hits[following].index if following < len(self.hits) else len(self.lines)
+
+    def blocks(self, field: str, *, raw: bool = False) -> Iterator[tuple[Hit, list[str]]]:
+        """Each hit of the field with its value lines (non-empty, in page order).
+
+        A value on the label's own line comes first; the lines up to the next
+        label follow it. ``raw`` keeps bullets and indentation, which criteria need.
+        """
+        for position in self._by_field.get(field, ()):
+            hit = self.hits[position]
+            following = self.lines[hit.index + 1 : self._end(position)]
+            if raw:
+                values = [line.raw.strip() for line in following if line.text]
+            else:
+                values = [line.text for line in following if line.text]
+            yield hit, ([hit.inline, *values] if hit.inline is not None else values)
+
+    def block_lines(self, field: str) -> list[Line]:
+        """The raw lines after the first hit of a line-label field, blank ones included."""
+        for position in self._by_field.get(field, ()):
+            hit = self.hits[position]
+            if hit.inline is None:
+                return self.lines[hit.index + 1 : self._end(position)]
+        return []
+
+    def block(self, field: str, *, raw: bool = False) -> list[str]:
+        for _hit, values in self.blocks(field, raw=raw):
+            if values:
+                return values
+        return []
+
+    def first(self, field: str) -> str | None:
+        values = self.block(field)
+        return values[0] if values else None
+
+    def label_of(self, field: str) -> str | None:
+        for hit, values in self.blocks(field):
+            if values:
+                return hit.label
+        return None
+
+    def has(self, field: str) -> bool:
+        return field in self._by_field
+
+
+def label_map(groups: Mapping[str, Iterable[str]]) -> dict[str, str]:
+    """``{field: [label, ...]}`` turned into the ``{label key: field}`` lookup."""
+    return {label_key(label): field for field, labels in groups.items() for label in labels}
+
+
+def count_label_lines(head: str, labels: Iterable[str]) -> int:
+    """How many of the given labels stand as a line (or start a 'label:' line) in the text."""
+    wanted = {label_key(label) for label in labels}
+    found: set[str] = set()
+    for line in head.split("\n"):
+        text = line.strip().lstrip("\u2022*- ").strip("| ")
+        if not text or len(text) > 200:
+            continue
+        key = label_key(text)
+        if key in wanted:
+            found.add(key)
+            continue
+        colon = text.find(":")
+        if 0 < colon < 60 and label_key(text[:colon]) in wanted:
+            found.add(label_key(text[:colon]))
+    return len(found)
+
+
+# --- what other readers own -------------------------------------------------------------------
+
+_MARKUP_START = re.compile(r"^\s*[\[{<]")
+
+
+def belongs_elsewhere(head: str) -> bool:
+    """True for JSON, XML, ClinicalTrials.gov's own page layouts and meddatax pages.
+
+    Those have readers of their own; the page readers here leave them alone even
+    when detection runs them first.
+    """
+    if _MARKUP_START.match(head):
+        return True
+    if "Get a concise snapshot of the trial" in head:
+        return True
+    if "Study Details" in head and "CT.gov ID" in head:
+        return True
+    return "ClinicalTrials.gov Identifier:" in head and (
+        "First received:" in head or "First Posted:" in head
+    )
+
+
+# --- NCT ids ----------------------------------------------------------------------------------
+
+_FILE_NCT = re.compile(r"(?<![A-Za-z0-9])NCT\d{8}(?!\d)")
+
+
+def file_basename(name: str) -> str:
+    return PurePosixPath(name.replace("\\", "/").rsplit("!", 1)[-1]).name
+
+
+def resolve_nct_id(text: str, name: str, labelled: Iterable[str | None]) -> tuple[str, bool]:
+    """The page's NCT id and whether it came from the file name.
+
+    An id under an identifier label wins; else the file name's; else the first
+    id in the page. A page may cite other trials ("the core study NCT00902174"),
+    which is why the file name is preferred to an unlabelled mention.
+    """
+    for value in labelled:
+        if value and (m := NCT_ID.search(value)):
+            return m.group(0), False
+    page_ids = NCT_ID.findall(text)
+    from_name = _FILE_NCT.search(file_basename(name))
+    if from_name:
+        return from_name.group(0), from_name.group(0) not in page_ids
+    if page_ids:
+        return page_ids[0], False
+    raise InputError(
+        "no NCT id in the page nor in the file name; name the file after the trial "
+        "(NCT01234567.txt) or add the id to the page",
+        file=name,
+        field="nct_id",
+    )
+
+
+# --- values -----------------------------------------------------------------------------------
+
+# ClinicalTrials.gov's agency classes, as pages print them after a sponsor's name.
+_AGENCY_CLASSES = {
+    "industry": "INDUSTRY",
+    "nih": "NIH",
+    "other": "OTHER",
+    "other u.s. federal agency": "FED",
+    "u.s. fed": "FED",
+    "fed": "FED",
+    "network": "NETWORK",
+    "other_gov": "OTHER_GOV",
+    "indiv": "INDIV",
+    "unknown": "UNKNOWN",
+}
+
+
+def organisation(text: str | None) -> Organisation | None:
+    """``"Bristol-Myers Squibb (Industry)"`` gives the name and the agency class."""
+    if text is None:
+        return None
+    name = text.strip().rstrip(",;")
+    if not name or name.lower() in {"(none)", "none", "n/a", "-"}:
+        return None
+    agency = None
+    if name.endswith(")") and (opening := name.rfind("(")) > 0:
+        agency = _AGENCY_CLASSES.get(name[opening + 1 : -1].strip().lower())
+        if agency:
+            name = name[:opening].strip()
+    return Organisation(name, agency)
+
+
+_INTERVENTION_PREFIX = re.compile(r"^([A-Za-z][A-Za-z /]{1,30}):\s*(\S.*)$")
+_INTERVENTION_SUFFIX = re.compile(r"^(\S.*?)\s*\(([A-Za-z][A-Za-z /]{1,30})\)$")
+
+
+def intervention(text: str) -> Intervention | None:
+    """``"Drug: Afatinib"``, ``"Afatinib (Drug)"`` or a plain name."""
+    value = text.strip().rstrip(";,")
+    if not value:
+        return None
+    if (m := _INTERVENTION_PREFIX.match(value)) and (kind := intervention_type_value(m.group(1))):
+        return Intervention(m.group(2).strip(), kind)
+    if (m := _INTERVENTION_SUFFIX.match(value)) and (kind := intervention_type_value(m.group(2))):
+        return Intervention(m.group(1).strip(), kind)
+    return Intervention(value)
+
+
+_EPOCH_DAYS = {"1969-12-31", "1970-01-01"}
+
+
+def page_date(text: str | None, date_type: str | None = None) -> PartialDate | None:
+    """A date as the page states it, or None when the value is not a date.
+
+    Pages print an empty date as the Unix epoch (1969-12-31 or 1970-01-01);
+    that is no date.
+    """
+    if text is None:
+        return None
+    value = parse_date_text(text)
+    if value is None or value in _EPOCH_DAYS:
+        return None
+    return PartialDate(value, date_type)
+
+
+def date_type_of(label: str | None, value: str | None = None) -> str | None:
+    words = f"{label or ''} {value or ''}".lower()
+    if "actual" in words:
+        return "ACTUAL"
+    if "estimated" in words or "anticipated" in words or "expected" in words:
+        return "ESTIMATED"
+    return None
+
+
+_INT = re.compile(r"^\s*(?:n\s*=\s*)?(\d{1,3}(?:,\d{3})+|\d{1,9})\b", re.IGNORECASE)
+
+
+def count(text: str | None) -> int | None:
+    """A whole number at the start of a value: ``"2,809"``, ``"116 patients"``, ``"N=91"``."""
+    if text is None:
+        return None
+    m = _INT.match(text)
+    return int(m.group(1).replace(",", "")) if m else None
+
+
+# --- eligibility ------------------------------------------------------------------------------
+
+_AGE = re.compile(
+    r"\b(\d{1,3})(\s*\+)?(?:\s*(years?|yrs?|months?|mos?|weeks?|wks?|days?|hours?)\b)?",
+    re.IGNORECASE,
+)
+_UNITS = {"y": "Year", "m": "Month", "w": "Week", "d": "Day", "h": "Hour"}
+_STD_AGES = (("older adult", "OLDER_ADULT"), ("adult", "ADULT"), ("child", "CHILD"))
+
+
+def _age_text(number: str, unit: str | None) -> str:
+    word = _UNITS[(unit or "y")[0].lower()]
+    return f"{number} {word}" if number == "1" else f"{number} {word}s"
+
+
+@dataclass(frozen=True, slots=True)
+class Ages:
+    minimum: str | None = None
+    maximum: str | None = None
+    std_ages: tuple[str, ...] = ()
+
+
+def ages(text: str | None) -> Ages:
+    """Age limits as pages write them, in the registry's spelling ("18 Years").
+
+    Reads ``18 Years to 49 Years``, ``18 Years - undefined``, ``Over 18 Years``,
+    ``18+ years old``, ``18 Years and older``, ``Up to 17 Years`` and the
+    registry's age groups in words (Child, Adult, Older Adult).
+    """
+    if not text:
+        return Ages()
+    lower = text.lower()
+    found = [(m.start(), _age_text(m.group(1), m.group(3)), m) for m in _AGE.finditer(text[:300])]
+    minimum = maximum = None
+    if len(found) >= 2:
+        minimum, maximum = found[0][1], found[1][1]
+    elif len(found) == 1:
+        start, age, match = found[0]
+        before = lower[max(0, start - 12) : start]
+        after = lower[match.end() : match.end() + 16]
+        plus = match.group(2) is not None
+        if any(w in before for w in ("under", "up to", "below", "less than", "<", "\u2264")) or any(
+            w in after for w in ("and younger", "or younger", "and under")
+        ):
+            maximum = age
+        elif (
+            plus
+            or any(w in before for w in ("over", "above", "at least", "from", ">", "\u2265"))
+            or any(
+                w in after for w in ("and older", "or older", "and over", "and above", "-", "to")
+            )
+        ):
+            minimum = age
+    groups: list[str] = []
+    rest = lower
+    for word, value in _STD_AGES:
+        if word in rest:
+            groups.append(value)
+            rest = rest.replace(word, " ")
+    order = {"CHILD": 0, "ADULT": 1, "OLDER_ADULT": 2}
+    return Ages(minimum, maximum, tuple(sorted(groups, key=order.__getitem__)))
+
+
+def single_age(text: str | None) -> str | None:
+    """One age limit as the registry spells it: ``18 Years``; None for ``N/A``."""
+    if not text:
+        return None
+    m = _AGE.search(text[:60])
+    return _age_text(m.group(1), m.group(3)) if m else None
+
+
+def sex(text: str | None) -> str | None:
+    if not text:
+        return None
+    words = text.strip().split()
+    return sex_value(words[0]) if words else None
+
+
+def healthy_volunteers(text: str | None) -> bool | None:
+    """``No``, ``Accepts Healthy Volunteers``, ``Does not accept healthy volunteers`` ..."""
+    if not text:
+        return None
+    key = " ".join(text.lower().split()).rstrip(".")
+    if key.startswith(("no", "does not", "not accept", "doesn't")) or "not accept" in key:
+        return False
+    if key.startswith(("yes", "accepts", "healthy volunteers accepted", "accepted")):
+        return True
+    return None
+
+
+_HEADING_WITH_TEXT = re.compile(
+    r"^(\s*(?:key\s+)?(?:inclusion|exclusion)\s+criteria\s*:)\s*(\S.*)$", re.IGNORECASE
+)
+_CRITERIA_HEADING = re.compile(
+    r"^\s*(?:key\s+)?(?:inclusion|exclusion)\s+criteria\s*:?\s*$", re.IGNORECASE
+)
+_NOISE = {"read more", "show more", "see more"}
+
+
+def criteria(lines: Iterable[str]) -> tuple[str | None, tuple[str, ...], tuple[str, ...]]:
+    """Criteria text and its inclusion and exclusion items.
+
+    Pages glue an item to its heading ("Inclusion Criteria:- underwent ..."); the
+    shared splitter wants the heading on a line of its own.
+    """
+    kept: list[str] = []
+    for line in lines:
+        if line.strip().lower() in _NOISE:
+            continue
+        if m := _HEADING_WITH_TEXT.match(line):
+            kept.extend([m.group(1).strip(), m.group(2)])
+        else:
+            kept.append(line)
+    text = "\n".join(kept).strip()
+    inclusion, exclusion = split_criteria(text)
+    headings_only = all(_CRITERIA_HEADING.match(line) for line in kept if line.strip())
+    if not text or (headings_only and not inclusion and not exclusion):
+        return None, (), ()
+    return text, inclusion, exclusion
+
+
+# --- partial pages ----------------------------------------------------------------------------
+
+_CLOSED = ".!?)]\"'\u201d\u2019"
+
+
+def looks_cut(text: str) -> bool:
+    """True when the page stops in mid-sentence or mid-list, as excerpts do."""
+    tail = text.rstrip()
+    return not tail or tail[-1] not in _CLOSED
+
+
+def paragraphs(lines: Iterable[Line]) -> str | None:
+    """Hard-wrapped text rejoined: lines into paragraphs, paragraphs apart by a blank line."""
+    result: list[str] = []
+    current: list[str] = []
+    for line in lines:
+        if line.text:
+            current.append(line.raw.strip())
+        elif current:
+            result.append(" ".join(current))
+            current = []
+    if current:
+        result.append(" ".join(current))
+    return "\n\n".join(result) or None
+
+
+def unique(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(v for v in values if v))

@@ -1,0 +1,187 @@
+"""Trial pages of the TrialsToday platform (uams.trialstoday.org and its sister sites).
+
+The layout: an optional title (the print view has it), "Purpose", "Condition",
+"Eligibility" with "Eligible Ages", "Eligible Genders" and "Accepts Healthy
+Volunteers", the criteria, "Study Design" as label/value lines, "Arm Groups" as
+a table read row by row (arm type, label, description, "Drug: X" bullets), and
+"More Details" with the NCT id, status and sponsor, then the site's "Notice".
+
+The platform flattens each criteria list into one line, items joined by " - ";
+an item is taken to start wherever " - " is followed by a capital letter.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from trialkg.model import Arm, Eligibility, Intervention, Source, Trial
+from trialkg.readers import Document, Reader, RecordResult
+from trialkg.readers.common import (
+    allocation_value,
+    arm_type_value,
+    intervention_model_value,
+    masking_value,
+    observational_model_value,
+    phase_values,
+    purpose_value,
+    status_value,
+    study_type_value,
+    time_perspective_value,
+)
+from trialkg.readers.labels import (
+    SECTION,
+    Labelled,
+    ages,
+    belongs_elsewhere,
+    count_label_lines,
+    healthy_volunteers,
+    intervention,
+    is_cut,
+    label_map,
+    organisation,
+    page_lines,
+    resolve_nct_id,
+    sex,
+    unique,
+)
+
+NAME = "trialstoday"
+SITE = "trialstoday.org"
+
+_LABELS = label_map(
+    {
+        "purpose_text": ("Purpose",),
+        "conditions": ("Condition", "Conditions"),
+        "ages": ("Eligible Ages",),
+        "sex": ("Eligible Genders",),
+        "healthy": ("Accepts Healthy Volunteers",),
+        "inclusion": ("Inclusion Criteria",),
+        "exclusion": ("Exclusion Criteria",),
+        "phase": ("Phase",),
+        "study_type": ("Study Type",),
+        "allocation": ("Allocation",),
+        "intervention_model": ("Intervention Model",),
+        "observational_model": ("Observational Model",),
+        "time_perspective": ("Time Perspective",),
+        "purpose": ("Primary Purpose",),
+        "masking": ("Masking",),
+        "arms": ("Arm Groups",),
+        "nct": ("NCT ID",),
+        "status": ("Status",),
+        "sponsor": ("Sponsor",),
+        "notice": ("Notice",),
+        SECTION: ("Eligibility", "Study Design", "Recruiting Locations", "More Details"),
+    }
+)
+
+
+def detect(head: str) -> bool:
+    if belongs_elsewhere(head):
+        return False
+    return count_label_lines(head, ("Eligible Ages", "Eligible Genders", "Arm Groups")) >= 2
+
+
+def read(document: Document) -> Iterator[RecordResult]:
+    text = document.text()
+    lines = page_lines(text)
+    found = Labelled(lines, _LABELS, inline=False)
+    nct_id, from_name = resolve_nct_id(text, document.name, found.block("nct")[:1])
+    arms, interventions = _arms(found.block("arms"))
+    first_hit = found.hits[0].index if found.hits else 0
+    titles = [line.text for line in lines[:first_hit] if line.text]
+    yield Trial(
+        nct_id=nct_id,
+        source=Source(
+            reader=NAME,
+            file=document.name,
+            partial=not found.has("notice") and is_cut(text),
+            nct_id_from_filename=from_name,
+            site=SITE,
+        ),
+        brief_title=titles[0] if titles else None,
+        overall_status=status_value(found.first("status")),
+        study_type=study_type_value(found.first("study_type")),
+        phases=phase_values(found.first("phase")),
+        allocation=allocation_value(found.first("allocation")),
+        intervention_model=intervention_model_value(found.first("intervention_model")),
+        observational_model=observational_model_value(found.first("observational_model")),
+        time_perspective=time_perspective_value(found.first("time_perspective")),
+        primary_purpose=purpose_value(found.first("purpose")),
+        masking=masking_value(found.first("masking")),
+        brief_summary="\n".join(found.block("purpose_text")) or None,
+        conditions=unique(v for v in found.block("conditions") if len(v) < 200),
+        lead_sponsor=organisation(found.first("sponsor")),
+        arms=arms,
+        interventions=interventions,
+        eligibility=_eligibility(found),
+    )
+
+
+_ITEM_BREAK = re.compile(r"\s+-\s+(?=[A-Z])")
+
+
+def _items(values: list[str]) -> tuple[str, ...]:
+    return tuple(item.strip() for v in values for item in _ITEM_BREAK.split(v) if item.strip())
+
+
+def _eligibility(found: Labelled) -> Eligibility | None:
+    inclusion = _items(found.block("inclusion"))
+    exclusion = _items(found.block("exclusion"))
+    parts = []
+    if inclusion:
+        parts.append("Inclusion Criteria:\n" + "\n".join(found.block("inclusion")))
+    if exclusion:
+        parts.append("Exclusion Criteria:\n" + "\n".join(found.block("exclusion")))
+    limits = ages(found.first("ages"))
+    eligibility = Eligibility(
+        criteria_text="\n\n".join(parts) or None,
+        inclusion=inclusion,
+        exclusion=exclusion,
+        minimum_age=limits.minimum,
+        maximum_age=limits.maximum,
+        sex=sex(found.first("sex")),
+        healthy_volunteers=healthy_volunteers(found.first("healthy")),
+        std_ages=limits.std_ages,
+    )
+    return None if eligibility == Eligibility() else eligibility
+
+
+def _arms(values: list[str]) -> tuple[tuple[Arm, ...], tuple[Intervention, ...]]:
+    """Rows of the arms table: an arm type, the label, a description, "Drug: X" bullets."""
+    arms: list[Arm] = []
+    links: dict[str, tuple[Intervention, list[str]]] = {}
+    state = "type"
+    for value in values[:2000]:
+        kind = arm_type_value(value)
+        typed = intervention(value)
+        if kind is not None and state != "label":
+            arms.append(Arm(label="", type=kind))
+            state = "label"
+        elif not arms or value.replace(" ", "") == "ArmDescriptionAssignedIntervention":
+            continue
+        elif state == "label":
+            arms[-1] = Arm(value, arms[-1].type)
+            state = "description"
+        elif typed is not None and typed.type is not None:
+            arm = arms[-1]
+            spelt = f"{value.split(':', 1)[0].strip()}: {typed.name}"
+            arms[-1] = Arm(arm.label, arm.type, arm.description, (*arm.intervention_names, spelt))
+            known = links.setdefault(typed.name.lower(), (typed, []))
+            known[1].append(arm.label)
+        elif state == "description" and arms[-1].description is None:
+            arm = arms[-1]
+            arms[-1] = Arm(arm.label, arm.type, value, arm.intervention_names)
+    interventions = tuple(
+        Intervention(item.name, item.type, arm_labels=unique(labels))
+        for item, labels in links.values()
+    )
+    return tuple(arm for arm in arms if arm.label), interventions
+
+
+READER = Reader(
+    name=NAME,
+    description="TrialsToday platform trial pages (eligibility, design, arm groups, status)",
+    detect=detect,
+    read=read,
+)
