@@ -9,6 +9,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from trialkg.errors import InputError, UnknownFormatError
 from trialkg.model import (
@@ -279,6 +281,24 @@ def test_trialstoday_page_agrees_with_the_registry_record() -> None:
     assert (trial.overall_status, record.overall_status) == ("COMPLETED", "ACTIVE_NOT_RECRUITING")
 
 
+def test_trials_co_page_agrees_with_the_registry_record_where_the_record_has_not_changed() -> None:
+    trial = page("trials.co/NCT03228394.txt")
+    (record,) = read_paths([FIXTURES / "third_party_records" / "NCT03228394.xml"])
+    assert isinstance(record, Trial)
+    assert [(a.label, a.type) for a in trial.arms] == [(a.label, a.type) for a in record.arms]
+    assert [i.name for i in trial.interventions] == [i.name for i in record.interventions]
+    assert (trial.phases, trial.study_type, trial.primary_purpose) == (
+        record.phases,
+        record.study_type,
+        record.primary_purpose,
+    )
+    assert trial.keywords == record.keywords
+    assert set(trial.conditions) <= set(record.conditions)
+    assert {s.facility for s in trial.sites} == {s.facility for s in record.sites}
+    assert record.eligibility is not None and trial.eligibility is not None
+    assert set(trial.eligibility.exclusion) <= set(record.eligibility.exclusion)
+
+
 # --- the general reader on long-tail sites ----------------------------------------------------
 
 
@@ -386,6 +406,47 @@ def test_page_takes_nothing_unlabelled() -> None:
     assert (trial.study_type, trial.overall_status, trial.brief_title) == (None, None, None)
 
 
+def test_page_takes_a_label_under_a_label_as_no_value() -> None:
+    text = b"NCT ID: NCT01234567\nSponsor:\nInformation provided by:\nPfizer\n"
+    (trial,) = read_document(Document("x.txt", text), format="page")
+    assert isinstance(trial, Trial)
+    assert trial.lead_sponsor is None
+
+
+def test_page_ends_a_collaborator_list_at_none_and_at_bare_numbers() -> None:
+    text = b"NCT ID: NCT01234567\nSponsor\nAcme (Industry)\nCollaborator\n(none)\n638\n119\n"
+    (trial,) = read_document(Document("x.txt", text), format="page")
+    assert isinstance(trial, Trial)
+    assert trial.lead_sponsor == Organisation("Acme", "INDUSTRY")
+    assert trial.collaborators == ()
+
+
+def test_page_reads_enrollment_with_its_type_and_design_pairs() -> None:
+    text = (
+        b"NCT ID: NCT01234567\nRecruitment Status: Recruiting\nEnrollment: 120 (estimated)\n"
+        b"Study Design: Allocation: Randomized; Intervention Model: Parallel Assignment; "
+        b"Masking: Double (Participant, Investigator); Primary Purpose: Prevention\n"
+        b"Interventions: Drug: Aspirin\nBiological: Vaccine X\n"
+    )
+    (trial,) = read_document(Document("x.txt", text), format="page")
+    assert isinstance(trial, Trial)
+    assert (trial.overall_status, trial.enrollment, trial.enrollment_type) == (
+        "RECRUITING",
+        120,
+        "ESTIMATED",
+    )
+    assert (trial.allocation, trial.intervention_model, trial.masking, trial.primary_purpose) == (
+        "RANDOMIZED",
+        "PARALLEL",
+        "DOUBLE",
+        "PREVENTION",
+    )
+    assert trial.interventions == (
+        Intervention("Aspirin", "DRUG"),
+        Intervention("Vaccine X", "BIOLOGICAL"),
+    )
+
+
 # --- NCT ids --------------------------------------------------------------------------------
 
 
@@ -447,3 +508,54 @@ def test_a_megabyte_of_junk_reads_quickly_with_every_reader(data: bytes) -> None
         with contextlib.suppress(InputError):
             list(reader.read(Document("NCT01234567.txt", data)))
         assert time.perf_counter() - started < 2.0, reader.name
+
+
+_PIECES = st.sampled_from(
+    [
+        "Status",
+        "Phase:",
+        "Phase 2",
+        "Sponsor: ",
+        "Enrollment",
+        "Inclusion Criteria:",
+        "- item",
+        "\u2022 ",
+        "Arm 1",
+        "Arm Type",
+        "Arm Label",
+        "Experimental",
+        "Drug: X",
+        "NCT01234567",
+        "Trial Locations (2)",
+        "lead",
+        "INDUSTRY",
+        "About this trial",
+        "This is an interventional treatment trial for X focused on measuring a, b",
+        "Sept 1, 2020 updated by: Acme",
+        "Study Overview",
+        "      \u2022 Sofia, Bulgaria, 1233",
+        "18 Years - undefined (Adult)All SexesAccepts Healthy Volunteers",
+        "Trial end date:",
+        "1969-12-31",
+        "|",
+        ":",
+        "(",
+        "",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(_PIECES, st.text(max_size=12)), max_size=40))
+def test_any_mix_of_labels_and_junk_gives_a_trial_or_an_input_error(pieces: list[str]) -> None:
+    data = "\n".join(pieces).encode("utf-8", "surrogatepass")
+    names = set(READER_OF_SITE.values())
+    for reader in readers().values():
+        if reader.name in names:
+            reader.detect(data.decode("utf-8", "replace"))
+            for name in ("NCT07654321.txt", "page.txt"):
+                try:
+                    results = list(reader.read(Document(name, data)))
+                except InputError:
+                    continue
+                assert all(isinstance(r, Trial | InputError) for r in results)

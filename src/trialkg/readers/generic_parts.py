@@ -85,6 +85,8 @@ def sponsor(found: Labelled, lines: list[Line]) -> Organisation | None:
 def collaborators(found: Labelled) -> tuple[Organisation, ...]:
     orgs: list[Organisation] = []
     for value in _short_items(found.block("collaborators"), 600)[:30]:
+        if not any(c.isalpha() for c in value) or value.lower() in {"(none)", "none"}:
+            break  # the list has ended; what follows is not labelled
         parts = re.split(r"(?<=\)),\s+", value)
         pieces = [organisation(p) for p in parts]
         if len(parts) > 1 and all(p is not None and p.agency_class for p in pieces):

@@ -171,8 +171,15 @@ class Labelled:
         return []
 
     def first(self, field: str) -> str | None:
-        values = self.block(field)
-        return values[0] if values else None
+        """The field's value: the first line after its first label that has one.
+
+        A line such as "Information provided by:" under "Sponsor:" is another
+        label, so that "Sponsor" has no value there.
+        """
+        for _hit, values in self.blocks(field):
+            if values and not (values[0].endswith(":") and len(values[0]) < 80):
+                return values[0]
+        return None
 
     def label_of(self, field: str) -> str | None:
         for hit, values in self.blocks(field):
@@ -284,7 +291,7 @@ def organisation(text: str | None) -> Organisation | None:
     if text is None:
         return None
     name = text.strip().rstrip(",;")
-    if not name or name.lower() in {"(none)", "none", "n/a", "-"}:
+    if name.lower() in {"(none)", "none", "n/a"} or not any(c.isalpha() for c in name):
         return None
     agency = None
     if name.endswith(")") and (opening := name.rfind("(")) > 0:
