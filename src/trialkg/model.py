@@ -10,6 +10,7 @@ the readers translate.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 # Allowed values, shared by readers (to translate), the mapping and the shapes.
@@ -61,6 +62,9 @@ ARM_TYPES = frozenset(
 DATE_TYPES = frozenset({"ACTUAL", "ESTIMATED"})
 SEXES = frozenset({"ALL", "FEMALE", "MALE"})
 OUTCOME_KINDS = frozenset({"PRIMARY", "SECONDARY", "OTHER"})
+
+# Readers of the registry's own structured records: more authoritative than pages.
+STRUCTURED_READERS = frozenset({"ctgov-json", "ctgov-xml"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,7 +193,19 @@ class Source:
 
     @property
     def key(self) -> str:
-        return self.reader if self.site is None else f"{self.reader}-{self.site}"
+        """The source's part of the graph name.
+
+        A structured record (JSON, XML) is one per trial and reader: a newer one
+        replaces the older. Pages are kept per site, or per file when the page does
+        not say its site, so two sites' renderings of one trial never overwrite
+        each other.
+        """
+        if self.site is not None:
+            return f"{self.reader}-{self.site}"
+        if self.reader in STRUCTURED_READERS or self.file is None:
+            return self.reader
+        digest = hashlib.sha1(self.file.encode("utf-8")).hexdigest()[:10]
+        return f"{self.reader}-{digest}"
 
 
 @dataclass(frozen=True, slots=True)
