@@ -204,7 +204,9 @@ class Source:
             return f"{self.reader}-{self.site}"
         if self.reader in STRUCTURED_READERS or self.file is None:
             return self.reader
-        digest = hashlib.sha1(self.file.encode("utf-8")).hexdigest()[:10]
+        # The file's own name, not the folder it was reached through.
+        name = self.file.replace("!", "/").rsplit("/", 1)[-1]
+        digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:10]
         return f"{self.reader}-{digest}"
 
 
