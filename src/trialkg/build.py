@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from trialkg import __version__
 from trialkg.errors import InputError
 from trialkg.linking import default_linker
+from trialkg.merge import reconcile
 from trialkg.model import Trial
 from trialkg.rdf import vocab
 from trialkg.rdf.mapping import MappingOptions, graph_name, map_trial
@@ -190,6 +191,7 @@ def build(
             yield item, digest, options
 
     chunk = _Chunk()
+    built_ids: set[str] = set()
 
     def write() -> None:
         nonlocal chunk
@@ -211,6 +213,7 @@ def build(
             if chunk.clashes(result.graphs):
                 write()
             chunk.add(result)
+            built_ids.update(g[len(vocab.GRAPH) :].split("/", 1)[0] for g in result.graphs)
             report.built += result.trials
             report.triples += result.triples
             if chunk.trials >= options.chunk_trials:
@@ -224,6 +227,8 @@ def build(
                 raise error
     finally:
         write()
+        # Trials that now have several sources: the most authoritative speaks for them.
+        reconcile(store, built_ids)
         store.flush()
         report.seconds = time.perf_counter() - started
     return report
@@ -235,11 +240,14 @@ def build_trials(
     """Write trials the caller already has (from a reader or made in code) to the store."""
     report = BuildReport()
     options = MappingOptions(include_contacts=include_contacts)
+    built_ids = set()
     for trial in trials:
         text, graph, count = trial_nquads(trial, options)
         store.replace_graphs([graph], text.encode("utf-8"))
+        built_ids.add(trial.nct_id)
         report.records_read += 1
         report.built += 1
         report.triples += count
+    reconcile(store, built_ids)
     store.flush()
     return report

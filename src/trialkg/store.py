@@ -130,8 +130,14 @@ class TrialStore:
         )
 
     def graphs_of_trial(self, nct_id: str) -> list[str]:
-        prefix = f"{vocab.GRAPH}{nct_id}/"
-        return [name for name in self.graph_names() if name.startswith(prefix)]
+        """The graphs of one trial's sources, sorted: an index lookup, whatever the store's size."""
+        trial = ox.NamedNode(vocab.CTGOV + nct_id)
+        names = {
+            quad.graph_name.value
+            for quad in self.oxigraph.quads_for_pattern(None, DESCRIBES, trial, None)
+            if isinstance(quad.graph_name, ox.NamedNode)
+        }
+        return sorted(names)
 
     def trial_ids(self) -> list[str]:
         ids = {
