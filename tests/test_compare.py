@@ -1,0 +1,208 @@
+"""The same-trial comparison on the corpus's record/page pairs (tests/fixtures/compare/PAIRS.tsv)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from trialkg.compare import (
+    AGREE,
+    CONFLICT,
+    ComparisonReport,
+    FieldComparison,
+    _lists,
+    _same_organisation,
+    compare_sources,
+    figures_table,
+    total_figures,
+)
+from trialkg.errors import InputError
+
+HERE = Path(__file__).parent / "fixtures" / "compare"
+
+# Every conflict the corpus pairs show, and why. All are differences between
+# versions of the registry entry: the records are snapshots of 2017-2019, the
+# pages were rendered before or after them.
+KNOWN_CONFLICTS = {
+    # The ct.gov page of 2017-12-15 has the older title "NCI-MATCH: ..."; the record is of 2018-05-10.
+    ("text/clinicaltrials.gov/NCT02465060.txt", "title"),
+    # Inova's page names its own site, which the 2018 record's 1218 sites do not list.
+    ("text/inova.org/NCT02465060.txt", "sites"),
+    # The trial completed after the record (ACTIVE_NOT_RECRUITING, completion expected 2019).
+    ("text/uams.trialstoday.org/NCT02481830.txt", "status"),
+    ("text/uams.trialstoday.org/NCT02481830_print.txt", "status"),
+    ("text/ctv.veeva.com/NCT01207388.txt", "status"),
+    # NCT03228394: the 2018 record was RECRUITING with 60 planned, 13 sites, and the
+    # title without "(IV)"; the pages show the completed trial: 91 enrolled, 16 sites.
+    ("text/trial.medpath.com/NCT03228394.txt", "status"),
+    ("text/trial.medpath.com/NCT03228394.txt", "enrollment"),
+    ("text/vellito.com/NCT03228394.txt", "enrollment"),
+    ("text/trials.co/NCT03228394.txt", "title"),
+    ("text/trials.co/NCT03228394.txt", "status"),
+    ("text/trials.co/NCT03228394.txt", "sites"),
+}
+
+
+def _pairs() -> list[tuple[str, str]]:
+    with (HERE / "PAIRS.tsv").open(encoding="utf-8") as handle:
+        return [(row["record"], row["page"]) for row in csv.DictReader(handle, delimiter="\t")]
+
+
+@pytest.fixture(scope="module")
+def reports() -> dict[str, ComparisonReport]:
+    return {page: compare_sources(HERE / record, HERE / page) for record, page in _pairs()}
+
+
+def _field(report: ComparisonReport, name: str) -> FieldComparison:
+    return next(f for f in report.fields if f.field == name)
+
+
+def test_every_pair_compares_the_record_with_its_page(reports: dict[str, ComparisonReport]) -> None:
+    assert len(reports) == 15
+    for report in reports.values():
+        assert report.reference == "A"
+        assert report.a.reader in {"ctgov-json", "ctgov-xml"}
+        assert report.a.nct_id == report.b.nct_id
+
+
+def test_meddatax_page_agrees_with_the_json_record(reports: dict[str, ComparisonReport]) -> None:
+    report = reports["text/meddatax.com/NCT02856893.txt"]
+    assert _field(report, "status").b == "ACTIVE_NOT_RECRUITING"
+    assert _field(report, "enrollment").a == "156 (ACTUAL)"
+    for name in ("title", "status", "phase", "study_type", "enrollment"):
+        assert _field(report, name).outcome == AGREE, name
+    assert _field(report, "sites").outcome == "only in A"
+    figures = report.figures
+    assert (figures.reader, figures.stated, figures.agree, figures.conflict) == ("meddatax", 5, 5, 0)
+
+
+def test_a_later_page_conflicts_with_an_older_record(reports: dict[str, ComparisonReport]) -> None:
+    report = reports["text/trials.co/NCT03228394.txt"]
+    status = _field(report, "status")
+    assert (status.a, status.b, status.outcome) == ("RECRUITING", "COMPLETED", CONFLICT)
+    sites = _field(report, "sites")
+    assert (sites.a, sites.b, sites.outcome) == ("13", "16", CONFLICT)
+    assert "B states more" in sites.note
+    # The excerpt names one condition of the record's ten: fewer, not a conflict.
+    conditions = _field(report, "conditions")
+    assert conditions.outcome == "B states fewer"
+    assert conditions.b == "Depression (1)"
+    assert "not in B: Behavioral Symptoms" in conditions.note
+
+
+def test_dated_sources_say_which_is_the_later_version(reports: dict[str, ComparisonReport]) -> None:
+    report = reports["text/clinicaltrials.gov/NCT02465060.txt"]
+    assert report.b.last_update == "2017-12-15"
+    assert report.a.last_update == "2018-05-10"
+    title = _field(report, "title")
+    assert title.outcome == CONFLICT
+    assert title.b is not None and title.b.startswith("NCI-MATCH: Targeted Therapy")
+    assert "A is the later version" in title.note
+
+
+def test_an_excerpt_naming_a_site_the_record_lacks_is_a_conflict(
+    reports: dict[str, ComparisonReport],
+) -> None:
+    sites = _field(reports["text/inova.org/NCT02465060.txt"], "sites")
+    assert (sites.a, sites.b, sites.outcome) == ("1218", "1", CONFLICT)
+    assert "Inova Schar Cancer Institute, Fairfax" in sites.note
+
+
+def test_sponsor_names_that_differ_only_in_presentation_agree(
+    reports: dict[str, ComparisonReport],
+) -> None:
+    hra = _field(reports["text/hra.nhs.uk/NCT02856893.txt"], "sponsor")
+    assert hra.b == "European Organisation for Research and Treatment of Cancer (EORTC)"
+    assert hra.a == "European Organisation for Research and Treatment of Cancer - EORTC"
+    assert hra.outcome == AGREE
+    etop = _field(reports["text/etop.ibcsg.org/NCT02369484.txt"], "sponsor")
+    assert (etop.b, etop.outcome) == ("ETOP", AGREE)
+    assert "abbreviation" in etop.note
+
+
+def test_drugs_and_conditions_compare_as_linked_nodes(reports: dict[str, ComparisonReport]) -> None:
+    report = reports["text/uams.trialstoday.org/NCT02481830_print.txt"]
+    drugs = _field(report, "drugs")
+    assert drugs.outcome == AGREE
+    assert drugs.b == "amrubicin; Nivolumab; Topotecan (3)"
+    assert _field(report, "condition concepts").outcome == AGREE
+
+
+def test_only_known_version_differences_conflict(reports: dict[str, ComparisonReport]) -> None:
+    found = {(page, f.field) for page, r in reports.items() for f in r.conflicts()}
+    assert found <= KNOWN_CONFLICTS, sorted(found - KNOWN_CONFLICTS)
+
+
+def test_figures_per_reader(reports: dict[str, ComparisonReport]) -> None:
+    totals = total_figures(reports.values())
+    assert set(totals) >= {"ctgov-page", "meddatax", "hra", "trialstoday", "trials-co", "page"}
+    assert totals["page"].pages == 6
+    assert totals["trialstoday"].pages == 2
+    table = figures_table(totals)
+    assert "| meddatax | 1 | 5 | 5 | 100% | 0 | 0 | 0 |" in table
+
+
+def test_text_shows_both_values_and_the_outcome(reports: dict[str, ComparisonReport]) -> None:
+    text = reports["text/uams.trialstoday.org/NCT02481830.txt"].text()
+    status_line = next(line for line in text.splitlines() if line.startswith("status"))
+    assert status_line.split() == ["status", "ACTIVE_NOT_RECRUITING", "COMPLETED", "conflict"]
+    assert "NCT02481830.xml: ctgov-xml, complete, last update 2019-04-17, the reference" in text
+    assert "B (trialstoday) states 7 of 12 fields: 6 agree" in text
+
+
+def test_the_record_is_the_reference_in_either_order() -> None:
+    report = compare_sources(
+        HERE / "text/meddatax.com/NCT02856893.txt", HERE / "json/NCT02856893.json"
+    )
+    assert report.reference == "B"
+    assert report.figures.reader == "meddatax"
+    assert _field(report, "enrollment").outcome == AGREE
+
+
+def test_a_changed_record_value_is_a_conflict(tmp_path: Path) -> None:
+    study = json.loads((HERE / "json/NCT02856893.json").read_text(encoding="utf-8"))
+    study["protocolSection"]["statusModule"]["overallStatus"] = "TERMINATED"
+    changed = tmp_path / "NCT02856893.json"
+    changed.write_text(json.dumps(study), encoding="utf-8")
+    report = compare_sources(changed, HERE / "text/meddatax.com/NCT02856893.txt")
+    status = _field(report, "status")
+    assert (status.a, status.b, status.outcome) == ("TERMINATED", "ACTIVE_NOT_RECRUITING", CONFLICT)
+
+
+def test_two_different_trials_are_refused() -> None:
+    with pytest.raises(InputError, match="NCT02856893.*NCT02369484"):
+        compare_sources(HERE / "json/NCT02856893.json", HERE / "json/NCT02369484.json")
+
+
+def test_a_file_without_a_trial_is_refused(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.json"
+    empty.write_text("{}", encoding="utf-8")
+    with pytest.raises(InputError, match="nothing to compare"):
+        compare_sources(empty, HERE / "json/NCT02369484.json")
+
+
+def test_a_complete_source_that_lists_fewer_conflicts() -> None:
+    same = str.__eq__
+    assert _lists(["x", "y"], ["x"], False, True, same, str).outcome == "B states fewer"
+    complete = _lists(["x", "y"], ["x"], False, False, same, str)
+    assert complete.outcome == CONFLICT
+    assert "not in B: y" in complete.note
+    assert _lists(["x"], ["x", "z"], False, True, same, str).outcome == CONFLICT
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "agree"),
+    [
+        ("National Cancer Institute (NCI)", "National Cancer Institute", True),
+        ("Bristol-Myers Squibb", "Bristol Myers Squibb", True),
+        ("ETOP", "ETOP IBCSG Partners Foundation", True),
+        ("EORTC", "European Organisation for Research and Treatment of Cancer", True),
+        ("Amgen", "Amgen Research (Munich) GmbH", False),
+        ("Pfizer", "Merck Sharp & Dohme LLC", False),
+    ],
+)
+def test_sponsor_name_rules(a: str, b: str, agree: bool) -> None:
+    assert (_same_organisation(a, b) is not None) is agree
