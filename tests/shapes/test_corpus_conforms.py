@@ -1,0 +1,30 @@
+"""The 110 ClinicalTrials.gov API v2 records, built and validated in one chunk, conform."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyshacl
+import rdflib
+from rdflib.namespace import RDF
+
+from trialkg.rdf.convert import to_rdflib_graph
+from trialkg.store import TrialStore
+
+SHAPES_DIR = Path(__file__).resolve().parents[2] / "shapes"
+TKG = rdflib.Namespace("https://w3id.org/trialkg/vocab#")
+
+
+def test_json_corpus_conforms_to_the_shapes(json_store: TrialStore) -> None:
+    shapes = rdflib.Graph()
+    for path in sorted(SHAPES_DIR.glob("*.ttl")):
+        shapes.parse(path, format="turtle")
+    # The union of the trial graphs, as the validator sees a chunk.
+    data = to_rdflib_graph(json_store.quads())
+    trials = set(data.subjects(RDF.type, TKG.Trial))
+    assert len(trials) == 110
+    assert len(set(data.subjects(RDF.type, TKG.Arm))) > 100  # the SPARQL constraint has work
+
+    conforms, _, text = pyshacl.validate(data, shacl_graph=shapes, inference="none")
+
+    assert conforms, text
