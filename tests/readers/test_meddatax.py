@@ -152,8 +152,8 @@ def test_seed_sponsor_party_contacts_and_site(seed: Trial) -> None:
             status="RECRUITING",
             # One site: the page's facility contacts are that site's.
             contacts=(
-                Contact("Yoon-Koo Kang, MD, PhD", "PRIMARY", "+82-2-3010-3230"),
-                Contact("Min-Hee Ryu, MD, PhD", "BACKUP", "+82-2-3010-5935"),
+                Contact("Yoon-Koo Kang, MD, PhD", "CONTACT", "+82-2-3010-3230"),
+                Contact("Min-Hee Ryu, MD, PhD", "CONTACT", "+82-2-3010-5935"),
             ),
         ),
     )

@@ -351,6 +351,9 @@ def _responsible(lines: Sequence[str]) -> ResponsibleParty | None:
     )
 
 
+_CONTACT_ROLES = {"PRIMARY": "CONTACT", "BACKUP": "CONTACT"}
+
+
 def _contacts(lines: Sequence[str]) -> list[Contact]:
     """Cards of "name / Role: X / phone / e-mail"; a card's name is the line before its role."""
     filled = [line for line in lines if line]
@@ -364,6 +367,9 @@ def _contacts(lines: Sequence[str]) -> list[Contact]:
             phone = phone or found_phone
             email = email or found_email
         role = filled[index].split(":", 1)[1].strip().upper() or None
+        # The page's "primary" and "backup" site contacts are the registry's CONTACT
+        # (it lists the primary one first); other roles are already its spelling.
+        role = _CONTACT_ROLES.get(role, role) if role else None
         found.append(Contact(name=filled[index - 1], role=role, phone=phone, email=email))
     return found
 
