@@ -228,5 +228,38 @@ def formats() -> None:
         click.echo(f"{reader.name:22} {reader.description}")
 
 
+@main.command()
+@click.argument("first", type=click.Path(exists=True))
+@click.argument("second", type=click.Path(exists=True))
+@_fails_cleanly
+def compare(first: str, second: str) -> None:
+    """Build two sources of one trial apart and compare them field by field.
+
+    A structured record (JSON or XML) is the reference; the report says where the
+    sources agree, where one is silent, and where they conflict (exit 1).
+    """
+    from trialkg.compare import compare_sources
+
+    report = compare_sources(first, second)
+    click.echo(report.text(), nl=False)
+    sys.exit(EXIT_DATA if report.conflicts() else EXIT_OK)
+
+
+@main.command("link-report")
+@store_option
+@click.option("--limit", type=click.IntRange(1), default=50, show_default=True, help="Rows to show.")
+@_fails_cleanly
+def link_report(store_path: str | None, limit: int) -> None:
+    """Mentions that did not link to a vocabulary term, most frequent first."""
+    from trialkg.linking.report import unlinked_mentions
+
+    with open_store(_store_path(store_path), read_only=True) as store:
+        rows = unlinked_mentions(store)
+    click.echo(f"{'kind':14} {'count':>5}  mention")
+    for kind, mention, count in rows[:limit]:
+        click.echo(f"{kind:14} {count:>5}  {mention}")
+    click.echo(f"({len(rows)} unlinked mentions; add them to an overlay file, see docs/linking.md)")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
