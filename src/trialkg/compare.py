@@ -36,7 +36,7 @@ from trialkg.build import build
 from trialkg.errors import InputError
 from trialkg.linking import default_linker
 from trialkg.linking.normalise import fold
-from trialkg.model import STRUCTURED_READERS
+from trialkg.model import STRUCTURED_READERS, Source, Trial
 from trialkg.query import Cell, NamedQuery, run_query
 from trialkg.rdf import iri
 from trialkg.store import TrialStore, open_store
@@ -338,9 +338,13 @@ def _same_intervention(x: _Intervention, y: _Intervention) -> bool:
     return fx == fy or fx in others_y or fy in others_x or bool(concepts_x & concepts_y)
 
 
+_NO_RECORD = Trial(nct_id="NCT00000000", source=Source(reader="compare"))
+
+
 @lru_cache(maxsize=4096)
 def _condition_key(name: str) -> str:
-    concept = default_linker().condition_concept(name)
+    # A condition name alone, with no record around it for evidence.
+    concept = default_linker().condition_concept(name, _NO_RECORD)
     return iri.concept(concept.kind, concept.key)
 
 
