@@ -1,151 +1,367 @@
-"""Normalisation of mentions: the one place that decides when two names are the same thing.
+"""Normalisation of mentions: the one place that decides when two spellings are one name.
 
 A record writes "Imatinib Mesylate 400 mg tablets", another "imatinib (IM)", a
-third "Gleevec". The functions here reduce each mention to a key; mentions with
-equal keys are one node in the graph. The linker grows from here: it maps keys
-to vocabulary concepts.
+third "Gleevec". The functions here are pure text functions; the vocabulary
+(``lexicon``) decides what a cleaned name stands for.
+
+- ``fold``: Unicode compatibility form, case folding, one spelling of dashes,
+  quotes and spaces, no registered/trade marks.
+- ``lookup_key``: the form every vocabulary term and every mention is compared
+  in: folded, accents and Greek letters spelled out, punctuation and spaces
+  dropped ("Non-Small-Cell Lung Cancer" and "non small cell lung cancer" agree).
+- ``drug_name_variants``: a drug mention without dose, route, form and
+  frequency words, then without salt words.
+- ``split_combination``: "A + B", "A plus B", "A/B", "A and B" into parts.
+- ``defined_abbreviations``: "imatinib (IM)" in a record's text defines IM.
+
+``NORMALISER_VERSION`` is recorded in the shipped lexicon; change it whenever
+``lookup_key`` changes, and rebuild the lexicon.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
+from functools import lru_cache
 
-_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"), "-")
+
+def _word_set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+NORMALISER_VERSION = "2"
+
+_DASHES = dict.fromkeys(
+    map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"), "-"
+)
 _MARKS = dict.fromkeys(map(ord, "\u00ae\u2122\u00a9\u2120"), None)
-_QUOTES = dict.fromkeys(map(ord, "\u2018\u2019\u201a\u201b\u2032`"), "'") | dict.fromkeys(
+_QUOTES = dict.fromkeys(map(ord, "\u2018\u2019\u201a\u201b\u2032`\u00b4"), "'") | dict.fromkeys(
     map(ord, "\u201c\u201d\u201e\u201f\u2033"), '"'
 )
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Unicode-compatible, case-folded text with one spelling of dashes, quotes and spaces."""
-    value = unicodedata.normalize("NFKC", text).translate(_DASHES).translate(_MARKS).translate(_QUOTES)
+    if text.isascii() and "`" not in text:
+        return " ".join(text.casefold().split())  # NFKC and the tables change no ASCII text
+    value = (
+        unicodedata.normalize("NFKC", text).translate(_DASHES).translate(_MARKS).translate(_QUOTES)
+    )
     return " ".join(value.casefold().split())
 
 
-# Salt and hydrate words that name a form of the active ingredient, not another drug.
-SALT_WORDS = frozenset(
+_GREEK_LETTERS = _word_set(
     """
-    mesylate mesilate dimesylate hydrochloride dihydrochloride hcl hydrobromide sodium disodium
-    potassium calcium magnesium malate dimalate maleate tartrate bitartrate citrate dicitrate
-    phosphate diphosphate sulfate sulphate bisulfate acetate diacetate succinate fumarate
-    besylate besilate tosylate tosilate lactate gluconate bromide chloride nitrate oxalate
-    monohydrate dihydrate trihydrate hydrate anhydrous free base tromethamine meglumine
-    ditosylate esylate napsylate pamoate embonate propionate dipropionate valerate
-    """.split()
+    alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho
+    sigma tau upsilon phi chi psi omega
+    """
+)
+_GREEK_TABLE = str.maketrans(
+    {
+        unicodedata.lookup(f"GREEK SMALL LETTER {name.upper().replace('LAMBDA', 'LAMDA')}"): name
+        for name in sorted(_GREEK_LETTERS)
+    }
+    | {"\u03c2": "sigma", "\u00b5": "mu"}  # final sigma, micro sign
 )
 
-# Dose, unit, route and dosage-form words: they say how much or how, not what.
-_FORM_WORDS = frozenset(
-    """
-    tablet tablets tab tabs capsule capsules cap caps injection injections injectable infusion
-    infusions solution solutions suspension oral orally iv i.v. intravenous intravenously
-    subcutaneous subcutaneously sc s.c. po p.o. im i.m. topical cream gel patch film-coated
-    coated extended-release sustained-release daily once twice bid tid qd qid weekly
-    for of dose doses dosing regimen
-    """.split()
-)
-_UNITS = r"(?:mg|g|mcg|µg|ug|ng|ml|l|mg/m2|mg/m²|mg/kg|mg/d|mg/day|iu|u|units?|%|gy|cgy)"
-_DOSE = re.compile(rf"\b\d+(?:[.,]\d+)?(?:\s*-\s*\d+(?:[.,]\d+)?)?\s*{_UNITS}(?![a-z])")
-_NUMBER_ALONE = re.compile(r"(?<![a-z0-9-])\d+(?:[.,]\d+)?(?![a-z0-9-])")
-_PARENS = re.compile(r"\s*[(\[][^()\[\]]*[)\]]")
-_NON_WORD = re.compile(r"[^a-z0-9]+")
 
-# A few brand names, so that the first version links the commonest ones; the
-# linker's vocabulary supersedes this table.
-BRAND_NAMES = {
-    "gleevec": "imatinib",
-    "glivec": "imatinib",
-    "sti571": "imatinib",
-    "sti-571": "imatinib",
-    "iressa": "gefitinib",
-    "tarceva": "erlotinib",
-    "tagrisso": "osimertinib",
-    "giotrif": "afatinib",
-    "gilotrif": "afatinib",
-    "sutent": "sunitinib",
-    "keytruda": "pembrolizumab",
-    "opdivo": "nivolumab",
-    "tecentriq": "atezolizumab",
-    "imfinzi": "durvalumab",
-    "avastin": "bevacizumab",
-    "alimta": "pemetrexed",
-    "taxotere": "docetaxel",
-    "taxol": "paclitaxel",
-    "gemzar": "gemcitabine",
-    "stivarga": "regorafenib",
-    "nexavar": "sorafenib",
-    "xalkori": "crizotinib",
-    "alecensa": "alectinib",
-    "tasigna": "nilotinib",
-    "sprycel": "dasatinib",
-}
+def _plain_letters(text: str) -> str:
+    """Folded text with Greek letters spelled out and accents dropped (é -> e, ß stays ss)."""
+    value = fold(text)
+    if value.isascii():
+        return value
+    value = value.translate(_GREEK_TABLE)
+    decomposed = unicodedata.normalize("NFKD", value)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def _words(text: str) -> list[str]:
-    return [w for w in _NON_WORD.split(text) if w]
+@lru_cache(maxsize=65536)
+def lookup_key(text: str) -> str:
+    """The form in which vocabulary terms and mentions are compared: letters and digits only."""
+    value = _plain_letters(text)
+    if value.isascii():
+        return _ASCII_NON_ALNUM.sub("", value)
+    return "".join(ch for ch in value if ch.isalnum())
 
 
-def strip_parentheses(text: str) -> str:
-    """Text without parenthesised asides: "imatinib (IM)" -> "imatinib"."""
-    previous = None
-    value = text
-    while previous != value:
-        previous, value = value, _PARENS.sub(" ", value)
-    return " ".join(value.split())
+_ASCII_NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
-def drug_key(name: str) -> str:
-    """The key of a drug mention: generic name, no salt, dose, route or form, no brand."""
-    value = strip_parentheses(fold(name))
-    value = _DOSE.sub(" ", value)
-    value = _NUMBER_ALONE.sub(" ", value)
-    words = [w for w in value.replace(",", " ").split() if w not in _FORM_WORDS]
-    core = [w for w in words if w not in SALT_WORDS]
-    if core:
-        words = core
-    phrase = " ".join(words)
-    phrase = BRAND_NAMES.get(phrase, phrase)
-    key = "-".join(_words(phrase))
-    return key or "-".join(_words(fold(name)))
+def words(text: str) -> list[str]:
+    """The folded words of a text: letters and digits, split at everything else."""
+    return [w for w in _NON_WORD.split(_plain_letters(text)) if w]
+
+
+_NON_WORD = re.compile(r"[^\w]+|_+")
 
 
 def term_key(name: str) -> str:
-    """The key of a condition or other term: folded words, punctuation dropped."""
-    return "-".join(_words(fold(name)))
+    """A readable IRI-safe key of a name: folded words joined by hyphens."""
+    return "-".join(words(name)) or "x"
 
 
-_ORG_NOISE = frozenset({"the", "of", "and", "at", "inc", "ltd", "llc", "co", "corp", "gmbh", "ag", "sa"})
+# -- parentheses --------------------------------------------------------------------------
+
+_PAREN_CONTENT = re.compile(r"[(\[\uff08]([^()\[\]\uff08\uff09]*)[)\]\uff09]")
 
 
-def organisation_key(name: str) -> str:
-    """The key of an organisation: folded words without articles, 'of' or company suffixes.
+def strip_parentheses(text: str) -> str:
+    """Text without parenthesised asides: "imatinib (IM)" -> "imatinib".
 
-    "First Affiliated Hospital, Sun Yat-Sen University" and "The First Affiliated
-    Hospital of Sun Yat-sen University" share a key; two hospitals of one
-    university keep their different words and so their different keys.
+    One pass with a stack, so that a long or unbalanced text costs linear time; an
+    opening bracket that is never closed stays, with what follows it.
     """
-    words = [w for w in _words(fold(name).replace("&", " and ")) if w not in _ORG_NOISE]
-    return "-".join(words) or "-".join(_words(fold(name)))
+    if not any(ch in _OPEN for ch in text):
+        return " ".join(text.split())
+    depth = [0] * (len(text) + 1)
+    opened: list[int] = []
+    for index, ch in enumerate(text):
+        if ch in _OPEN:
+            opened.append(index)
+        elif ch in _CLOSE and opened:
+            start = opened.pop()
+            depth[start] += 1
+            depth[index + 1] -= 1
+    kept: list[str] = []
+    level = 0
+    for index, ch in enumerate(text):
+        level += depth[index]
+        kept.append(" " if level else ch)
+    return " ".join("".join(kept).split())
 
 
-def defined_abbreviations(text: str) -> dict[str, str]:
+_OPEN = frozenset("([\uff08")
+_CLOSE = frozenset(")]\uff09")
+
+
+def parenthesised(text: str) -> list[str]:
+    """The innermost parenthesised asides of a text, in order: "LCZ696" in "sacubitril (LCZ696)"."""
+    return [m.group(1).strip() for m in _PAREN_CONTENT.finditer(text) if m.group(1).strip()]
+
+
+# -- drugs --------------------------------------------------------------------------------
+
+# Salt and hydrate words that name a form of the active ingredient, not another drug.
+SALT_WORDS = _word_set(
+    """
+    mesylate mesilate dimesylate methanesulfonate hydrochloride dihydrochloride hcl
+    hydrobromide sodium disodium potassium calcium magnesium malate dimalate maleate
+    tartrate bitartrate citrate dicitrate phosphate diphosphate sulfate sulphate
+    bisulfate acetate diacetate succinate fumarate besylate besilate tosylate tosilate
+    lactate gluconate bromide chloride nitrate oxalate monohydrate dihydrate trihydrate
+    sesquihydrate hemihydrate hydrate anhydrous tromethamine meglumine ditosylate
+    esylate napsylate pamoate embonate mofetil hyclate
+    """
+)
+# "Imatinib free base": the ingredient without its salt.
+_BASE_WORDS = frozenset({"base", "free"})
+
+# Dose, unit, route, dosage-form and frequency words: they say how much or how, not what.
+FORM_WORDS = _word_set(
+    """
+    tablet tablets tab tabs capsule capsules cap caps injection injections injectable
+    infusion infusions solution solutions suspension oral orally iv intravenous
+    intravenously subcutaneous subcutaneously sc po im intramuscular intramuscularly
+    topical cream ointment gel patch film coated filmcoated extended release sustained
+    modified delayed controlled daily once twice thrice bid tid qd qid qod qw q2w q3w
+    q4w weekly biweekly monthly dose doses dosing dosage regimen mode administration
+    administered route fdc granules powder syrup drops spray inhaler inhalation
+    nebulised nebulized mg g mcg ug ng ml l kg m2 iu units unit gy cgy day days week
+    weeks cycle cycles level low high standard drug group arm cohort of per recombinant
+    """
+)
+# Words that make a mention a placebo, whatever drug it imitates.
+_PLACEBO = frozenset({"placebo", "placebos", "dummy", "sham"})
+# A leading intervention-type label: "Drug: Afatinib".
+_TYPE_LABEL = re.compile(
+    r"^\s*(?:drug|biological|biologic|procedure|radiation|device|other|dietary supplement|"
+    r"combination product|genetic|behavioral|diagnostic test|"
+    r"(?:arm|group|cohort) [a-z0-9]{1,3})\s*:\s*",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=16384)
+def drug_name_variants(name: str) -> tuple[tuple[str, str], ...]:
+    """Cleaner and cleaner forms of a drug mention, each with the step that made it.
+
+    ``[("Imatinib Mesylate 400 mg tablets", "as-written"), ("imatinib mesylate",
+    "normalised"), ("imatinib", "salt")]``; a step that changes nothing is left out.
+    """
+    found: list[tuple[str, str]] = [(name, "as-written")]
+    seen = {lookup_key(name)}
+
+    def add(text: str, step: str) -> None:
+        key = lookup_key(text)
+        if key and key not in seen:
+            seen.add(key)
+            found.append((text, step))
+
+    plain = _TYPE_LABEL.sub("", strip_parentheses(fold(name)))
+    kept = [w for w in _drug_words(plain) if not _is_form_word(w)]
+    add(" ".join(kept), "normalised")
+    core = [w for w in kept if w not in SALT_WORDS and w not in _BASE_WORDS]
+    if core and len(core) < len(kept):
+        add(" ".join(core), "salt")
+    # "FGFR Inhibitor AZD4547", "PI3K-beta Inhibitor GSK2636771": the code names the drug.
+    codes = [w for w in kept if _is_code(w)]
+    if len(codes) == 1 and len(kept) > 1:
+        add(codes[0], "normalised")
+    return tuple(found)
+
+
+_CODE = re.compile(r"^[a-z][a-z0-9-]*$")
+
+
+def _is_code(word: str) -> bool:
+    """A development code such as azd4547 or shr-1210: letters first, then digits."""
+    return len(word) >= 4 and bool(_CODE.match(word)) and any(ch.isdigit() for ch in word)
+
+
+def is_abbreviation_of(short: str, text: str) -> bool:
+    """True when short looks like an abbreviation of text: "IM" of imatinib, "DHAP" of
+    "Dihydroartemisinin-piperaquine" (its letters, in order, starting with the first)."""
+    letters = lookup_key(short)
+    if not letters.isalpha() or not 2 <= len(letters) <= 6:
+        return False
+    haystack = lookup_key(text)
+    if not haystack or haystack[0] != letters[0]:
+        return False
+    position = 0
+    for ch in letters:
+        position = haystack.find(ch, position) + 1
+        if position == 0:
+            return False
+    return True
+
+
+_DOSE = re.compile(
+    r"\b\d+(?:[.,]\d+)?(?:\s*[-~]\s*\d+(?:[.,]\d+)?)?\s*"
+    r"(?:mg|g|mcg|\u00b5g|\u03bcg|ug|ng|ml|l|iu|u|units?|%|gy|cgy|mmol|meq)"
+    r"(?:\s*/\s*(?:m2|m²|kg|day|d|dose|ml|l|h|week|wk))?(?![a-z])"
+)
+
+
+def _is_form_word(word: str) -> bool:
+    """A dose, form or frequency word, or a hyphenated run of them ("once-daily")."""
+    return word in FORM_WORDS or (
+        "-" in word and all(p in FORM_WORDS for p in word.split("-") if p)
+    )
+
+
+def _drug_words(text: str) -> list[str]:
+    """Words of a folded drug mention with doses removed; hyphenated codes stay one word."""
+    value = _DOSE.sub(" ", text)
+    value = re.sub(r"[,;:()\[\]{}]|\.(?=\s|$)", " ", value)
+    return [w.strip(".-'\"") for w in value.split() if w.strip(".-'\"")]
+
+
+def is_placebo(name: str) -> bool:
+    return any(w in _PLACEBO for w in words(name))
+
+
+# -- combinations -------------------------------------------------------------------------
+
+_COMBINATION = re.compile(
+    r"(?:->|\u2192|\+|/|;|,|\uff0c|\uff1b|\u3001|&|"
+    r"\bplus\b|\band\b|\bor\b|\bthen\b|\bcombined with\b|"
+    r"\bin combination with\b|\bfollowed by\b|\bwith(?! or without)\b)",
+    re.IGNORECASE,
+)
+
+
+def split_combination(name: str) -> list[str]:
+    """The parts of a combination mention, or ``[name]`` when it names one thing.
+
+    Separators inside parentheses do not split ("sacubitril/valsartan (LCZ696)" has
+    two parts, "(10mg,40mg)" none). The caller decides whether the parts are drugs.
+    """
+    text = _TYPE_LABEL.sub("", name)
+    masked = _mask_parentheses(text)
+    parts: list[str] = []
+    start = 0
+    for match in _COMBINATION.finditer(masked):
+        parts.append(text[start : match.start()])
+        start = match.end()
+    parts.append(text[start:])
+    cleaned = [p.strip(" .") for p in parts if p.strip(" .")]
+    return cleaned if len(cleaned) > 1 else [name]
+
+
+def _mask_parentheses(text: str) -> str:
+    """The text with everything inside parentheses replaced by spaces (same length)."""
+    out = []
+    depth = 0
+    for ch in text:
+        if ch in "([\uff08":
+            depth += 1
+        if depth:
+            out.append(" ")
+        else:
+            out.append(ch)
+        if ch in ")]\uff09" and depth:
+            depth -= 1
+    return "".join(out)
+
+
+# -- abbreviations ------------------------------------------------------------------------
+
+_ASIDE = re.compile(r"[(\[][ \t]*([A-Za-z0-9][A-Za-z0-9\-]{0,9})[ \t]*[)\]]")
+_WORD = re.compile(r"^[^\W\d_][\w'\-]*$")
+_ROMAN = re.compile(r"^[ivxl]+$")
+
+
+def defined_abbreviations(text: str, known: Callable[[str], bool] | None = None) -> dict[str, str]:
     """Abbreviations a record defines in parentheses: "imatinib (IM)" gives {"im": "imatinib"}.
 
-    Used within that record only: "IM" means imatinib in one trial and
-    intramuscular in the next.
+    The expansion is the shortest tail of the words before the parenthesis whose
+    initials spell the abbreviation, or one word that the abbreviation begins; when
+    ``known`` is given, also the shortest tail it recognises (so "lamivudine (3TC)"
+    defines 3TC). Keys are ``lookup_key`` forms. Used within that record only: "IM"
+    means imatinib in one trial and intramuscular in the next.
     """
     found: dict[str, str] = {}
-    for match in re.finditer(r"([A-Za-z][\w\-]*(?:\s+[A-Za-z][\w\-]*){0,4})\s*\(\s*([A-Z][A-Za-z0-9\-]{1,9})\s*\)", text):
-        words, abbreviation = match.group(1).split(), match.group(2)
-        letters = abbreviation.replace("-", "").lower()
-        # The expansion is the shortest tail of the words whose initials spell the
-        # abbreviation, or one word when the abbreviation is a prefix of it.
-        for size in range(1, len(words) + 1):
-            tail = words[-size:]
-            initials = "".join(w[0] for w in tail).lower()
-            if initials == letters or (size == 1 and tail[0].lower().startswith(letters)):
-                found.setdefault(letters, " ".join(tail))
+    for match in _ASIDE.finditer(text):
+        abbreviation = match.group(1)
+        letters = lookup_key(abbreviation)
+        if not letters or not any(ch.isalpha() for ch in letters) or letters in found:
+            continue
+        if (abbreviation.islower() and len(abbreviation) > 3) or _ROMAN.match(letters):
+            continue  # "(placebo)", "(optional)", "(II)": an aside, not an abbreviation
+        tokens: list[str] = []
+        for token in reversed(text[max(0, match.start() - 160) : match.start()].split()[-6:]):
+            if not _WORD.match(token):
                 break
+            tokens.insert(0, token)
+        expansion = _expansion(tokens, letters, known) if tokens else None
+        if expansion and lookup_key(expansion) != letters:
+            found[letters] = expansion
     return found
+
+
+def _expansion(tokens: list[str], letters: str, known: Callable[[str], bool] | None) -> str | None:
+    for size in range(1, len(tokens) + 1):
+        tail = tokens[-size:]
+        initials = "".join(_initials(w) for w in tail)
+        if initials == letters or (size == 1 and lookup_key(tail[0]).startswith(letters)):
+            return " ".join(tail)
+    if known is not None:
+        # A tail the vocabulary knows, starting as the abbreviation does ("aspartate
+        # transaminase (AST)"); an abbreviation starting with a digit may name one word
+        # ("lamivudine (3TC)").
+        for size in range(1, min(len(tokens), 4) + 1):
+            phrase = " ".join(tokens[-size:])
+            starts = lookup_key(phrase)[:1] == letters[:1] or (letters[0].isdigit() and size == 1)
+            if starts and known(phrase):
+                return phrase
+    return None
+
+
+def _initials(word: str) -> str:
+    """Initials of a word for abbreviation matching: "Non-Small" -> "ns"."""
+    return "".join(part[:1] for part in _INITIAL_SPLIT.split(word.lower()) if part)
+
+
+_INITIAL_SPLIT = re.compile(r"[-'/]")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from trialkg import __version__
 from trialkg.linking import Concept, TrialLinks
 from trialkg.linking.normalise import fold
+from trialkg.linking.places import Place
 from trialkg.model import Contact, PartialDate, Trial
 from trialkg.rdf import iri, vocab
 from trialkg.rdf.terms import IRI, Lit, Object, Triple
@@ -253,7 +254,9 @@ def map_trial(
         _contact(w, node, contact, options)
 
     site_slug = iri.Slugger()
-    for site, organisation in zip(trial.sites, links.site_organisations, strict=True):
+    places = links.site_places or (None,) * len(trial.sites)
+    site_links = zip(trial.sites, links.site_organisations, places, strict=True)
+    for site, facility, place in site_links:
         words = " ".join(v for v in (site.facility, site.city, site.country) if v) or "site"
         node = part("site", site_slug(words))
         w.link(t, p("site"), node)
@@ -268,8 +271,10 @@ def map_trial(
             w.add(node, vocab.SCHEMA + "latitude", _decimal(site.latitude))
         if site.longitude is not None:
             w.add(node, vocab.SCHEMA + "longitude", _decimal(site.longitude))
-        if organisation is not None:
-            w.link(node, p("facility"), _organisation(w, organisation, None))
+        if facility is not None:
+            w.link(node, p("facility"), _organisation(w, facility, None))
+        if place is not None:
+            _place(w, node, place)
         for index, contact in enumerate(site.contacts, start=1):
             contact_node = f"{node}/contact/{index}"
             w.link(node, p("siteContact"), contact_node)
@@ -317,7 +322,10 @@ def _concept(w: _Writer, concept: Concept, class_iri: str) -> str:
     for match in concept.matches:
         relation = vocab.EXACT_MATCH if match.relation == "exact" else vocab.CLOSE_MATCH
         w.link(node, relation, match.iri)
-        link = f"{node}/link/{iri.slug(match.iri)}"
+        # One link node per target and way of linking: trials that reach the same
+        # concept differently keep their own method and confidence.
+        way = f"{iri.slug(match.method)}-{round(match.confidence * 100)}"
+        link = f"{node}/link/{iri.slug(match.iri)}/{way}"
         w.link(node, p("link"), link)
         w.link(link, TYPE, vocab.Link)
         w.link(link, p("linkTarget"), match.iri)
@@ -326,6 +334,17 @@ def _concept(w: _Writer, concept: Concept, class_iri: str) -> str:
         w.add(link, p("linkConfidence"), Lit(f"{match.confidence:.2f}", XSD + "decimal"))
         w.text(link, p("linkSource"), match.source)
     return node
+
+
+def _place(w: _Writer, site: str, place: Place) -> None:
+    """The site's ISO 3166 country code, and its city as a node within that country."""
+    w.text(site, p("countryCode"), place.country_code)
+    if place.city_key is not None:
+        city = iri.concept("city", place.city_key)
+        w.link(site, p("inCity"), city)
+        w.link(city, TYPE, vocab.TKG + "City")
+        w.text(city, vocab.LABEL, place.city_label)
+        w.text(city, p("countryCode"), place.country_code)
 
 
 def _organisation(w: _Writer, concept: Concept, agency_class: str | None) -> str:

@@ -1,0 +1,365 @@
+"""From a mention to the vocabulary concept it stands for: typed candidates and evidence.
+
+A mention is looked up as written, then cleaned (doses, routes, forms, salts
+removed), then through what its own record says (an abbreviation the record
+defines, the intervention's other names, the registry's MeSH indexing). Only
+concepts of the right type are candidates: a drug names a chemical (MeSH tree D),
+a condition a disease (C, F03), a procedure a procedure (E) — so "TACE", an entry
+term of ADAM17 Protein, is never a drug or a condition, and a procedure named
+TACE is a chemoembolisation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from trialkg.linking.ids import mesh_variants
+from trialkg.linking.lexicon import FLAG_ORDER, FLAGS, Lexicon, Reading, VocabularyConcept
+from trialkg.linking.normalise import (
+    defined_abbreviations,
+    drug_name_variants,
+    is_abbreviation_of,
+    is_placebo,
+    lookup_key,
+    parenthesised,
+    split_combination,
+    strip_parentheses,
+    words,
+)
+from trialkg.model import MeshTerm
+
+
+def _word_set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# The concept types each kind of mention may link to, and the overlay kind that serves it.
+KIND_TYPES = {
+    "drug": "dra",
+    "supplement": "d",
+    "procedure": "p",
+    "radiation": "p",
+    "diagnostic-test": "p",
+    "device": "v",
+    "condition": "c",
+}
+OVERLAY_KIND = {
+    "drug": "drug",
+    "supplement": "drug",
+    "procedure": "procedure",
+    "radiation": "procedure",
+    "diagnostic-test": "procedure",
+    "device": "procedure",
+    "condition": "condition",
+}
+DRUG_KINDS = frozenset({"drug", "supplement"})
+
+# Confidence of the cleaning steps; a link is as sure as its weakest step.
+STEP_CONFIDENCE = {"normalised": 0.9, "salt": 0.85, "other-name": 0.85, "abbreviation": 0.85,
+                   "registry-mesh": 0.9, "modifier": 0.7}  # fmt: skip
+
+# Words that qualify a disease without changing which disease it is.
+_MODIFIERS = _word_set(
+    """
+    recurrent refractory relapsed relapsing advanced metastatic metastasis locally early
+    late stage stages unresectable resectable inoperable operable newly diagnosed
+    previously treated untreated primary secondary progressive persistent chronic acute
+    severe mild moderate i ii iii iv iiia iiib iiic iva ivb ia ib iia iib 0 1 2 3 4
+    phase patients patient
+    """
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """A mention linked: the concept, how, and how sure."""
+
+    concept: VocabularyConcept
+    method: str
+    relation: str  # "exact" or "close"
+    confidence: float
+    salt_form: VocabularyConcept | None = None  # the salt the record named, kept as a close match
+
+
+class RecordTexts:
+    """The texts of one record and the abbreviations they define, found once when first asked."""
+
+    def __init__(self, texts: Callable[[], list[str]]) -> None:
+        self._texts = texts
+        self._abbreviations: dict[str, str] | None = None
+
+    def abbreviations(self, lexicon: Lexicon) -> dict[str, str]:
+        if self._abbreviations is None:
+            found: dict[str, str] = {}
+            known = lambda phrase: lexicon.knows(phrase, "dcp")  # noqa: E731
+            for text in self._texts():
+                for key, expansion in defined_abbreviations(text, known).items():
+                    found.setdefault(key, expansion)
+            self._abbreviations = found
+        return self._abbreviations
+
+
+@dataclass(slots=True)
+class RecordContext:
+    """What one record says that helps to read its mentions; used for that record only."""
+
+    texts: RecordTexts
+    registry: tuple[MeshTerm, ...] = ()
+    _registry_ids: frozenset[str] | None = field(default=None, repr=False)
+
+    def expansion(self, name: str, lexicon: Lexicon) -> str | None:
+        """What the record says an abbreviation stands for ("IM" -> "imatinib"), if it does."""
+        key = lookup_key(strip_parentheses(name))
+        if not key or len(key) > 10:
+            return None  # longer than any abbreviation the record can define
+        return self.texts.abbreviations(lexicon).get(key)
+
+    def registry_ids(self) -> frozenset[str]:
+        if self._registry_ids is None:
+            self._registry_ids = frozenset(
+                "mesh:" + v for m in self.registry for v in mesh_variants(m.id)
+            )
+        return self._registry_ids
+
+
+EMPTY_CONTEXT = RecordContext(RecordTexts(list))
+
+
+class Resolver:
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+
+    # -- one name, no record --------------------------------------------------------------
+
+    def lookup(
+        self, name: str, kind: str, context: RecordContext = EMPTY_CONTEXT, step: str = ""
+    ) -> Resolution | Literal[False] | None:
+        """The best typed reading of a name; False when an overlay says never link it."""
+        readings = self.lexicon.readings(lookup_key(name), OVERLAY_KIND[kind])
+        if readings is None:
+            return False
+        types = KIND_TYPES[kind]
+        registry = context.registry_ids()
+        best: tuple[tuple[int, int, int, str], Reading, VocabularyConcept] | None = None
+        for reading in readings:
+            concept = self.lexicon.concept(reading.curie)
+            if concept is None or not any(t in concept.types for t in types):
+                continue
+            confirmed = self._confirmed(concept, registry)
+            rank = (
+                0 if confirmed else 1,
+                FLAG_ORDER.index(reading.flag),
+                _source_rank(concept.curie),
+                concept.curie,
+            )
+            if best is None or rank < best[0]:
+                best = (rank, reading, concept)
+        if best is None:
+            return None
+        _, reading, concept = best
+        method, relation, confidence = FLAGS[reading.flag]
+        if kind in DRUG_KINDS and reading.flag == "n" and "d" in concept.types:
+            # A code, brand or salt name that MeSH files under its own concept of one
+            # descriptor still names the same substance.
+            relation, confidence = "exact", 0.9
+        if step:
+            method = step
+            confidence = min(confidence, STEP_CONFIDENCE[step])
+        salt_form = None
+        if concept.parent:
+            parent = self.lexicon.concept(concept.parent)
+            if parent is not None:
+                concept, salt_form = parent, concept
+        if self._confirmed(concept, registry):
+            method += "+registry-mesh"
+            confidence = min(1.0, confidence + 0.05)
+        return Resolution(concept, method, relation, round(confidence, 2), salt_form)
+
+    @staticmethod
+    def _confirmed(concept: VocabularyConcept, registry: frozenset[str]) -> bool:
+        if not registry:
+            return False
+        return concept.curie in registry or any(
+            x in registry for x, r in concept.xrefs if r == "exact"
+        )
+
+    # -- a mention in its record ----------------------------------------------------------
+
+    def resolve(
+        self,
+        name: str,
+        kind: str,
+        context: RecordContext = EMPTY_CONTEXT,
+        other_names: tuple[str, ...] = (),
+    ) -> list[Resolution] | None:
+        """The concepts a mention stands for (several for a combination), or None."""
+        if kind in DRUG_KINDS:
+            return self._resolve_drug(name, kind, context, other_names)
+        single = self._resolve_term(name, kind, context, other_names)
+        return [single] if single else None
+
+    def _resolve_drug(
+        self, name: str, kind: str, context: RecordContext, other_names: tuple[str, ...]
+    ) -> list[Resolution] | None:
+        if is_placebo(name):
+            found = self.lookup(
+                "placebo", kind, context, "" if lookup_key(name) == "placebo" else "normalised"
+            )
+            return [found] if isinstance(found, Resolution) else None
+        single = self._one_drug(name, kind, context)
+        if single is False:
+            return None
+        if single is not None:
+            return [single]
+        # An aside that is not an abbreviation of the words before it names the whole:
+        # "sacubitril/valsartan (LCZ696)"; "(DHAP)" after dihydroartemisinin-piperaquine does not.
+        before = strip_parentheses(name)
+        for aside in parenthesised(name):
+            if not is_abbreviation_of(aside, before):
+                found = self._one_drug(aside, kind, context, aliases=False)
+                if isinstance(found, Resolution):
+                    return [_restep(found, "other-name")]
+                parts = self._combination(aside, kind, context)
+                if parts:
+                    return parts
+        combination = self._combination(name, kind, context)
+        if combination:
+            return combination
+        for alias in other_names:
+            found = self._one_drug(alias, kind, context, aliases=False)
+            if isinstance(found, Resolution):
+                return [_restep(found, "other-name")]
+        found = self._from_registry(name, kind, context)
+        return [found] if found else None
+
+    def _combination(self, name: str, kind: str, context: RecordContext) -> list[Resolution] | None:
+        """The parts of "A + B", "A plus B", "A/B", "A and B", when every part links."""
+        parts = split_combination(name)
+        if len(parts) == 1 and kind in DRUG_KINDS and "-" in name and " " not in name.strip():
+            parts = [p for p in name.split("-") if p]
+            if len(parts) != 2 or not all(len(p) >= 4 and p.isalpha() for p in parts):
+                return None
+        if len(parts) < 2:
+            return None
+        found_parts = [
+            self._one_drug(p, kind, context)
+            if kind in DRUG_KINDS
+            else self.lookup(p, kind, context)
+            for p in parts
+        ]
+        resolved = [r for r in found_parts if isinstance(r, Resolution)]
+        if len(resolved) != len(parts):
+            return None
+        return [_split(r) for r in _unique(resolved)]
+
+    def lookup_drug(self, name: str, context: RecordContext = EMPTY_CONTEXT) -> Resolution | None:
+        """A drug the whole name stands for, as written or cleaned; no splitting, no aliases."""
+        found = self._one_drug(name, "drug", context, aliases=False)
+        return found if isinstance(found, Resolution) else None
+
+    def _one_drug(
+        self, name: str, kind: str, context: RecordContext, *, aliases: bool = True
+    ) -> Resolution | Literal[False] | None:
+        for text, step in drug_name_variants(name):
+            found = self.lookup(text, kind, context, "" if step == "as-written" else step)
+            if found is not None:
+                return found
+        if aliases:
+            for text, _ in drug_name_variants(name):
+                expansion = context.expansion(text, self.lexicon)
+                if expansion:
+                    found = self._one_drug(expansion, kind, context, aliases=False)
+                    if isinstance(found, Resolution):
+                        return _restep(found, "abbreviation")
+        return None
+
+    def _resolve_term(
+        self, name: str, kind: str, context: RecordContext, other_names: tuple[str, ...]
+    ) -> Resolution | None:
+        found = self.lookup(name, kind, context)
+        if found is False:
+            return None
+        if found is not None:
+            return found
+        plain = strip_parentheses(name)
+        attempts: list[tuple[str, str]] = [(plain, "normalised")]
+        attempts += [
+            (a, "other-name") for a in parenthesised(name) if not is_abbreviation_of(a, plain)
+        ]
+        attempts += [(other, "other-name") for other in other_names]
+        expansion = context.expansion(plain, self.lexicon)
+        if expansion:
+            attempts.append((expansion, "abbreviation"))
+        if kind == "condition":
+            core = [w for w in words(plain) if w not in _MODIFIERS]
+            if core and len(core) < len(words(plain)):
+                attempts.append((" ".join(core), "modifier"))
+        for text, step in attempts:
+            found = self.lookup(text, kind, context, step)
+            if isinstance(found, Resolution):
+                if step == "modifier":
+                    return Resolution(found.concept, found.method, "close", found.confidence)
+                return found
+        return self._from_registry(name, kind, context)
+
+    def resolve_parts(
+        self, name: str, kind: str, context: RecordContext = EMPTY_CONTEXT
+    ) -> list[Resolution] | None:
+        """A procedure mention naming several procedures: "3D-CRT/IMRT"."""
+        return self._combination(name, kind, context)
+
+    def _from_registry(self, name: str, kind: str, context: RecordContext) -> Resolution | None:
+        """The registry's own MeSH term when it names the mention (after cleaning)."""
+        if not context.registry:
+            return None
+        wanted = {lookup_key(t) for t, _ in drug_name_variants(name)} | {
+            lookup_key(strip_parentheses(name))
+        }
+        types = KIND_TYPES[kind]
+        for mesh in context.registry:
+            if not mesh.term or lookup_key(mesh.term) not in wanted:
+                continue
+            for variant in mesh_variants(mesh.id):
+                concept = self.lexicon.concept("mesh:" + variant)
+                if concept is not None and any(t in concept.types for t in types):
+                    return Resolution(
+                        concept, "registry-mesh", "exact", STEP_CONFIDENCE["registry-mesh"]
+                    )
+        return None
+
+
+def _source_rank(curie: str) -> int:
+    """MeSH descriptors, then supplementary concepts, then other vocabularies."""
+    if curie.startswith("mesh:D"):
+        return 0
+    if curie.startswith("mesh:"):
+        return 1
+    return 2
+
+
+def _restep(found: Resolution, step: str) -> Resolution:
+    method = step + found.method[found.method.index("+") :] if "+" in found.method else step
+    confidence = min(found.confidence, STEP_CONFIDENCE[step])
+    return Resolution(found.concept, method, found.relation, confidence, found.salt_form)
+
+
+def _split(found: Resolution) -> Resolution:
+    return Resolution(
+        found.concept,
+        found.method + "+split",
+        found.relation,
+        round(found.confidence * 0.95, 2),
+        found.salt_form,
+    )
+
+
+def _unique(found: list[Resolution]) -> list[Resolution]:
+    seen: set[str] = set()
+    kept = []
+    for item in found:
+        if item.concept.curie not in seen:
+            seen.add(item.concept.curie)
+            kept.append(item)
+    return kept

@@ -1,0 +1,278 @@
+"""The shipped vocabulary (``data/lexicon.tsv.gz``) and a user's overlay on top of it.
+
+The file is built by ``scripts/build_vocabulary.py``; its header names each source
+with version, SHA-256 and licence. Two sorted sections follow:
+
+- ``%concepts``: ``curie  types  label  xrefs  parent`` — a vocabulary term a mention
+  can stand for. ``types`` letters: ``d`` chemical or drug (MeSH tree D), ``c``
+  disease (C, F03 and behavioural symptoms), ``p`` procedure (E), ``v`` device
+  (E07), ``r`` chemotherapy protocol. ``xrefs`` are ``=curie`` (exact) or ``~curie``
+  (close). ``parent`` is the active ingredient of a salt form.
+- ``%terms``: ``key  curie|flag;...`` — the ``lookup_key`` of a name and the concepts
+  it names, best first (flags in ``FLAGS``).
+
+Loading decompresses and splits the two sections into sorted lists of lines and
+nothing more; a lookup is a bisection. That keeps the load well under a second for
+about a million lines and lets worker processes share the pages.
+"""
+
+from __future__ import annotations
+
+import bisect
+import gzip
+import os
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from trialkg.errors import InputError
+from trialkg.linking.ids import concept_key, vocabulary_of
+from trialkg.linking.normalise import NORMALISER_VERSION, lookup_key
+from trialkg.linking.overlay import NEVER, OverlayEntry, read_overlay
+
+# Flag -> (method, relation for conditions and procedures, confidence). For drugs every
+# flag but "k" is exact: a brand, a code or a salt name of a substance names the substance.
+FLAGS = {
+    "c": ("curated", "exact", 0.95),
+    "k": ("curated", "close", 0.9),
+    "p": ("exact", "exact", 1.0),
+    "s": ("synonym", "exact", 0.95),
+    "b": ("brand", "exact", 0.95),
+    "n": ("synonym", "close", 0.8),
+    "d": ("synonym", "exact", 0.9),
+    "m": ("synonym", "exact", 0.9),
+    "o": ("overlay", "exact", 1.0),
+    "q": ("overlay", "close", 1.0),
+}
+FLAG_ORDER = "oqckpsbndm"
+OVERLAY_ENV = "TRIALKG_OVERLAY"
+
+
+@dataclass(frozen=True, slots=True)
+class VocabularyConcept:
+    curie: str
+    types: str
+    label: str
+    xrefs: tuple[tuple[str, str], ...] = ()  # (curie, "exact" | "close")
+    parent: str | None = None
+
+    @property
+    def key(self) -> str:
+        return concept_key(self.curie)
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One concept a name may stand for, and how the vocabulary knows it."""
+
+    curie: str
+    flag: str
+
+
+@dataclass(frozen=True, slots=True)
+class SourceInfo:
+    name: str
+    file: str
+    version: str
+    sha256: str
+    licence: str
+
+
+class Lexicon:
+    """Lookups in the shipped vocabulary, with overlay entries taking precedence."""
+
+    def __init__(
+        self,
+        concept_lines: list[str],
+        term_lines: list[str],
+        *,
+        version: str = "empty",
+        sources: tuple[SourceInfo, ...] = (),
+        overlay: list[OverlayEntry] | None = None,
+        overlay_name: str = "overlay",
+    ) -> None:
+        self._concepts = concept_lines
+        self._terms = term_lines
+        self.version = version
+        self.sources = sources
+        self.overlay_name = overlay_name
+        self._concept_cache: dict[str, VocabularyConcept | None] = {}
+        self._overlay_terms: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        self._overlay_concepts: dict[str, VocabularyConcept] = {}
+        self._overlay_xrefs: dict[str, list[tuple[str, str]]] = {}
+        for entry in overlay or []:
+            self._add_overlay(entry)
+
+    # -- loading ----------------------------------------------------------------------
+
+    @classmethod
+    def load(
+        cls,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        overlay: str | os.PathLike[str] | None = None,
+    ) -> Lexicon:
+        """The shipped lexicon (or the one at path), with the overlay file if one is given.
+
+        Without an explicit overlay, the file named by ``TRIALKG_OVERLAY`` is used.
+        """
+        if path is None:
+            data = resources.files("trialkg").joinpath("data/lexicon.tsv.gz").read_bytes()
+            name = "trialkg/data/lexicon.tsv.gz"
+        else:
+            data = Path(path).read_bytes()
+            name = str(path)
+        try:
+            text = gzip.decompress(data).decode("utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise InputError(f"the vocabulary file is damaged: {error}", file=name) from error
+        header, source_rows, concepts, terms = _sections(text, name)
+        if header.get("normaliser") != NORMALISER_VERSION:
+            raise InputError(
+                "the vocabulary was built with another normaliser; rebuild it with "
+                "scripts/build_vocabulary.py",
+                file=name,
+            )
+        sources = tuple(
+            SourceInfo(s[0], s[1], s[2], s[3].removeprefix("sha256:"), s[4]) for s in source_rows
+        )
+        overlay_path = os.fspath(overlay) if overlay is not None else os.environ.get(OVERLAY_ENV)
+        entries = read_overlay(overlay_path) if overlay_path else None
+        return cls(
+            concepts,
+            terms,
+            version=header.get("version", "unknown"),
+            sources=sources,
+            overlay=entries,
+            overlay_name=Path(overlay_path).name if overlay_path else "overlay",
+        )
+
+    # -- lookups ----------------------------------------------------------------------
+
+    def readings(self, key: str, kind: str) -> tuple[Reading, ...] | None:
+        """What a name (given as its lookup_key) may stand for; None when an overlay forbids it.
+
+        ``kind`` is the overlay kind (drug, condition, procedure, organisation): an
+        overlay entry applies to its own kind only.
+        """
+        found: list[Reading] = []
+        for target, flag in self._overlay_terms.get((kind, key), ()):
+            if target == NEVER:
+                return None
+            found.append(Reading(target, flag))
+        line = _find(self._terms, key)
+        if line is not None:
+            for item in line[len(key) + 1 :].split(";"):
+                curie, _, flag = item.rpartition("|")
+                found.append(Reading(curie, flag))
+        return tuple(found)
+
+    def overlay_readings(self, key: str, kind: str) -> tuple[Reading, ...] | None:
+        """The overlay's entries only (organisations have no shipped vocabulary)."""
+        found = self._overlay_terms.get((kind, key), ())
+        if any(target == NEVER for target, _ in found):
+            return None
+        return tuple(Reading(target, flag) for target, flag in found)
+
+    def concept(self, curie: str) -> VocabularyConcept | None:
+        if curie in self._concept_cache:
+            return self._concept_cache[curie]
+        concept = self._overlay_concepts.get(curie)
+        line = _find(self._concepts, curie)
+        if line is not None:
+            cells = line.split("\t")
+            xrefs = tuple(
+                (x[1:], "exact" if x[0] == "=" else "close") for x in cells[3].split(";") if x
+            )
+            concept = VocabularyConcept(curie, cells[1], cells[2], xrefs, cells[4] or None)
+        if concept is not None and curie in self._overlay_xrefs:
+            extra = tuple(x for x in self._overlay_xrefs[curie] if x not in concept.xrefs)
+            concept = VocabularyConcept(
+                concept.curie, concept.types, concept.label, concept.xrefs + extra, concept.parent
+            )
+        self._concept_cache[curie] = concept
+        return concept
+
+    def knows(self, name: str, types: str) -> bool:
+        """True when the name is a term of a concept of one of the types."""
+        for reading in self.readings(lookup_key(name), "") or ():
+            concept = self.concept(reading.curie)
+            if concept is not None and any(t in concept.types for t in types):
+                return True
+        return False
+
+    def source_label(self, curie: str) -> str:
+        return f"{vocabulary_of(curie)}; trialkg lexicon {self.version}"
+
+    def __len__(self) -> int:
+        return len(self._concepts)
+
+    # -- overlay ----------------------------------------------------------------------
+
+    def _add_overlay(self, entry: OverlayEntry) -> None:
+        if entry.kind == "xref":
+            relation = "exact" if entry.relation == "exact" else "close"
+            self._overlay_xrefs.setdefault(entry.mention, []).append((entry.target, relation))
+            self._concept_cache.pop(entry.mention, None)
+            return
+        key = (
+            organisation_lookup(entry.mention)
+            if entry.kind == "organisation"
+            else lookup_key(entry.mention)
+        )
+        flag = "o" if entry.relation == "exact" else "q"
+        self._overlay_terms.setdefault((entry.kind, key), []).insert(0, (entry.target, flag))
+        if entry.target != NEVER and _find(self._concepts, entry.target) is None:
+            types = {"drug": "d", "condition": "c", "procedure": "p", "organisation": "o"}[
+                entry.kind
+            ]
+            self._overlay_concepts.setdefault(
+                entry.target, VocabularyConcept(entry.target, types, entry.label or entry.mention)
+            )
+
+
+def organisation_lookup(name: str) -> str:
+    from trialkg.linking.organisations import organisation_key
+
+    return organisation_key(name)
+
+
+def _find(lines: list[str], key: str) -> str | None:
+    """The line whose first column is key, in lines sorted by that column."""
+    probe = key + "\t"
+    index = bisect.bisect_left(lines, probe)
+    if index < len(lines) and lines[index].startswith(probe):
+        return lines[index]
+    return None
+
+
+def _sections(text: str, name: str) -> tuple[dict[str, str], list[list[str]], list[str], list[str]]:
+    """The header fields, the source rows, and the concept and term lines of a lexicon text."""
+    header: dict[str, str] = {}
+    sources: list[list[str]] = []
+    start = text.find("\n%concepts\t")
+    middle = text.find("\n%terms\t")
+    if not text.startswith("#trialkg-lexicon\t") or start < 0 or middle < start:
+        raise InputError("not a trialkg vocabulary file", file=name)
+    for line in text[:start].splitlines():
+        field, _, value = line[1:].partition("\t")
+        if field == "source":
+            sources.append(value.split("\t"))
+        else:
+            header[field] = value
+    concepts = text[text.index("\n", start + 1) + 1 : middle].split("\n")
+    terms = text[text.index("\n", middle + 1) + 1 :].split("\n")
+    if terms and terms[-1] == "":
+        terms.pop()
+    return header, sources, concepts, terms
+
+
+_DEFAULT: Lexicon | None = None
+
+
+def default_lexicon() -> Lexicon:
+    """The shipped lexicon with the TRIALKG_OVERLAY file, loaded once per process."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = Lexicon.load()
+    return _DEFAULT
