@@ -1,9 +1,17 @@
-"""The build: documents -> trials -> links -> triples -> the store, in chunks.
+"""The build: documents -> trials -> links -> triples -> the store, streamed in chunks.
 
-Reading, linking and mapping happen per document, in worker processes when
-asked; the main process writes each chunk of trial graphs to the store in one
-load. A document whose content (with this trialkg version) was built before is
-skipped after a hash lookup, so building the same input again does no work.
+The main process walks the input and hands batches of documents to worker
+processes, which read, link and map them and send back each document's N-Quads.
+A writer thread loads chunks of whole trial graphs into the store through the
+bulk loader while the workers go on with the next documents. At most a few
+batches are in flight and one chunk is being written, so memory stays bounded
+whatever the input's size.
+
+A document whose content (with this trialkg version and format) was built
+before is skipped after an index lookup of its content hash, which every trial
+graph carries (``tkg:sourceHash``); building the same input again so does no
+work beyond reading and hashing it, and a newer version of a record replaces
+only its trial's graph.
 """
 
 from __future__ import annotations
@@ -11,20 +19,27 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import queue
+import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from trialkg import __version__
-from trialkg.errors import InputError
+from trialkg.errors import InputError, StoreError
 from trialkg.linking import default_linker
 from trialkg.merge import reconcile
 from trialkg.model import Trial
 from trialkg.rdf import vocab
 from trialkg.rdf.mapping import MappingOptions, graph_name, map_trial
-from trialkg.rdf.terms import Lit, nquad_line
+from trialkg.rdf.terms import IRI, XSD_STRING, Lit, Triple
 from trialkg.readers import Document, get_reader, iter_documents, read_document
-from trialkg.store import TrialStore
+from trialkg.store import BULK_BATCH_QUADS, TrialStore
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +48,9 @@ class BuildOptions:
     strict: bool = False  # stop at the first bad record
     include_contacts: bool = False  # keep phone numbers and e-mails of named people
     workers: int = 1  # processes for reading, linking and mapping
-    chunk_trials: int = 2000  # trials per store write
+    chunk_trials: int = 2000  # at most this many trials per store write
+    chunk_quads: int = 400_000  # and at most this many quads (below the bulk loader's batch)
+    batch_documents: int = 16  # documents per task handed to a worker
     force: bool = False  # rebuild documents even when their content was built before
 
 
@@ -46,6 +63,7 @@ class BuildReport:
     unchanged_documents: int = 0
     triples: int = 0
     seconds: float = 0.0
+    documents_total: int | None = None  # known up front for folders and zips, for an ETA
     errors: list[InputError] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -59,18 +77,34 @@ class BuildReport:
             parts.append(f"unchanged files skipped: {self.unchanged_documents}")
         return ", ".join(parts)
 
+    def progress(self) -> str:
+        """One line for a terminal: done, rate and time left."""
+        rate = self.documents / self.seconds if self.seconds > 0 else 0.0
+        line = f"{self.documents:,} files, {self.built:,} trials built, {rate:,.0f} files/s"
+        if self.documents_total and rate > 0:
+            left = max(self.documents_total - self.documents, 0) / rate
+            line += f", {self.documents_total - self.documents:,} to go, ETA {_duration(left)}"
+        return line
+
+
+def _duration(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds + 0.5), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
 
 @dataclass(slots=True)
 class _DocumentResult:
-    """What one document gives: N-Quads text, the graphs it fills, and its errors."""
+    """What one document gives: N-Quads, the graphs it fills, and its errors."""
 
     name: str
     digest: str
-    nquads: str = ""
+    nquads: bytes = b""
     graphs: list[str] = field(default_factory=list)
     trials: int = 0
     triples: int = 0
     errors: list[InputError] = field(default_factory=list)
+    unreadable: bool = False  # the input itself could not be read (no record counted)
 
 
 def content_hash(document: Document, format: str | None) -> str:
@@ -80,21 +114,47 @@ def content_hash(document: Document, format: str | None) -> str:
     return digest.hexdigest()
 
 
+def nquads_text(triples: Iterable[Triple], graph: str) -> str:
+    """The N-Quads of triples in one graph; the same text as ``terms.nquad_line``, 4x faster."""
+    tail = f" <{graph}> .\n"
+    lines: list[str] = []
+    append = lines.append
+    for s, p, o in triples:
+        if o.__class__ is IRI:
+            append(f"<{s}> <{p}> <{o}>{tail}")
+            continue
+        value = o.value  # type: ignore[union-attr]
+        # Most values need no escape: test before paying for a copy.
+        if "\\" in value:
+            value = value.replace("\\", "\\\\")
+        if '"' in value:
+            value = value.replace('"', '\\"')
+        if "\n" in value:
+            value = value.replace("\n", "\\n")
+        if "\r" in value:
+            value = value.replace("\r", "\\r")
+        if o.lang:  # type: ignore[union-attr]
+            append(f'<{s}> <{p}> "{value}"@{o.lang}{tail}')  # type: ignore[union-attr]
+        elif o.datatype and o.datatype != XSD_STRING:  # type: ignore[union-attr]
+            append(f'<{s}> <{p}> "{value}"^^<{o.datatype}>{tail}')  # type: ignore[union-attr]
+        else:
+            append(f'<{s}> <{p}> "{value}"{tail}')
+    return "".join(lines)
+
+
 def trial_nquads(trial: Trial, options: MappingOptions, digest: str | None = None) -> tuple[str, str, int]:
     """The N-Quads text of one trial's graph, its graph name and its triple count."""
     triples = map_trial(trial, default_linker().link_trial(trial), options)
     graph = graph_name(trial)
     if digest is not None:
         triples.append((graph, vocab.TKG + "sourceHash", Lit(digest)))
-    return "".join(nquad_line(s, p, o, graph) for s, p, o in triples), graph, len(triples)
+    return nquads_text(triples, graph), graph, len(triples)
 
 
-def _process(args: tuple[Document, str, BuildOptions]) -> _DocumentResult:
-    document, digest, options = args
+def _process(document: Document, digest: str, options: BuildOptions) -> _DocumentResult:
     result = _DocumentResult(document.name, digest)
     mapping = MappingOptions(include_contacts=options.include_contacts)
-    chunks: list[str] = []
-    seen: set[str] = set()
+    texts: dict[str, tuple[str, int]] = {}  # graph -> (N-Quads, triples); a later record wins
     for item in read_document(document, format=options.format):
         if isinstance(item, InputError):
             result.errors.append(item)
@@ -104,7 +164,7 @@ def _process(args: tuple[Document, str, BuildOptions]) -> _DocumentResult:
         except InputError as error:
             result.errors.append(error.located(file=document.name, record=item.nct_id))
             continue
-        if graph in seen:
+        if graph in texts:
             result.errors.append(
                 InputError(
                     "the same trial appears twice in one file; the later record is kept",
@@ -112,45 +172,158 @@ def _process(args: tuple[Document, str, BuildOptions]) -> _DocumentResult:
                     record=item.nct_id,
                 )
             )
-            # The later record replaces the earlier one.
-            chunks = [c for c in chunks if f"<{graph}> .\n" not in c]
-            result.trials -= 1
-        seen.add(graph)
-        chunks.append(text)
-        result.graphs.append(graph)
-        result.trials += 1
-        result.triples += count
-    result.graphs = list(dict.fromkeys(result.graphs))
-    result.nquads = "".join(chunks)
+            del texts[graph]  # keeps the order of first appearance for the rest
+        texts[graph] = (text, count)
+    result.graphs = list(texts)
+    result.trials = len(texts)
+    result.triples = sum(count for _, count in texts.values())
+    result.nquads = "".join(text for text, _ in texts.values()).encode("utf-8")
     return result
 
 
-def _results(
-    items: Iterator[tuple[Document, str, BuildOptions]], workers: int
-) -> Iterator[_DocumentResult]:
+_Task = tuple[Document, str, BuildOptions] | InputError
+
+
+def _process_batch(batch: list[_Task]) -> list[_DocumentResult]:
+    return [
+        _DocumentResult(task.file or "", "", errors=[task], unreadable=True) if isinstance(task, InputError) else _process(*task)
+        for task in batch
+    ]
+
+
+def _bounded_map(function: Callable[[T], R], items: Iterator[T], workers: int, window: int) -> Iterator[R]:
+    """``map`` on worker processes, in order, with at most ``window`` tasks in flight.
+
+    ``Pool.imap`` would read the whole input ahead of the workers; this keeps
+    memory at a few batches.
+    """
     if workers <= 1:
-        yield from map(_process, items)
+        yield from map(function, items)
         return
     context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
     with context.Pool(workers) as pool:
-        yield from pool.imap(_process, items, chunksize=8)
+        pending: deque[multiprocessing.pool.AsyncResult[R]] = deque()
+        for item in items:
+            pending.append(pool.apply_async(function, (item,)))
+            if len(pending) >= window:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
 
 
 class _Chunk:
     def __init__(self) -> None:
-        self.graphs: list[str] = []
+        self.results: list[_DocumentResult] = []
         self.graph_set: set[str] = set()
-        self.parts: list[str] = []
         self.trials = 0
+        self.quads = 0
 
     def clashes(self, graphs: Iterable[str]) -> bool:
         return any(g in self.graph_set for g in graphs)
 
     def add(self, result: _DocumentResult) -> None:
-        self.graphs.extend(result.graphs)
+        self.results.append(result)
         self.graph_set.update(result.graphs)
-        self.parts.append(result.nquads)
         self.trials += result.trials
+        self.quads += result.triples
+
+
+class _Writer:
+    """Writes chunks to the store on a thread of its own, one chunk behind the reading.
+
+    The bulk loader runs without Python's lock, so the main thread goes on
+    feeding the workers meanwhile. A chunk the loader refuses (a malformed IRI
+    from some record) is written document by document, so that only the bad
+    document is lost; its error reaches the build through ``failures``.
+    """
+
+    def __init__(self, store: TrialStore) -> None:
+        self.store = store
+        self.failures: list[tuple[InputError, int]] = []  # and the trials lost
+        self.written_trials = 0
+        self._queue: queue.Queue[_Chunk | None] = queue.Queue(maxsize=1)
+        self._error: BaseException | None = None
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._run, name="trialkg-writer", daemon=True)
+        self._thread.start()
+
+    def put(self, chunk: _Chunk) -> None:
+        self._raise()
+        self._queue.put(chunk)
+
+    def close(self) -> None:
+        self._queue.put(None)
+        self._thread.join()
+        self._raise()
+
+    def take_failures(self) -> list[tuple[InputError, int]]:
+        with self._lock:
+            failures, self.failures = self.failures, []
+        return failures
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    def _run(self) -> None:
+        while True:
+            chunk = self._queue.get()
+            if chunk is None:
+                return
+            if self._error is not None:
+                continue  # drain after a failure; the main thread raises it
+            try:
+                self._write(chunk)
+            except BaseException as error:  # handed to the main thread
+                self._error = error
+
+    def _write(self, chunk: _Chunk) -> None:
+        graphs = [g for r in chunk.results for g in r.graphs]
+        try:
+            self.store.write_chunk(graphs, b"".join(r.nquads for r in chunk.results), chunk.quads)
+        except StoreError:
+            for result in chunk.results:
+                try:
+                    self.store.write_chunk(result.graphs, result.nquads, result.triples)
+                except StoreError as error:
+                    with self._lock:
+                        refused = InputError(f"the store refused this file's graphs: {error}", file=result.name)
+                        self.failures.append((refused, result.trials))
+        # Trials that now have several sources: the most authoritative speaks for them.
+        _reconcile_chunk(self.store, graphs)
+        self.written_trials += chunk.trials
+
+
+def _trial_of_graph(name: str) -> str:
+    return name[len(vocab.GRAPH) :].split("/", 1)[0]
+
+
+def _reconcile_chunk(store: TrialStore, graphs: list[str]) -> None:
+    several = [nct for nct in {_trial_of_graph(g) for g in graphs} if len(store.graphs_of_trial(nct)) > 1]
+    if several:
+        reconcile(store, several)
+
+
+def count_documents(paths: Iterable[str | os.PathLike[str]]) -> int | None:
+    """How many documents the paths hold, from names alone (no reading); None if unknown."""
+    import zipfile
+    from pathlib import Path
+
+    total = 0
+    for given in paths:
+        path = Path(given)
+        files = [p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")] if path.is_dir() else [path]
+        for file in files:
+            try:
+                if zipfile.is_zipfile(file):
+                    with zipfile.ZipFile(file) as archive:
+                        total += sum(1 for info in archive.infolist() if not info.is_dir())
+                else:
+                    total += 1
+            except OSError:
+                return None
+    return total
 
 
 def build(
@@ -164,13 +337,17 @@ def build(
     """Build the trials under ``paths`` into ``store``; bad records are reported and skipped.
 
     With ``options.strict`` the first bad record raises its ``InputError`` after
-    the records before it are written whole.
+    the records before it are written whole. ``on_progress`` is called about
+    once a second.
     """
     if options.format is not None:
         get_reader(options.format)  # an unknown format name fails the whole build at once
+    paths = list(paths)
     report = BuildReport()
+    if on_progress is not None:
+        report.documents_total = count_documents(paths)
     started = time.perf_counter()
-    pending_errors: list[InputError] = []
+    chunk_quads = min(options.chunk_quads, BULK_BATCH_QUADS // 2)
 
     def fail(error: InputError) -> None:
         report.errors.append(error)
@@ -178,57 +355,79 @@ def build(
         if on_error is not None:
             on_error(error)
 
-    def items() -> Iterator[tuple[Document, str, BuildOptions]]:
+    def batches() -> Iterator[list[_Task]]:
+        # Unreadable inputs travel with the documents, so that errors come out in input order.
+        waiting: list[tuple[Document, str] | InputError] = []
+
+        def changed() -> list[_Task]:
+            digests = [item[1] for item in waiting if not isinstance(item, InputError)]
+            known = set() if options.force else store.known_source_hashes(digests)
+            report.unchanged_documents += sum(1 for d in digests if d in known)
+            return [
+                item if isinstance(item, InputError) else (item[0], item[1], options)
+                for item in waiting
+                if isinstance(item, InputError) or item[1] not in known
+            ]
+
         for item in iter_documents(paths):
             if isinstance(item, InputError):
-                pending_errors.append(item)
+                waiting.append(item)
                 continue
             report.documents += 1
-            digest = content_hash(item, options.format)
-            if not options.force and store.has_source_hash(digest):
-                report.unchanged_documents += 1
-                continue
-            yield item, digest, options
+            waiting.append((item, content_hash(item, options.format)))
+            if len(waiting) >= options.batch_documents:
+                batch = changed()
+                waiting = []
+                if batch:
+                    yield batch
+        if waiting:
+            batch = changed()
+            if batch:
+                yield batch
 
     chunk = _Chunk()
-    built_ids: set[str] = set()
+    writer = _Writer(store)
+    last_progress = started
 
-    def write() -> None:
+    def flush_chunk() -> None:
         nonlocal chunk
-        if chunk.graphs:
-            store.replace_graphs(chunk.graphs, "".join(chunk.parts).encode("utf-8"))
+        if chunk.results:
+            writer.put(chunk)
         chunk = _Chunk()
 
-    try:
-        for result in _results(items(), options.workers):
-            while pending_errors:
-                fail(pending_errors.pop(0))
-                if options.strict:
-                    raise report.errors[-1]
-            report.records_read += result.trials + len(result.errors)
-            for error in result.errors:
-                fail(error)
-                if options.strict:
-                    raise error
-            if chunk.clashes(result.graphs):
-                write()
-            chunk.add(result)
-            built_ids.update(g[len(vocab.GRAPH) :].split("/", 1)[0] for g in result.graphs)
-            report.built += result.trials
-            report.triples += result.triples
-            if chunk.trials >= options.chunk_trials:
-                write()
-                if on_progress is not None:
-                    report.seconds = time.perf_counter() - started
-                    on_progress(report)
-        for error in pending_errors:
+    def report_failures() -> None:
+        for error, trials in writer.take_failures():
+            report.built -= trials
             fail(error)
-            if options.strict:
-                raise error
+
+    try:
+        window = max(2, options.workers) * 4
+        for results in _bounded_map(_process_batch, batches(), options.workers, window):
+            for result in results:
+                if not result.unreadable:
+                    report.records_read += result.trials + len(result.errors)
+                for error in result.errors:
+                    fail(error)
+                    if options.strict:
+                        raise error
+                if chunk.clashes(result.graphs) or (
+                    chunk.results
+                    and (chunk.trials + result.trials > options.chunk_trials or chunk.quads + result.triples > chunk_quads)
+                ):
+                    flush_chunk()
+                chunk.add(result)
+                report.built += result.trials
+                report.triples += result.triples
+            report_failures()
+            now = time.perf_counter()
+            if on_progress is not None and now - last_progress >= 1.0:
+                last_progress = now
+                report.seconds = now - started
+                on_progress(report)
     finally:
-        write()
-        # Trials that now have several sources: the most authoritative speaks for them.
-        reconcile(store, built_ids)
+        flush_chunk()
+        writer.close()
+        report_failures()
         store.flush()
         report.seconds = time.perf_counter() - started
     return report

@@ -3,12 +3,23 @@
 pyoxigraph is the engine because it holds the registry on disk, loads N-Quads in
 bulk and answers SPARQL in-process; rdflib remains the face for users who want
 an ``rdflib.Dataset`` or ``Graph`` (``rdflib_dataset``, ``trial_graph``).
+
+Writes and crashes. The build writes chunks of whole trial graphs with
+``write_chunk``: old versions of the chunk's graphs are removed (one transaction
+each), then the chunk goes through the bulk loader, which writes its quads to
+new table files and adds them to the database in one atomic step, as long as
+the chunk stays within one batch of the loader (``BULK_BATCH_QUADS``; bigger
+writes go through a transaction instead). A process killed at any point so
+leaves each graph either whole or absent. As a second guard, the graphs of the
+chunk being written are listed in a journal file inside the store folder;
+opening the store for writing again removes whatever of them is there, so that
+the next build, finding their content hashes gone, writes them again.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
 
@@ -23,6 +34,11 @@ DEFAULT_STORE = "trialkg-store"
 
 SOURCE_HASH = ox.NamedNode(vocab.TKG + "sourceHash")
 DESCRIBES = ox.NamedNode(vocab.TKG + "describes")
+
+# pyoxigraph's bulk loader adds at most this many quads in one atomic ingestion
+# (oxigraph's DEFAULT_BULK_LOAD_BATCH_SIZE); the build keeps its chunks well below.
+BULK_BATCH_QUADS = 1_000_000
+JOURNAL = "trialkg-pending-graphs.txt"
 
 
 def default_store_path() -> str:
@@ -48,6 +64,9 @@ class TrialStore:
                 self._store = ox.Store(str(self.path))
         except OSError as error:
             raise StoreError(f"cannot open the store at {self.path}: {error}") from error
+        self.recovered_graphs = 0  # graphs of an interrupted write removed on opening
+        if self.path is not None and not read_only:
+            self.recovered_graphs = self._recover()
 
     # -- context management ---------------------------------------------------------------
 
@@ -89,22 +108,86 @@ class TrialStore:
         except (OSError, SyntaxError) as error:
             raise StoreError(f"cannot write to the store: {error}") from error
 
-    def bulk_replace_graphs(self, graphs: list[str], nquads: bytes) -> None:
-        """As ``replace_graphs``, through the bulk loader: faster, for large chunks."""
+    def write_chunk(self, graphs: list[str], nquads: bytes, quads: int) -> None:
+        """Write whole trial graphs in bulk, replacing older versions of them.
+
+        ``quads`` is the number of lines in ``nquads``. Each graph ends up whole
+        or absent whenever the process stops (see the module's notes).
+        """
         store = self.oxigraph
+        self._journal_write(graphs)
         try:
             for name in graphs:
-                store.remove_graph(ox.NamedNode(name))
+                node = ox.NamedNode(name)
+                if store.contains_named_graph(node):
+                    store.remove_graph(node)
             if nquads:
-                store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+                if quads < BULK_BATCH_QUADS:
+                    store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+                else:
+                    store.load(nquads, format=ox.RdfFormat.N_QUADS)
         except (OSError, SyntaxError) as error:
             raise StoreError(f"cannot write to the store: {error}") from error
+        self._journal_clear()
 
     def has_source_hash(self, digest: str) -> bool:
         """Whether a record with this content was built already (for incremental rebuilds)."""
         for _ in self.oxigraph.quads_for_pattern(None, SOURCE_HASH, ox.Literal(digest), None):
             return True
         return False
+
+    def known_source_hashes(self, digests: Iterable[str]) -> set[str]:
+        """Those of the digests that were built already: one index lookup each."""
+        store = self.oxigraph
+        return {
+            digest
+            for digest in digests
+            if next(iter(store.quads_for_pattern(None, SOURCE_HASH, ox.Literal(digest), None)), None)
+            is not None
+        }
+
+    # -- the journal of the chunk being written ----------------------------------------
+
+    def _journal_path(self) -> Path | None:
+        return self.path / JOURNAL if self.path is not None else None
+
+    def _journal_write(self, graphs: list[str]) -> None:
+        path = self._journal_path()
+        if path is None:
+            return
+        partial = path.with_name(path.name + ".partial")
+        with partial.open("w", encoding="utf-8") as handle:
+            handle.write("".join(f"{name}\n" for name in graphs))
+            handle.flush()
+            os.fsync(handle.fileno())
+        partial.replace(path)
+
+    def _journal_clear(self) -> None:
+        path = self._journal_path()
+        if path is not None:
+            path.unlink(missing_ok=True)
+
+    def _recover(self) -> int:
+        """Remove the graphs of a write that did not finish; returns how many were there."""
+        path = self._journal_path()
+        if path is None or not path.exists():
+            return 0
+        removed = 0
+        store = self.oxigraph
+        for name in path.read_text(encoding="utf-8").splitlines():
+            node = ox.NamedNode(name)
+            if store.contains_named_graph(node):
+                store.remove_graph(node)
+                removed += 1
+        store.flush()
+        self._journal_clear()
+        return removed
+
+    @property
+    def interrupted_write(self) -> bool:
+        """Whether a build stopped while writing; the next build (or writable open) cleans up."""
+        path = self._journal_path()
+        return path is not None and path.exists()
 
     def remove_trial(self, nct_id: str) -> int:
         """Remove every graph of a trial; returns how many graphs went."""
