@@ -27,78 +27,92 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 """
 
 INTERVENTION_TYPES = {
-    "drug": ("DRUG", "BIOLOGICAL", "COMBINATION_PRODUCT"),
-    "procedure": ("PROCEDURE", "RADIATION"),
+    "drug": frozenset({"DRUG", "BIOLOGICAL", "COMBINATION_PRODUCT"}),
+    "procedure": frozenset({"PROCEDURE", "RADIATION"}),
 }
 KINDS = ("drug", "condition", "procedure", "organisation")
 
-# One row per mention: ?trial, ?mention (what identifies the mention within the trial),
-# ?name (its words), ?linked (true when one of its concepts has a match).
-_MENTIONS = {
-    "intervention": """
-        SELECT ?trial ?mention ?name (MAX(?hasMatch) AS ?linked) WHERE {
-          ?trial tkg:intervention ?mention .
-          ?mention tkg:interventionType ?type ; rdfs:label ?name .
-          FILTER(?type IN (%s))
-          OPTIONAL { ?mention tkg:concept ?concept }
-          BIND(EXISTS { ?concept skos:exactMatch|skos:closeMatch ?target } AS ?hasMatch)
-        } GROUP BY ?trial ?mention ?name
-    """,
-    "condition": """
-        SELECT ?trial ?mention (MIN(?label) AS ?name) (MAX(?hasMatch) AS ?linked) WHERE {
-          ?trial tkg:condition ?mention .
-          ?mention rdfs:label ?label .
-          BIND(EXISTS { ?mention skos:exactMatch|skos:closeMatch ?target } AS ?hasMatch)
-        } GROUP BY ?trial ?mention
-    """,
-    "organisation": """
-        SELECT ?trial ?mention (MIN(?label) AS ?name) (MAX(?hasMatch) AS ?linked) WHERE {
-          { ?trial tkg:leadSponsor ?org . BIND("lead" AS ?role) }
-          UNION { ?trial tkg:collaborator ?org . BIND("collaborator" AS ?role) }
-          UNION { ?trial tkg:site ?site . ?site tkg:facility ?org . BIND(STR(?site) AS ?role) }
-          ?org rdfs:label ?label .
-          BIND(CONCAT(?role, " ", STR(?org)) AS ?mention)
-          BIND(EXISTS { ?org skos:exactMatch|skos:closeMatch ?target } AS ?hasMatch)
-        } GROUP BY ?trial ?mention
-    """,
+# Plain patterns, joined in Python: the store answers each in one scan, where one
+# query with EXISTS per mention is slow on a large store.
+_MATCHED = "SELECT DISTINCT ?node WHERE { ?node skos:exactMatch|skos:closeMatch ?target }"
+_INTERVENTIONS = """
+SELECT ?trial ?mention ?type ?name ?concept WHERE {
+  ?trial tkg:intervention ?mention .
+  ?mention tkg:interventionType ?type ; rdfs:label ?name .
+  OPTIONAL { ?mention tkg:concept ?concept }
+}"""
+_CONDITIONS = """
+SELECT ?trial ?mention ?name WHERE { ?trial tkg:condition ?mention . ?mention rdfs:label ?name }"""
+# One query per role: a UNION joined with the labels afterwards is slow in the store.
+_ORGANISATIONS = {
+    "lead": "SELECT ?trial ?mention ?name WHERE { ?trial tkg:leadSponsor ?mention . "
+    "?mention rdfs:label ?name }",
+    "collaborator": "SELECT ?trial ?mention ?name WHERE { ?trial tkg:collaborator ?mention . "
+    "?mention rdfs:label ?name }",
+    "site": "SELECT ?trial ?site ?mention ?name WHERE { ?trial tkg:site ?site . "
+    "?site tkg:facility ?mention . ?mention rdfs:label ?name }",
 }
 
 
-def _rows(store: TrialStore, kind: str) -> list[tuple[str, str, bool]]:
-    """(trial, name, linked) for every mention of a kind in the store."""
-    if kind in INTERVENTION_TYPES:
-        types = ", ".join(f'"{t}"' for t in INTERVENTION_TYPES[kind])
-        query = _MENTIONS["intervention"] % types
-    else:
-        query = _MENTIONS[kind]
+def _select(store: TrialStore, query: str) -> list[dict[str, str]]:
     result: Any = store.oxigraph.query(_PREFIXES + query, use_default_graph_as_union=True)
-    rows = []
-    for solution in result:
-        linked = solution["linked"]
-        rows.append(
-            (
-                solution["trial"].value,
-                solution["name"].value,
-                isinstance(linked, ox.Literal) and linked.value == "true",
+    names = [v.value for v in result.variables]
+    return [
+        {n: solution[n].value for n in names if isinstance(solution[n], (ox.NamedNode, ox.Literal))}
+        for solution in result
+    ]
+
+
+def _mentions(store: TrialStore) -> dict[str, list[tuple[str, str, bool]]]:
+    """Per kind, (trial, name, linked) for every mention; one name per mention."""
+    matched = {row["node"] for row in _select(store, _MATCHED)}
+    found: dict[str, dict[tuple[str, ...], tuple[str, str, bool]]] = {kind: {} for kind in KINDS}
+    for row in _select(store, _INTERVENTIONS):
+        kind = next((k for k, types in INTERVENTION_TYPES.items() if row["type"] in types), None)
+        if kind is None:
+            continue
+        mention = (row["trial"], row["mention"])
+        linked = row.get("concept") in matched
+        old = found[kind].get(mention)
+        name = min(row["name"], old[1]) if old else row["name"]
+        found[kind][mention] = (row["trial"], name, linked or bool(old and old[2]))
+    for row in _select(store, _CONDITIONS):
+        _add(found["condition"], (row["trial"], row["mention"]), row, matched)
+    for role, query in _ORGANISATIONS.items():
+        for row in _select(store, query):
+            _add(
+                found["organisation"],
+                (row["trial"], row.get("site", role), row["mention"]),
+                row,
+                matched,
             )
-        )
-    return rows
+    return {kind: sorted(rows.values()) for kind, rows in found.items()}
+
+
+def _add(
+    rows: dict[tuple[str, ...], tuple[str, str, bool]],
+    key: tuple[str, ...],
+    row: dict[str, str],
+    matched: set[str],
+) -> None:
+    old = rows.get(key)
+    name = min(row["name"], old[1]) if old else row["name"]
+    rows[key] = (row["trial"], name, row["mention"] in matched)
 
 
 def linked_shares(store: TrialStore) -> dict[str, tuple[int, int]]:
     """Per entity type (drug, condition, procedure, organisation): (linked, total) mentions."""
-    shares: dict[str, tuple[int, int]] = {}
-    for kind in KINDS:
-        rows = _rows(store, kind)
-        shares[kind] = (sum(1 for _, _, linked in rows if linked), len(rows))
-    return shares
+    return {
+        kind: (sum(1 for _, _, linked in rows if linked), len(rows))
+        for kind, rows in _mentions(store).items()
+    }
 
 
 def unlinked_mentions(store: TrialStore) -> list[tuple[str, str, int]]:
     """(kind, mention, trials) for every mention that did not link, most frequent first."""
     counts: dict[tuple[str, str], set[str]] = {}
-    for kind in KINDS:
-        for trial, name, linked in _rows(store, kind):
+    for kind, rows in _mentions(store).items():
+        for trial, name, linked in rows:
             if not linked:
                 counts.setdefault((kind, " ".join(name.split())), set()).add(trial)
     found = [(kind, name, len(trials)) for (kind, name), trials in counts.items()]
