@@ -152,6 +152,25 @@ def test_the_one_drug_left_takes_the_one_registry_term_left(linker: Linker) -> N
     )
 
 
+def test_a_drug_linked_elsewhere_gains_the_registrys_mesh_term(linker: Linker) -> None:
+    # NCT03318939: poziotinib is a DrugBank drug here; the registry calls it HM781-36B.
+    (concept,) = drug_concepts(linker, "Poziotinib", meshes=(MeshTerm("C557213", "HM781-36B"),))
+    assert concept.key == "drugbank-DB12114"
+    assert (MESH + "C557213", "exact") in {(m.iri, m.relation) for m in concept.matches}
+
+
+def test_partners_listed_as_other_names_are_not_synonyms(linker: Linker) -> None:
+    # NCT05821933 lists the partners of RC108 as its "other names".
+    rc108 = Intervention(
+        "RC108",
+        "DRUG",
+        description="RC108 plus Furmonertinib and/or Toripalimab",
+        other_names=("Furmonertinib", "Toripalimab"),
+    )
+    (concept,) = linker.link_trial(trial(interventions=(rc108,))).interventions[0]
+    assert concept.matches == () and concept.label == "RC108"
+
+
 def test_an_interventions_other_names_are_its_synonyms(linker: Linker) -> None:
     record = trial(interventions=(Intervention("Study drug A", "DRUG", other_names=("Tagrisso",)),))
     (concept,) = linker.link_trial(record).interventions[0]

@@ -49,11 +49,17 @@ def test_fold_keeps_words_apart_and_drops_marks() -> None:
         ("TY-9591(10mg,40mg) qd. po", "ty-9591", "normalised"),
         ("Milciclib Dose: 150 mg/day Mode of administration: oral", "milciclib", "normalised"),
         ("Anlotinib Hydrochloride", "anlotinib", "salt"),
-        ("FGFR Inhibitor AZD4547", "azd4547", "normalised"),
+        ("FGFR Inhibitor AZD4547", "azd4547", "code"),
+        ("PI3K-beta Inhibitor GSK2636771", "gsk2636771", "code"),
     ],
 )
 def test_drug_mentions_lose_dose_route_form_and_salt(mention: str, cleaned: str, step: str) -> None:
     assert (cleaned, step) in drug_name_variants(mention)
+
+
+def test_a_protein_name_is_not_a_development_code() -> None:
+    for mention in ("PD-1 inhibitor", "PD-L1 Inhibitor", "CD19 CAR-T cells", "Anti-HER2 antibody"):
+        assert "code" not in {step for _, step in drug_name_variants(mention)}, mention
 
 
 def test_a_salt_alone_is_not_stripped_to_nothing() -> None:

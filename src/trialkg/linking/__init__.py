@@ -16,7 +16,7 @@ The vocabulary ships with the package (``data/lexicon.tsv.gz``, built by
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from trialkg.linking.candidates import (
     DRUG_KINDS,
@@ -28,7 +28,7 @@ from trialkg.linking.candidates import (
 )
 from trialkg.linking.ids import IRI_PREFIXES, curie_iri, mesh_variants
 from trialkg.linking.lexicon import Lexicon, VocabularyConcept, default_lexicon
-from trialkg.linking.normalise import drug_name_variants, term_key
+from trialkg.linking.normalise import drug_name_variants, split_combination, term_key
 from trialkg.linking.organisations import organisation_key, organisation_label
 from trialkg.linking.places import Place, site_place
 from trialkg.model import Intervention, Organisation, Trial
@@ -149,7 +149,9 @@ class Linker:
             return (Concept(kind, term_key(name), _label(name)),)
         if self.resolver.forbidden(name, kind):
             return (Concept(kind, _unlinked_key(name, kind), _label(name)),)
-        found_all = self.resolver.resolve(name, kind, context, intervention.other_names)
+        found_all = self.resolver.resolve(
+            name, kind, context, intervention.other_names, intervention.description
+        )
         if not found_all and kind not in DRUG_KINDS:
             found_all = self.resolver.resolve_parts(name, kind, context)
         if not found_all and kind == "drug":
@@ -211,11 +213,13 @@ class Linker:
         return Concept("organisation", key, organisation_label(name))
 
     def _registry_leftover(self, trial: Trial, interventions: list[tuple[Concept, ...]]) -> None:
-        """One drug left unlinked and one registry MeSH term left unclaimed: the one is the other.
+        """One drug left without MeSH and one registry MeSH term left unclaimed: one is the other.
 
-        ClinicalTrials.gov indexes "Furmonertinib" as aflutinib (C000705711); when that
-        is the only registry term no linked intervention accounts for, and the only
-        drug mention left is this one, the registry's indexing links it.
+        ClinicalTrials.gov indexes "Furmonertinib" as aflutinib (C000705711) and
+        "Poziotinib" as HM781-36B (C557213); when that is the only registry term no
+        linked intervention accounts for, and the only drug mention without a MeSH
+        link is this one, the registry's indexing links it (confidence 0.7). A drug
+        already linked to another vocabulary keeps its node and gains the MeSH match.
         """
         claimed = {m.iri for concepts in interventions for c in concepts for m in c.matches}
         unclaimed = [
@@ -223,10 +227,15 @@ class Linker:
             for m in dict.fromkeys(trial.intervention_meshes)
             if not any(MESH + v in claimed for v in mesh_variants(m.id))
         ]
+        # A combination ("furmonertinib combined with anlotinib") is left alone: the
+        # registry's term would name one of its drugs, not the mention.
         open_drugs = [
             index
             for index, concepts in enumerate(interventions)
-            if len(concepts) == 1 and concepts[0].kind in DRUG_KINDS and not concepts[0].matches
+            if len(concepts) == 1
+            and concepts[0].kind in DRUG_KINDS
+            and not any(m.iri.startswith(MESH) for m in concepts[0].matches)
+            and len(split_combination(trial.interventions[index].name)) == 1
         ]
         if len(unclaimed) != 1 or len(open_drugs) != 1:
             return
@@ -239,14 +248,22 @@ class Linker:
             ),
             None,
         )
-        if concept is None:
+        if concept is None and mesh.id.startswith("C"):
+            # A supplementary concept newer than the vocabulary: a chemical, as MeSH's
+            # supplementary records in an intervention's index are.
             concept = VocabularyConcept("mesh:" + mesh.id, "d", mesh.term or mesh.id)
+        if concept is None:
+            return
         if not any(t in concept.types for t in "dr"):
             return
         index = open_drugs[0]
+        (linked,) = interventions[index]
+        if linked.matches:
+            extra = self._match(concept.curie, "exact", "registry-mesh", 0.7)
+            interventions[index] = (replace(linked, matches=(*linked.matches, extra)),)
+            return
         found = Resolution(concept, "registry-mesh", "exact", 0.7)
-        kind = interventions[index][0].kind
-        interventions[index] = (self._concept(kind, trial.interventions[index].name, found),)
+        interventions[index] = (self._concept(linked.kind, trial.interventions[index].name, found),)
 
     # -- queries --------------------------------------------------------------------------
 
@@ -297,7 +314,8 @@ def _label(name: str) -> str:
 def _unlinked_key(name: str, kind: str) -> str:
     """The key of a mention no vocabulary term stands for: its cleaned name."""
     if kind in DRUG_KINDS:
-        return term_key(drug_name_variants(name)[-1][0])
+        cleaned = [text for text, step in drug_name_variants(name) if step != "code"]
+        return term_key(cleaned[-1])
     return term_key(name)
 
 

@@ -57,8 +57,15 @@ OVERLAY_KIND = {
 DRUG_KINDS = frozenset({"drug", "supplement"})
 
 # Confidence of the cleaning steps; a link is as sure as its weakest step.
-STEP_CONFIDENCE = {"normalised": 0.9, "salt": 0.85, "other-name": 0.85, "abbreviation": 0.85,
-                   "registry-mesh": 0.9, "modifier": 0.7}  # fmt: skip
+STEP_CONFIDENCE = {
+    "normalised": 0.9,
+    "salt": 0.85,
+    "code": 0.85,
+    "other-name": 0.85,
+    "abbreviation": 0.85,
+    "registry-mesh": 0.9,
+    "modifier": 0.7,
+}  # fmt: skip
 
 # Words that qualify a disease without changing which disease it is.
 _MODIFIERS = _word_set(
@@ -197,15 +204,21 @@ class Resolver:
         kind: str,
         context: RecordContext = EMPTY_CONTEXT,
         other_names: tuple[str, ...] = (),
+        description: str | None = None,
     ) -> list[Resolution] | None:
         """The concepts a mention stands for (several for a combination), or None."""
         if kind in DRUG_KINDS:
-            return self._resolve_drug(name, kind, context, other_names)
+            return self._resolve_drug(name, kind, context, other_names, description)
         single = self._resolve_term(name, kind, context, other_names)
         return [single] if single else None
 
     def _resolve_drug(
-        self, name: str, kind: str, context: RecordContext, other_names: tuple[str, ...]
+        self,
+        name: str,
+        kind: str,
+        context: RecordContext,
+        other_names: tuple[str, ...],
+        description: str | None,
     ) -> list[Resolution] | None:
         if is_placebo(name):
             found = self.lookup(
@@ -231,12 +244,42 @@ class Resolver:
         combination = self._combination(name, kind, context)
         if combination:
             return combination
-        for alias in other_names:
-            found = self._one_drug(alias, kind, context, aliases=False)
-            if isinstance(found, Resolution):
-                return [_restep(found, "other-name")]
+        synonym = self._other_name(name, kind, context, other_names, description)
+        if synonym is not None:
+            return [synonym]
         found = self._from_registry(name, kind, context)
         return [found] if found else None
+
+    def _other_name(
+        self,
+        name: str,
+        kind: str,
+        context: RecordContext,
+        other_names: tuple[str, ...],
+        description: str | None,
+    ) -> Resolution | None:
+        """The drug the intervention's other names agree on, if they are its synonyms.
+
+        Records sometimes list the partners of a combination as "other names" (RC108
+        with Furmonertinib and Toripalimab, "RC108 plus Furmonertinib and/or
+        Toripalimab"): a name combined with the mention in its description is a partner,
+        and other names that name different drugs are not synonyms of one.
+        """
+        partners: set[str] = set()
+        if description:
+            parts = {lookup_key(p) for p in split_combination(description)}
+            if lookup_key(name) in parts:
+                partners = parts
+        found: dict[str, Resolution] = {}
+        for alias in other_names:
+            if lookup_key(alias) in partners:
+                continue
+            resolved = self._one_drug(alias, kind, context, aliases=False)
+            if isinstance(resolved, Resolution):
+                found.setdefault(resolved.concept.curie, resolved)
+        if len(found) != 1:
+            return None
+        return _restep(next(iter(found.values())), "other-name")
 
     def _combination(self, name: str, kind: str, context: RecordContext) -> list[Resolution] | None:
         """The parts of "A + B", "A plus B", "A/B", "A and B", when every part links."""

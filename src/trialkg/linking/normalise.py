@@ -208,16 +208,17 @@ def drug_name_variants(name: str) -> tuple[tuple[str, str], ...]:
     # "FGFR Inhibitor AZD4547", "PI3K-beta Inhibitor GSK2636771": the code names the drug.
     codes = [w for w in kept if _is_code(w)]
     if len(codes) == 1 and len(kept) > 1:
-        add(codes[0], "normalised")
+        add(codes[0], "code")
     return tuple(found)
 
 
-_CODE = re.compile(r"^[a-z][a-z0-9-]*$")
+_CODE = re.compile(r"^[a-z]{1,6}-?[a-z]?\d{3,}[a-z0-9-]*$")
 
 
 def _is_code(word: str) -> bool:
-    """A development code such as azd4547 or shr-1210: letters first, then digits."""
-    return len(word) >= 4 and bool(_CODE.match(word)) and any(ch.isdigit() for ch in word)
+    """A development code such as azd4547, shr-1210 or jdq443: letters, then three digits or
+    more (so "pd-1", "pd-l1" and "cd19", which name proteins, are not codes)."""
+    return bool(_CODE.match(word))
 
 
 def is_abbreviation_of(short: str, text: str) -> bool:
@@ -349,12 +350,12 @@ def _expansion(tokens: list[str], letters: str, known: Callable[[str], bool] | N
             return " ".join(tail)
     if known is not None:
         # A tail the vocabulary knows, starting as the abbreviation does ("aspartate
-        # transaminase (AST)"); an abbreviation starting with a digit may name one word
-        # ("lamivudine (3TC)").
+        # transaminase (AST)"); an abbreviation with digits is a code that may name any
+        # known name ("lamivudine (3TC)", "paclitaxel poliglumex (CT-2103)").
+        coded = any(ch.isdigit() for ch in letters)
         for size in range(1, min(len(tokens), 4) + 1):
             phrase = " ".join(tokens[-size:])
-            starts = lookup_key(phrase)[:1] == letters[:1] or (letters[0].isdigit() and size == 1)
-            if starts and known(phrase):
+            if (coded or lookup_key(phrase)[:1] == letters[:1]) and known(phrase):
                 return phrase
     return None
 
