@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from trialkg.linking.ids import mesh_variants
-from trialkg.linking.lexicon import FLAG_ORDER, FLAGS, Lexicon, Reading, VocabularyConcept
+from trialkg.linking.lexicon import FLAGS, Lexicon, Reading, VocabularyConcept
 from trialkg.linking.normalise import (
     defined_abbreviations,
     drug_name_variants,
@@ -157,7 +157,7 @@ class Resolver:
             confirmed = self._confirmed(concept, registry)
             rank = (
                 0 if confirmed else 1,
-                FLAG_ORDER.index(reading.flag),
+                _tier(reading.flag, concept.curie),
                 _source_rank(concept.curie),
                 concept.curie,
             )
@@ -375,6 +375,19 @@ class Resolver:
                         concept, "registry-mesh", "exact", STEP_CONFIDENCE["registry-mesh"]
                     )
         return None
+
+
+# How strong a reading is: the user's and trialkg's own entries, then preferred names,
+# then synonyms of the concept itself, then other concepts' terms and other sources' synonyms.
+_TIERS = {"o": 0, "q": 0, "c": 0, "k": 0, "p": 1, "s": 2, "b": 2, "n": 3, "d": 3, "m": 3}
+
+
+def _tier(flag: str, curie: str) -> int:
+    """A MONDO synonym has no stated scope ("Batten disease" is CLN3 in MONDO, every
+    neuronal ceroid lipofuscinosis in MeSH): it ranks after MeSH's narrower terms."""
+    if flag == "s" and curie.startswith("mondo:"):
+        return 4
+    return _TIERS.get(flag, 5)
 
 
 def _source_rank(curie: str) -> int:

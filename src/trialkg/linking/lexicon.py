@@ -44,7 +44,6 @@ FLAGS = {
     "o": ("overlay", "exact", 1.0),
     "q": ("overlay", "close", 1.0),
 }
-FLAG_ORDER = "oqckpsbndm"
 OVERLAY_ENV = "TRIALKG_OVERLAY"
 
 
