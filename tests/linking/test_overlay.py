@@ -69,6 +69,11 @@ def test_an_overlay_names_an_organisation(overlay_linker: Linker) -> None:
     assert [m.iri for m in concept.matches] == ["https://ror.org/000000000"]
 
 
+def test_an_overlay_changes_the_fingerprint(overlay_linker: Linker, linker: Linker) -> None:
+    assert linker.lexicon.fingerprint == linker.lexicon.version
+    assert overlay_linker.lexicon.fingerprint.startswith(linker.lexicon.version + "+overlay-")
+
+
 def test_the_environment_names_the_overlay(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "env.tsv"
     path.write_text("drug\tAK112\tdrugbank:DB18931\n", encoding="utf-8")

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import gzip
+import hashlib
 import os
 from dataclasses import dataclass
 from importlib import resources
@@ -95,6 +96,7 @@ class Lexicon:
         self.version = version
         self.sources = sources
         self.overlay_name = overlay_name
+        self._overlay_entries = tuple(overlay or ())
         self._concept_cache: dict[str, VocabularyConcept | None] = {}
         self._overlay_terms: dict[tuple[str, str], list[tuple[str, str]]] = {}
         self._overlay_concepts: dict[str, VocabularyConcept] = {}
@@ -202,6 +204,18 @@ class Lexicon:
 
     def source_label(self, curie: str) -> str:
         return f"{vocabulary_of(curie)}; trialkg lexicon {self.version}"
+
+    @property
+    def fingerprint(self) -> str:
+        """The vocabulary version and a digest of the overlay's entries: what the links depend on.
+
+        A build that caches its output per input file should include it in its cache key,
+        so that a new vocabulary or an edited overlay links the same records again.
+        """
+        if not self._overlay_entries:
+            return self.version
+        digest = hashlib.sha256(repr(self._overlay_entries).encode()).hexdigest()[:12]
+        return f"{self.version}+overlay-{digest}"
 
     def __len__(self) -> int:
         return len(self._concepts)
