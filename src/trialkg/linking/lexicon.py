@@ -98,6 +98,7 @@ class Lexicon:
         self.overlay_name = overlay_name
         self._overlay_entries = tuple(overlay or ())
         self._concept_cache: dict[str, VocabularyConcept | None] = {}
+        self._source_labels: dict[str, str] = {}
         self._overlay_terms: dict[tuple[str, str], list[tuple[str, str]]] = {}
         self._overlay_concepts: dict[str, VocabularyConcept] = {}
         self._overlay_xrefs: dict[str, list[tuple[str, str]]] = {}
@@ -203,7 +204,13 @@ class Lexicon:
         return False
 
     def source_label(self, curie: str) -> str:
-        return f"{vocabulary_of(curie)}; trialkg lexicon {self.version}"
+        prefix = curie.partition(":")[0]
+        label = self._source_labels.get(prefix)
+        if label is None:
+            label = self._source_labels[prefix] = (
+                f"{vocabulary_of(curie)}; trialkg lexicon {self.version}"
+            )
+        return label
 
     @property
     def fingerprint(self) -> str:

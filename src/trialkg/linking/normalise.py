@@ -113,7 +113,7 @@ def strip_parentheses(text: str) -> str:
     One pass with a stack, so that a long or unbalanced text costs linear time; an
     opening bracket that is never closed stays, with what follows it.
     """
-    if not any(ch in _OPEN for ch in text):
+    if "(" not in text and "[" not in text and "\uff08" not in text:
         return " ".join(text.split())
     depth = [0] * (len(text) + 1)
     opened: list[int] = []
