@@ -1,0 +1,299 @@
+"""Every reader, fed damaged copies of real records, gives trials or input errors, quickly.
+
+The damage is what files meet on the way to a user: cut short, lines shuffled,
+repeated or lost, saved in another encoding, a field pasted a million times,
+binary junk, NUL bytes. Each damaged file is read with its reader forced and
+with detection; whatever comes back must be a ``Trial`` or an ``InputError``,
+and every ``Trial`` must map to triples. ``scripts/fuzz_readers.py`` runs the
+same kind of campaign for minutes instead of seconds.
+"""
+
+from __future__ import annotations
+
+import re
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+from types import FrameType
+
+import pytest
+from hypothesis import HealthCheck, Phase, assume, event, given, settings
+from hypothesis import strategies as st
+
+from trialkg.errors import InputError
+from trialkg.linking import default_linker
+from trialkg.model import Trial
+from trialkg.rdf.mapping import map_trial
+from trialkg.readers import Document, detect, read_document, readers
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SEED_FOLDERS = ("json", "xml", "pages", "third_party", "seeds")
+SEEDS_PER_READER = 2
+MAX_SEED_BYTES = 64_000  # keeps the linker's share of each example small
+MEGABYTE = 1 << 20
+HARD_LIMIT = 5.0  # seconds: past this a read is stopped, so a hang fails instead of stalling
+
+
+class TooSlow(Exception):
+    """A read stopped by ``time_limit``."""
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Stop the block after ``seconds`` (where SIGALRM exists: CPython's regex engine heeds it)."""
+    if (
+        not hasattr(signal, "setitimer")
+        or threading.current_thread() is not threading.main_thread()
+    ):
+        yield
+        return
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise TooSlow(f"still reading after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@cache
+def seeds() -> dict[str, list[tuple[str, bytes]]]:
+    """Real fixture records, grouped by the reader that detects them."""
+    found: dict[str, list[tuple[str, bytes]]] = {name: [] for name in readers()}
+    for folder in SEED_FOLDERS:
+        for path in sorted((FIXTURES / folder).rglob("*")):
+            if not path.is_file() or path.suffix not in {".json", ".xml", ".txt"}:
+                continue
+            data = path.read_bytes()
+            if len(data) > MAX_SEED_BYTES:
+                continue
+            try:
+                name = detect(Document(path.name, data)).name
+            except InputError:
+                continue
+            if len(found[name]) < SEEDS_PER_READER:
+                found[name].append((path.name, data))
+    return found
+
+
+def check(
+    document: Document, format: str | None, *, limit: float = HARD_LIMIT
+) -> list[Trial | InputError]:
+    """Read, link and map; any exception other than InputError fails the caller."""
+    linker = default_linker()  # loaded outside the time limit
+    with time_limit(limit):
+        results = list(read_document(document, format=format))
+        for result in results:
+            assert isinstance(result, (Trial, InputError)), type(result)
+            if isinstance(result, Trial):
+                map_trial(result, linker.link_trial(result))
+    return results
+
+
+# -- damage -----------------------------------------------------------------------------------
+
+FILLERS = (b"A", b"word ", b" ", b"\t", b"-", b"(", b"Phase 2 ", b"1", b"NCT0", b": ", b"\xc3\xa9")
+
+
+def _index(draw: st.DrawFn, size: int) -> int:
+    return draw(st.integers(0, max(size, 0)))
+
+
+def truncate(data: bytes, draw: st.DrawFn) -> bytes:
+    return data[: _index(draw, len(data))]
+
+
+def shuffle_lines(data: bytes, draw: st.DrawFn) -> bytes:
+    lines = data.split(b"\n")
+    draw(st.randoms(use_true_random=False)).shuffle(lines)
+    return b"\n".join(lines)
+
+
+def duplicate_lines(data: bytes, draw: st.DrawFn) -> bytes:
+    lines = data.split(b"\n")
+    start = _index(draw, len(lines))
+    end = min(len(lines), start + _index(draw, 40))
+    at = _index(draw, len(lines))
+    return b"\n".join(lines[:at] + lines[start:end] + lines[at:])
+
+
+def drop_lines(data: bytes, draw: st.DrawFn) -> bytes:
+    lines = data.split(b"\n")
+    start = _index(draw, len(lines))
+    end = min(len(lines), start + _index(draw, 40))
+    return b"\n".join(lines[:start] + lines[end:])
+
+
+def drop_span(data: bytes, draw: st.DrawFn) -> bytes:
+    """Bytes lost mid-line: what cuts compact JSON (one line) apart."""
+    start = _index(draw, len(data))
+    return data[:start] + data[start + _index(draw, 2000) :]
+
+
+def reencode(data: bytes, draw: st.DrawFn) -> bytes:
+    codec = draw(st.sampled_from(["latin-1", "utf-16", "utf-16-le", "cp1252", "utf-8-sig"]))
+    return data.decode("utf-8", "replace").encode(codec, "replace")
+
+
+def huge_line(data: bytes, draw: st.DrawFn) -> bytes:
+    """A field pasted a million times: one line of about a megabyte."""
+    filler = draw(st.sampled_from(FILLERS))
+    line = filler * (MEGABYTE // len(filler))
+    if draw(st.booleans()):
+        line = b"Official Title: " + line  # a label the page readers know, then the flood
+    at = _index(draw, len(data))
+    return data[:at] + line + data[at:]
+
+
+def binary_junk(data: bytes, draw: st.DrawFn) -> bytes:
+    junk = draw(st.binary(min_size=1, max_size=300))
+    at = _index(draw, len(data))
+    return data[:at] + junk + data[at:]
+
+
+def nul_bytes(data: bytes, draw: st.DrawFn) -> bytes:
+    if draw(st.booleans()):
+        return data.replace(b"\n", b"\x00")
+    at = _index(draw, len(data))
+    return data[:at] + b"\x00" * (1 + _index(draw, 64)) + data[at:]
+
+
+def line_endings(data: bytes, draw: st.DrawFn) -> bytes:
+    return data.replace(b"\n", draw(st.sampled_from([b"\r\n", b"\r", b"", b"\n\n"])))
+
+
+MUTATIONS = (
+    truncate, shuffle_lines, duplicate_lines, drop_lines, drop_span, reencode,
+    huge_line, binary_junk, nul_bytes, line_endings,
+)  # fmt: skip
+
+
+class Damaged:
+    """A damaged document and how it was made (Hypothesis prints this in a failure report)."""
+
+    def __init__(self, document: Document, recipe: tuple[str, ...]) -> None:
+        self.document = document
+        self.recipe = recipe
+
+    def __repr__(self) -> str:  # a megabyte of bytes is no help in a failure report
+        size = len(self.document.data)
+        return f"Damaged({self.document.name}: {' -> '.join(self.recipe)}, {size} bytes)"
+
+
+@st.composite
+def damaged(draw: st.DrawFn, reader: str) -> Damaged:
+    name, data = draw(st.sampled_from(seeds()[reader]))
+    mutations = draw(st.lists(st.sampled_from(MUTATIONS), min_size=1, max_size=3))
+    for mutation in mutations:
+        data = mutation(data, draw)
+    return Damaged(Document(name, data), tuple(m.__name__ for m in mutations))
+
+
+# -- the tests ---------------------------------------------------------------------------------
+
+
+def test_every_reader_has_real_records_to_damage() -> None:
+    assert {name for name, found in seeds().items() if not found} == set()
+
+
+# Inputs that meet a known reader bug are left to that bug's regression test (below), so
+# that the fixed examples here keep testing everything else. Drop an entry when its
+# regression test starts to pass.
+KNOWN_BUGS = {
+    "ctgov-json": re.compile(rb"[0-9]{4301}"),  # fuzz 1
+    "ctgov-page": re.compile(rb"-{2000}"),  # fuzz 3
+    "meddatax": re.compile(rb"-{2000}"),  # fuzz 3
+    "trialstoday": re.compile(rb"[ \t]{2000}"),  # fuzz 4 and 5
+}
+
+
+@pytest.mark.parametrize("reader", list(readers()))
+@settings(
+    max_examples=100,
+    deadline=2000,
+    database=None,
+    derandomize=True,  # the same examples on every run; scripts/fuzz_readers.py explores
+    phases=(Phase.explicit, Phase.generate),  # no shrinking: a hang would cost minutes
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(data=st.data())
+def test_damaged_records_give_trials_or_input_errors(reader: str, data: st.DataObject) -> None:
+    document = data.draw(damaged(reader)).document
+    known = KNOWN_BUGS.get(reader)
+    assume(known is None or not known.search(document.data))
+    for format in (reader, None):
+        results = check(document, format)
+        trials = sum(isinstance(r, Trial) for r in results)
+        event(
+            f"{'forced' if format else 'detected'}: {'a trial' if trials else 'input errors only'}"
+        )
+
+
+@pytest.mark.parametrize("reader", list(readers()))
+def test_a_megabyte_input_reads_quickly(reader: str) -> None:
+    """A 1 MB file in two shapes: the record repeated, and one huge line in its middle.
+
+    Measured at a few to a few hundred milliseconds per shape; the bound is
+    generous so that a busy machine does not fail it, and still catches a
+    regular expression that backtracks without end.
+    """
+    name, data = seeds()[reader][0]
+    repeated = (data + b"\n") * (MEGABYTE // (len(data) + 1) + 1)
+    lines = data.split(b"\n")
+    middle = len(lines) // 2
+    flooded = b"\n".join([*lines[:middle], b"word " * (MEGABYTE // 5), *lines[middle:]])
+    for shape in (repeated, flooded):
+        started = time.perf_counter()
+        check(Document(name, shape), reader)
+        assert time.perf_counter() - started < 5.0
+
+
+# -- regressions: one per reader bug the fuzzing found (see docs/compare.md, "Fuzzing") ----------
+
+
+@pytest.mark.xfail(raises=ValueError, strict=True, reason="ctgov-json: int digit limit escapes")
+def test_fuzz_1_a_json_number_past_the_digit_limit_is_an_input_error() -> None:
+    """Python refuses int() of more than 4300 digits with ValueError, not JSONDecodeError."""
+    results = check(Document("long-number.json", b"1" * 4301), "ctgov-json")
+    assert all(isinstance(r, InputError) for r in results)
+
+
+@pytest.mark.xfail(raises=RecursionError, strict=True, reason="ctgov-json: deep nesting escapes")
+@pytest.mark.parametrize("format", ["ctgov-json", None])
+def test_fuzz_2_deeply_nested_json_is_an_input_error(format: str | None) -> None:
+    results = check(Document("deep.json", b'{"studies": [' + b"[" * 50_000), format)
+    assert all(isinstance(r, InputError) for r in results)
+
+
+@pytest.mark.xfail(raises=TooSlow, strict=True, reason="pagetext._TABLE_RULE backtracks")
+@pytest.mark.parametrize("format", ["ctgov-page", "meddatax"])
+def test_fuzz_3_a_long_run_of_dashes_reads_quickly(format: str) -> None:
+    """A 32 KB line of dashes that is not a table rule: quadratic in page_lines."""
+    data = b"NCT02481830\n" + b"-" * 32_000 + b"x\n"
+    check(Document("dashes.txt", data), format, limit=2.0)
+
+
+@pytest.mark.xfail(raises=TooSlow, strict=True, reason="trialstoday._ITEM_BREAK backtracks")
+def test_fuzz_4_a_long_run_of_spaces_in_criteria_reads_quickly() -> None:
+    """Spaces inside an exclusion criterion: quadratic in trialstoday._items."""
+    data = b"NCT02481830\nExclusion Criteria\n  \xe2\x80\xa2 a" + b" " * 64_000 + b"x\n"
+    check(Document("spaces.txt", data), "trialstoday", limit=2.0)
+
+
+@pytest.mark.xfail(raises=TooSlow, strict=True, reason="labels._INTERVENTION_SUFFIX backtracks")
+def test_fuzz_5_a_long_run_of_spaces_in_the_arms_table_reads_quickly() -> None:
+    """Spaces inside an arms-table value: quadratic in labels.intervention (its suffix pattern)."""
+    data = (
+        b"NCT02481830\nArm Groups\n\nArmDescriptionAssigned Intervention\nExperimental\nArm A"
+        + b" " * 64_000
+        + b"x\n"
+    )
+    check(Document("arm.txt", data), "trialstoday", limit=2.0)
