@@ -275,6 +275,12 @@ def _labelled(rows: list[dict[str, Cell]], column: str) -> dict[str, str]:
     return {str(r[column]): str(r["label"] or r[column]) for r in rows}
 
 
+def _enrollment(number: int | None, kind: str | None) -> str | None:
+    if number is None:
+        return None
+    return f"{number} ({kind})" if kind else str(number)
+
+
 def _nodes(
     a: dict[str, str], b: dict[str, str], a_partial: bool, b_partial: bool
 ) -> tuple[str | None, str | None, _Judgement]:
@@ -410,7 +416,7 @@ def _fields(a: _Side, b: _Side) -> list[FieldComparison]:
     if enrollment.outcome == CONFLICT and a.enrollment_type != b.enrollment_type:
         kinds = [f"{n} {s.enrollment_type or 'does not say'}" for n, s in (("A", a), ("B", b))]
         enrollment = _Judgement(CONFLICT, "estimated or actual: " + ", ".join(kinds))
-    shown = [f"{n} ({s.enrollment_type or '?'})" if n else None for n, s in ((ea, a), (eb, b))]
+    shown = [_enrollment(n, s.enrollment_type) for n, s in ((ea, a), (eb, b))]
     add("enrollment", shown[0], shown[1], enrollment)
 
     arms_a, arms_b = (_number(r["arms"], zero_is_silence=True) for r in (ra, rb))
