@@ -71,7 +71,7 @@ def read(document: Document) -> Iterator[RecordResult]:
 
 def _studies(text: str, name: str) -> Iterator[tuple[int, dict[str, Any] | InputError]]:
     try:
-        data = json.loads(text)
+        data = _loads(text)
     except json.JSONDecodeError as whole_error:
         # Not one JSON value: perhaps JSON Lines, one study per line.
         lines = [line for line in text.splitlines() if line.strip()]
@@ -79,13 +79,29 @@ def _studies(text: str, name: str) -> Iterator[tuple[int, dict[str, Any] | Input
             raise InputError(f"malformed JSON: {whole_error}", file=name) from None
         for number, line in enumerate(lines, start=1):
             try:
-                item = json.loads(line)
+                item = _loads(line)
             except json.JSONDecodeError as error:
                 yield number - 1, InputError(f"malformed JSON on line {number}: {error}", file=name, record=f"line {number}")
                 continue
             yield from _unwrap(item, name, number - 1)
         return
     yield from _unwrap(data, name, 0)
+
+
+def _loads(text: str) -> Any:
+    """json.loads, with its other refusals as decode errors.
+
+    Python refuses a number of more than 4300 digits with ValueError and nesting
+    deeper than its recursion limit with RecursionError; both are malformed
+    records, not crashes.
+    """
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        raise
+    except (ValueError, RecursionError) as error:
+        kind = "nested too deeply" if isinstance(error, RecursionError) else str(error)
+        raise json.JSONDecodeError(kind, text[:0], 0) from None
 
 
 def _unwrap(data: Any, name: str, index: int) -> Iterator[tuple[int, dict[str, Any] | InputError]]:
