@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
+from typing import TypeVar
 
 import pyoxigraph as ox
 import rdflib
@@ -20,9 +21,13 @@ from rdflib.namespace import SH
 
 from trialkg.errors import ValidationError
 from trialkg.rdf import vocab
-from trialkg.rdf.convert import to_rdflib_graph
+from trialkg.rdf.convert import ox_to_rdflib, to_rdflib_graph
 from trialkg.resources import resource_dir
+from trialkg.shacl_sparql import Check, Compiler, compile_shapes, iter_checks, still_fails
 from trialkg.store import TrialStore
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -95,16 +100,19 @@ def _trial_of(iri: str) -> str:
     return ""
 
 
-def validate_graph(graph: rdflib.Graph) -> list[Violation]:
-    """SHACL results of one rdflib graph."""
+def validate_graph(graph: rdflib.Graph, shapes: rdflib.Graph | None = None) -> list[Violation]:
+    """pyshacl's results on one rdflib graph (by default with every shape)."""
     conforms, results, _ = shacl_validate(
-        graph, shacl_graph=shapes_graph(), inference="none", abort_on_first=False, allow_warnings=True
+        graph, shacl_graph=shapes if shapes is not None else shapes_graph(),
+        inference="none", abort_on_first=False, allow_warnings=True,
     )
     if conforms:
         return []
     assert isinstance(results, rdflib.Graph)
     violations = []
-    for result in results.subjects(rdflib.RDF.type, SH.ValidationResult):
+    # The report's own results; nested shapes' results hang below them as sh:detail.
+    reports = list(results.subjects(rdflib.RDF.type, SH.ValidationReport))
+    for result in (r for report in reports for r in results.objects(report, SH.result)):
         focus = str(results.value(result, SH.focusNode) or "")
         path = results.value(result, SH.resultPath)
         message = results.value(result, SH.resultMessage)
@@ -123,49 +131,176 @@ def validate_graph(graph: rdflib.Graph) -> list[Violation]:
     return violations
 
 
+# -- running: compiled checks on the store, pyshacl for the rest ------------------------------
+
+_WORKER_STORE: ox.Store | None = None
+
+
+def _open_worker(path: str) -> None:
+    global _WORKER_STORE
+    _WORKER_STORE = ox.Store.read_only(path)
+    _CANDIDATES.clear()
+
+
+def _run_check(check: Check, store: ox.Store | None = None) -> list[Violation]:
+    """The results of one compiled check."""
+    target = store if store is not None else _WORKER_STORE
+    assert target is not None
+    rows = _candidates(target, check)
+    if check.targets and rows:
+        if any(not isinstance(focus, ox.NamedNode) for focus, _ in rows):
+            rows = [
+                (row["this"], row["value"] if check.has_value else None)
+                for row in target.query(check.joined, use_default_graph_as_union=True)  # type: ignore[union-attr]
+            ]
+        else:
+            members = _focus_members(target, check.targets, {focus.value for focus, _ in rows})
+            rows = [(focus, value) for focus, value in rows if focus.value in members]
+    found = []
+    for focus, value in rows:
+        if check.value_is_focus:
+            value = focus
+        if check.recheck is not None and value is not None and not still_fails(check.recheck, ox_to_rdflib(value)):
+            continue
+        found.append(
+            Violation(
+                trial=_trial_of(focus.value),
+                focus=focus.value,
+                path=check.path,
+                message=check.message,
+                severity=check.severity,
+                value=value.value if value is not None else "",
+            )
+        )
+    return found
+
+
+_CANDIDATES: dict[str, list[tuple[ox.Term, ox.Term | None]]] = {}
+
+
+def _candidates(store: ox.Store, check: Check) -> list[tuple[ox.Term, ox.Term | None]]:
+    """The rows of a check's query; shapes that test the same path the same way share them."""
+    if check.targets and check.query in _CANDIDATES:
+        return _CANDIDATES[check.query]
+    rows = [
+        (row["this"], row["value"] if check.has_value else None)
+        for row in store.query(check.query, use_default_graph_as_union=True)  # type: ignore[union-attr]
+    ]
+    if check.targets:
+        _CANDIDATES[check.query] = rows
+    return rows
+
+
+def _focus_members(store: ox.Store, targets: str, candidates: set[str], batch: int = 500) -> set[str]:
+    """Those of the candidate IRIs that are focus nodes of a shape."""
+    members: set[str] = set()
+    ordered = sorted(candidates)
+    for start in range(0, len(ordered), batch):
+        values = " ".join(f"<{iri}>" for iri in ordered[start : start + batch])
+        query = f"SELECT ?this WHERE {{ VALUES ?this {{ {values} }} {targets} }}"
+        members.update(row["this"].value for row in store.query(query, use_default_graph_as_union=True))  # type: ignore[union-attr]
+    return members
+
+
+@cache
+def compiled_checks(subclassing: bool) -> tuple[tuple[Check, ...], tuple[str, ...]]:
+    """The shapes as SPARQL checks, and the shapes that only pyshacl can run."""
+    checks, left = compile_shapes(shapes_graph(), subclassing=subclassing)
+    return tuple(checks), tuple(str(s) for s in left)
+
+
+def _fallback_shapes(left: tuple[str, ...]) -> rdflib.Graph:
+    """The shapes graph with every compiled top-level shape switched off."""
+    graph = rdflib.Graph()
+    for triple in shapes_graph():
+        graph.add(triple)
+    wanted = set(left)
+    for shape in Compiler(shapes_graph()).top_level_shapes():
+        if str(shape) not in wanted:
+            graph.add((shape, SH.deactivated, rdflib.Literal(True)))
+    return graph
+
+
 def _chunks(store: TrialStore, chunk_trials: int) -> Iterator[tuple[int, bytes]]:
-    """N-Triples of chunks of trials, read from the store."""
-    names = store.graph_names()
+    """N-Quads of chunks of trials (all graphs of a trial together), read from the store."""
     trials: list[str] = []
-    batch: list[ox.Quad] = []
+    parts: list[bytes] = []
     last = None
-    for name in names:
+    for name in store.graph_names():
         trial = _trial_of(name)
         if trial != last and len(trials) >= chunk_trials:
-            yield len(trials), ox.serialize(batch, format=ox.RdfFormat.N_QUADS) or b""
-            trials, batch = [], []
+            yield len(trials), b"".join(parts)
+            trials, parts = [], []
         if trial != last:
             trials.append(trial)
             last = trial
-        batch.extend(store.quads(name))
+        node = ox.NamedNode(name)
+        text = store.oxigraph.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=node) or b""
+        parts.append(text)
     if trials:
-        yield len(trials), ox.serialize(batch, format=ox.RdfFormat.N_QUADS) or b""
+        yield len(trials), b"".join(parts)
 
 
-def _validate_chunk(args: tuple[int, bytes]) -> tuple[int, int, list[Violation]]:
-    count, nquads = args
-    quads = ox.parse(nquads, format=ox.RdfFormat.N_QUADS)
-    graph = to_rdflib_graph(quads)
-    return count, len(graph), validate_graph(graph)
+_FALLBACK_SHAPES: rdflib.Graph | None = None
 
 
-def validate_store(store: TrialStore, *, chunk_trials: int = 200, workers: int = 1) -> ValidationReport:
-    """Validate every trial in the store, in chunks, on ``workers`` processes."""
-    report = ValidationReport()
-    shapes_graph()  # load once before forking, and fail early on a broken shapes file
-    chunks = _chunks(store, chunk_trials)
-    if workers <= 1:
-        results: Iterator[tuple[int, int, list[Violation]]] = map(_validate_chunk, chunks)
-        for count, triples, violations in results:
-            report.trials += count
-            report.triples += triples
-            report.violations.extend(violations)
+def _validate_chunk(args: tuple[int, bytes]) -> tuple[int, list[Violation]]:
+    count, ntriples = args
+    graph = to_rdflib_graph(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES))
+    assert _FALLBACK_SHAPES is not None
+    return count, validate_graph(graph, _FALLBACK_SHAPES)
+
+
+def _map(function: Callable[[T], R], items: Iterable[T], workers: int, path: str | None) -> Iterator[R]:
+    if workers <= 1 or path is None:
+        yield from map(function, items)
+        return
+    context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+    with context.Pool(workers, initializer=_open_worker, initargs=(path,)) as pool:
+        yield from pool.imap_unordered(function, items)
+
+
+def validate_store(
+    store: TrialStore, *, chunk_trials: int = 200, workers: int = 1, engine: str = "sparql"
+) -> ValidationReport:
+    """Validate every trial in the store; the verdicts are pyshacl's on the whole graph.
+
+    ``engine="sparql"`` runs the shapes as SPARQL queries on the store (see
+    ``trialkg.shacl_sparql``), on ``workers`` processes, and leaves to pyshacl
+    only the shapes it cannot compile; ``engine="pyshacl"`` runs every shape
+    through pyshacl on chunks of ``chunk_trials`` trials.
+    """
+    global _FALLBACK_SHAPES
+    if engine not in {"sparql", "pyshacl"}:
+        raise ValidationError(f"unknown validation engine {engine!r}; choose sparql or pyshacl")
+    shapes_graph()  # fail early on a broken shapes file
+    oxstore = store.oxigraph
+    report = ValidationReport(trials=_count_trials(oxstore), triples=len(store))
+    subclassing = bool(oxstore.query(f"ASK {{ ?a <{rdflib.RDFS.subClassOf}> ?b }}", use_default_graph_as_union=True))
+    path = str(store.path) if store.path is not None else None
+    found: set[Violation] = set()
+    _CANDIDATES.clear()
+    if engine == "sparql":
+        checks, left = compiled_checks(subclassing)
+        if path is None or workers <= 1:
+            for check in iter_checks(list(checks)):
+                found.update(_run_check(check, oxstore))
+        else:
+            for violations in _map(_run_check, iter_checks(list(checks)), workers, path):
+                found.update(violations)
+        _FALLBACK_SHAPES = _fallback_shapes(left) if left else None
     else:
-        context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-        with context.Pool(workers) as pool:
-            for count, triples, violations in pool.imap(_validate_chunk, chunks):
-                report.trials += count
-                report.triples += triples
-                report.violations.extend(violations)
-    report.violations = sorted(set(report.violations))
+        _FALLBACK_SHAPES = shapes_graph()
+    if _FALLBACK_SHAPES is not None:
+        context_workers = workers if path is not None else 1
+        for _, violations in _map(_validate_chunk, _chunks(store, chunk_trials), context_workers, None if context_workers <= 1 else path):
+            found.update(violations)
+    report.violations = sorted(found)
     return report
+
+
+def _count_trials(store: ox.Store) -> int:
+    query = f"SELECT (COUNT(DISTINCT ?t) AS ?n) WHERE {{ ?t a <{vocab.Trial}> }}"
+    for row in store.query(query, use_default_graph_as_union=True):  # type: ignore[union-attr]
+        return int(row["n"].value)
+    return 0

@@ -1,0 +1,165 @@
+"""Fast validation gives pyshacl's report: the same focus nodes, paths, values and severities.
+
+The reference is plain ``pyshacl.validate`` on the whole store as one rdflib
+graph (``inference="none"``). The data are real records, conforming as built,
+then edited triple by triple to break one rule after another.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import rdflib
+
+import trialkg
+from trialkg.validate import Violation, compiled_checks, validate_graph, validate_store
+
+from .conftest import JSON_DIR
+
+RECORDS = ["NCT02369484.json", "NCT02856893.json", "NCT04811001.json", "NCT00763412.json"]
+TRIAL = "https://clinicaltrials.gov/study/NCT02369484"
+OTHER = "https://clinicaltrials.gov/study/NCT02856893"
+PREFIXES = """
+PREFIX tkg: <https://w3id.org/trialkg/vocab#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+PREFIX schema: <http://schema.org/>
+"""
+
+# Each edit breaks one kind of rule in the graph of the trial it touches.
+EDITS = {
+    "a second brief title": f"""
+        INSERT {{ GRAPH ?g {{ <{TRIAL}> tkg:briefTitle "A second title" }} }}
+        WHERE {{ GRAPH ?g {{ <{TRIAL}> a tkg:Trial }} }}""",
+    "an enrollment that is no number": f"""
+        DELETE {{ GRAPH ?g {{ <{TRIAL}> tkg:enrollment ?e }} }}
+        INSERT {{ GRAPH ?g {{ <{TRIAL}> tkg:enrollment "many"^^xsd:integer }} }}
+        WHERE {{ GRAPH ?g {{ <{TRIAL}> tkg:enrollment ?e }} }}""",
+    "a status outside the registry's list": f"""
+        DELETE {{ GRAPH ?g {{ <{TRIAL}> tkg:overallStatus ?s }} }}
+        INSERT {{ GRAPH ?g {{ <{TRIAL}> tkg:overallStatus "DONE" }} }}
+        WHERE {{ GRAPH ?g {{ <{TRIAL}> tkg:overallStatus ?s }} }}""",
+    "an arm without its label": f"""
+        DELETE {{ GRAPH ?g {{ ?arm rdfs:label ?label }} }}
+        WHERE {{ GRAPH ?g {{ <{TRIAL}> tkg:arm ?arm . ?arm rdfs:label ?label }} }}""",
+    "a latitude off the globe": f"""
+        DELETE {{ GRAPH ?g {{ ?site schema:latitude ?lat }} }}
+        INSERT {{ GRAPH ?g {{ ?site schema:latitude 123.5 }} }}
+        WHERE {{ {{ SELECT ?g ?site ?lat WHERE {{ GRAPH ?g {{ <{TRIAL}> tkg:site ?site . ?site schema:latitude ?lat }} }}
+                 ORDER BY ?site LIMIT 1 }} }}""",
+    "a site with a latitude and no longitude": f"""
+        DELETE {{ GRAPH ?g {{ ?site schema:longitude ?lon }} }}
+        WHERE {{ {{ SELECT ?g ?site ?lon WHERE {{ GRAPH ?g {{ <{TRIAL}> tkg:site ?site . ?site schema:longitude ?lon }} }}
+                 ORDER BY DESC(?site) LIMIT 1 }} }}""",
+    "a site that names no place": f"""
+        DELETE {{ GRAPH ?g {{ ?site ?p ?o }} }}
+        WHERE {{ {{ SELECT ?g ?site WHERE {{ GRAPH ?g {{ <{OTHER}> tkg:site ?site }} }} ORDER BY ?site LIMIT 1 }}
+                 GRAPH ?g {{ ?site ?p ?o FILTER(?p IN (rdfs:label, tkg:city, tkg:state, tkg:country)) }} }}""",
+    "an intervention whose concept is a condition": f"""
+        INSERT {{ GRAPH ?g {{ ?i tkg:concept ?c }} }}
+        WHERE {{ GRAPH ?g {{ <{TRIAL}> tkg:intervention ?i ; tkg:condition ?c }} }}""",
+    "a site that is an organisation": f"""
+        INSERT {{ GRAPH ?g {{ <{TRIAL}> tkg:site ?o }} }}
+        WHERE {{ GRAPH ?g {{ <{TRIAL}> tkg:leadSponsor ?o }} }}""",
+    "an arm giving another trial's intervention": f"""
+        INSERT {{ GRAPH ?g {{ ?arm tkg:givesIntervention ?i }} }}
+        WHERE {{ GRAPH ?g {{ <{TRIAL}> tkg:arm ?arm }} GRAPH ?h {{ <{OTHER}> tkg:intervention ?i }} }}""",
+    "an NCT id that is not the IRI's": f"""
+        DELETE {{ GRAPH ?g {{ <{OTHER}> tkg:nctId ?id }} }}
+        INSERT {{ GRAPH ?g {{ <{OTHER}> tkg:nctId "NCT99999999" }} }}
+        WHERE {{ GRAPH ?g {{ <{OTHER}> tkg:nctId ?id }} }}""",
+    "a start date as plain words": f"""
+        DELETE {{ GRAPH ?g {{ <{OTHER}> tkg:startDate ?d }} }}
+        INSERT {{ GRAPH ?g {{ <{OTHER}> tkg:startDate "sometime in spring" }} }}
+        WHERE {{ GRAPH ?g {{ <{OTHER}> tkg:startDate ?d }} }}""",
+    "a trial no source describes": f"""
+        DELETE {{ GRAPH ?g {{ ?g tkg:describes <{OTHER}> }} }}
+        WHERE {{ GRAPH ?g {{ ?g tkg:describes <{OTHER}> }} }}""",
+    "a MeSH descriptor with a malformed IRI": f"""
+        INSERT {{ GRAPH ?g {{ <{TRIAL}> tkg:conditionMesh <http://id.nlm.nih.gov/mesh/X12> .
+                              <http://id.nlm.nih.gov/mesh/X12> a tkg:MeshDescriptor }} }}
+        WHERE {{ GRAPH ?g {{ <{TRIAL}> a tkg:Trial }} }}""",
+    "an agency class nobody uses": f"""
+        DELETE {{ GRAPH ?g {{ ?o tkg:agencyClass ?c }} }}
+        INSERT {{ GRAPH ?g {{ ?o tkg:agencyClass "WHATEVER" }} }}
+        WHERE {{ GRAPH ?g {{ <{TRIAL}> tkg:leadSponsor ?o . ?o tkg:agencyClass ?c }} }}""",
+    "an intervention name in two languages": f"""
+        INSERT {{ GRAPH ?g {{ ?i rdfs:label "Afatinib"@de }} }}
+        WHERE {{ GRAPH ?g {{ <{TRIAL}> tkg:intervention ?i }} }}""",
+    "three phases, one unknown": f"""
+        INSERT {{ GRAPH ?g {{ <{TRIAL}> tkg:phase "PHASE9", "PHASE3" }} }}
+        WHERE {{ GRAPH ?g {{ <{TRIAL}> a tkg:Trial }} }}""",
+    "an identifier without its value": f"""
+        DELETE {{ GRAPH ?g {{ ?id tkg:identifierValue ?v }} }}
+        WHERE {{ GRAPH ?g {{ <{OTHER}> tkg:identifier ?id . ?id tkg:identifierValue ?v }} }}""",
+}
+
+
+def _store(edits: list[str]) -> trialkg.TrialStore:
+    store = trialkg.open_store()
+    report = trialkg.build(store, [JSON_DIR / name for name in RECORDS])
+    assert report.rejected == 0
+    for edit in edits:
+        store.oxigraph.update(PREFIXES + edit)
+    return store
+
+
+def _pyshacl(store: trialkg.TrialStore) -> set[Violation]:
+    graph = rdflib.Graph()
+    for s, p, o, _ in store.rdflib_dataset().quads((None, None, None, None)):
+        graph.add((s, p, o))
+    return set(validate_graph(graph))
+
+
+def _diff(fast: set[Violation], reference: set[Violation]) -> str:
+    lines = [f"only in trialkg: {v}" for v in sorted(fast - reference)]
+    lines += [f"only in pyshacl: {v}" for v in sorted(reference - fast)]
+    return "\n".join(lines)
+
+
+def test_every_shape_runs_as_sparql() -> None:
+    checks, left = compiled_checks(False)
+    assert left == ()
+    assert len(checks) > 100
+
+
+def test_conforming_records_conform_both_ways() -> None:
+    store = _store([])
+    report = validate_store(store)
+    assert report.conforms and report.trials == len(RECORDS)
+    assert set(report.violations) == _pyshacl(store) == set()
+
+
+def test_violating_records_give_pyshacl_s_report() -> None:
+    store = _store(list(EDITS.values()))
+    fast = set(validate_store(store).violations)
+    reference = _pyshacl(store)
+    assert fast == reference, _diff(fast, reference)
+    # What a user reads: the field, the value, the trial.
+    by_path = {(v.focus, v.path.rsplit("#", 1)[-1], v.value) for v in fast}
+    assert (TRIAL, "overallStatus", "DONE") in by_path
+    assert (TRIAL, "enrollment", "many") in by_path
+    assert any(v.focus == TRIAL and v.path.endswith("#phase") and v.value == "PHASE9" for v in fast)
+    assert {v.trial for v in fast} - {""} == {"NCT02369484", "NCT02856893"}  # "": shared nodes
+
+
+@pytest.mark.parametrize("name", sorted(EDITS))
+def test_each_broken_rule_alone(name: str) -> None:
+    store = _store([EDITS[name]])
+    fast = set(validate_store(store).violations)
+    reference = _pyshacl(store)
+    # The shapes decide which edits break a rule; the two reports must agree either way.
+    assert fast == reference, _diff(fast, reference)
+
+
+def test_on_disk_store_with_two_processes(tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    with trialkg.open_store(path) as store:
+        trialkg.build(store, [JSON_DIR / name for name in RECORDS])
+        for edit in list(EDITS.values())[:6]:
+            store.oxigraph.update(PREFIXES + edit)
+        reference = _pyshacl(store)
+    with trialkg.open_store(path, read_only=True) as store:
+        fast = set(validate_store(store, workers=2).violations)
+    assert fast == reference, _diff(fast, reference)
