@@ -1,15 +1,24 @@
 """Exports: Turtle, JSON-LD, N-Triples, N-Quads and TriG, streamed one trial at a time.
 
-Each trial's triples are sorted and written as one block, so memory stays at
-one trial whatever the store's size, the cost grows linearly, and the same
+Each trial's triples are sorted and written as one block, so memory stays at a
+few trials whatever the store's size, the cost grows linearly, and the same
 store always gives byte-identical files. Triples about shared nodes (a drug, a
 condition, an organisation) stand in every trial graph that mentions them; the
-triple-based formats write each such triple once.
+triple-based formats write each such triple once (a 16-byte digest of each one
+written is kept, a few hundred MB for the whole registry).
+
+Reading the store is the slow part (every term is looked up by its hash), so
+``workers`` processes read batches of trials while the main process writes
+them in order; the store's own serializers make the text.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import multiprocessing
+import os
+from collections import deque
 from collections.abc import Iterator
 from itertools import groupby
 from typing import IO, Any
@@ -23,37 +32,75 @@ from trialkg.store import TrialStore
 FORMATS = ("turtle", "jsonld", "ntriples", "nquads", "trig")
 EXTENSIONS = {"turtle": "ttl", "jsonld": "jsonld", "ntriples": "nt", "nquads": "nq", "trig": "trig"}
 
-_TRIAL_OWNED = (vocab.CTGOV, vocab.ID + "trial/", vocab.GRAPH)
+_TRIAL_OWNED = tuple(f"<{prefix}".encode() for prefix in (vocab.CTGOV, vocab.ID + "trial/", vocab.GRAPH))
+_BATCH_TRIALS = 50
+
+# A trial's graphs, each with its sorted N-Triples lines.
+TrialBlock = list[tuple[str, list[bytes]]]
 
 
 def _trial_of_graph(name: str) -> str:
     return name[len(vocab.GRAPH) :].split("/", 1)[0] if name.startswith(vocab.GRAPH) else name
 
 
-def _trial_graphs(store: TrialStore) -> Iterator[tuple[str, list[str]]]:
-    for trial, names in groupby(store.graph_names(), key=_trial_of_graph):
-        yield trial, list(names)
+def _trial_graph_names(store: TrialStore) -> list[list[str]]:
+    return [list(names) for _, names in groupby(store.graph_names(), key=_trial_of_graph)]
 
 
-def _sort_key(quad: ox.Quad | ox.Triple) -> tuple[str, str, str]:
-    return (str(quad.subject), str(quad.predicate), str(quad.object))
+def _graph_lines(store: ox.Store, name: str) -> list[bytes]:
+    text = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(name)) or b""
+    lines = text.splitlines(keepends=True)
+    lines.sort()
+    return lines
 
 
-def _trial_triples(store: TrialStore, names: list[str], seen_shared: set[ox.Triple]) -> list[ox.Triple]:
+_WORKER_STORE: ox.Store | None = None
+
+
+def _open_worker(path: str) -> None:
+    global _WORKER_STORE
+    _WORKER_STORE = ox.Store.read_only(path)
+
+
+def _read_batch(batch: list[list[str]]) -> list[TrialBlock]:
+    assert _WORKER_STORE is not None
+    return [[(name, _graph_lines(_WORKER_STORE, name)) for name in names] for names in batch]
+
+
+def _blocks(store: TrialStore, workers: int) -> Iterator[TrialBlock]:
+    """Every trial's graphs and sorted lines, in trial order; read ahead by worker processes."""
+    trials = _trial_graph_names(store)
+    if workers <= 1 or store.path is None:
+        for names in trials:
+            yield [(name, _graph_lines(store.oxigraph, name)) for name in names]
+        return
+    batches = [trials[i : i + _BATCH_TRIALS] for i in range(0, len(trials), _BATCH_TRIALS)]
+    context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+    with context.Pool(workers, initializer=_open_worker, initargs=(str(store.path),)) as pool:
+        pending: deque[multiprocessing.pool.AsyncResult[list[TrialBlock]]] = deque()
+        for batch in batches:
+            pending.append(pool.apply_async(_read_batch, (batch,)))
+            if len(pending) >= workers * 3:
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()
+
+
+def _with_graph(lines: list[bytes], name: str) -> bytes:
+    tail = f"<{name}> .\n".encode()
+    return b"".join(line[:-2] + tail for line in lines)
+
+
+def _trial_lines(block: TrialBlock, seen_shared: set[bytes]) -> list[bytes]:
     """A trial's triples from all its graphs, sorted, without shared triples written before."""
-    triples: set[ox.Triple] = set()
-    for name in names:
-        for quad in store.quads(name):
-            triples.add(quad.triple)
     kept = []
-    for triple in triples:
-        subject = triple.subject.value
-        if not subject.startswith(_TRIAL_OWNED):
-            if triple in seen_shared:
+    for line in sorted({line for _, lines in block for line in lines}):
+        if not line.startswith(_TRIAL_OWNED):
+            digest = hashlib.blake2b(line, digest_size=16).digest()
+            if digest in seen_shared:
                 continue
-            seen_shared.add(triple)
-        kept.append(triple)
-    kept.sort(key=_sort_key)
+            seen_shared.add(digest)
+        kept.append(line)
     return kept
 
 
@@ -66,34 +113,36 @@ def _prefix_header() -> bytes:
     return "".join(f"@prefix {k}: <{v}> .\n" for k, v in sorted(vocab.PREFIXES.items())).encode() + b"\n"
 
 
-def export(store: TrialStore, fmt: str, out: IO[bytes]) -> int:
+def export(store: TrialStore, fmt: str, out: IO[bytes], *, workers: int = 1) -> int:
     """Write the store in a format to a binary stream; returns the number of triples or quads."""
     if fmt not in FORMATS:
         raise TrialKGError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if fmt == "jsonld":
-        return _export_jsonld(store, out)
+        return _export_jsonld(store, out, workers)
     count = 0
-    seen_shared: set[ox.Triple] = set()
+    seen_shared: set[bytes] = set()
     if fmt in {"turtle", "trig"}:
         out.write(_prefix_header())
-    for _, names in _trial_graphs(store):
+    for block in _blocks(store, workers):
         if fmt in {"nquads", "trig"}:
-            for name in names:
-                quads = sorted(store.quads(name), key=_sort_key)
-                count += len(quads)
+            for name, lines in block:
+                count += len(lines)
+                quads = _with_graph(lines, name)
                 if fmt == "nquads":
-                    out.write(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
+                    out.write(quads)
                 else:
-                    block = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=vocab.PREFIXES) or b""
-                    out.write(_without_prefixes(block) + b"\n")
+                    parsed = ox.parse(quads, format=ox.RdfFormat.N_QUADS)
+                    text = ox.serialize(parsed, format=ox.RdfFormat.TRIG, prefixes=vocab.PREFIXES) or b""
+                    out.write(_without_prefixes(text) + b"\n")
             continue
-        triples = _trial_triples(store, names, seen_shared)
-        count += len(triples)
+        lines = _trial_lines(block, seen_shared)
+        count += len(lines)
         if fmt == "ntriples":
-            out.write(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"")
+            out.write(b"".join(lines))
         else:
-            block = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=vocab.PREFIXES) or b""
-            out.write(_without_prefixes(block) + b"\n")
+            parsed_triples = ox.parse(b"".join(lines), format=ox.RdfFormat.N_TRIPLES)
+            text = ox.serialize(parsed_triples, format=ox.RdfFormat.TURTLE, prefixes=vocab.PREFIXES) or b""
+            out.write(_without_prefixes(text) + b"\n")
     return count
 
 
@@ -172,7 +221,7 @@ def _jsonld_nodes(quads: list[ox.Quad], keys: dict[str, str], prefixes: list[tup
 _NODE_KEYS = set(_NODE_PROPERTIES) | {"exactMatch", "closeMatch", "inClinicalTrialsFor"}
 
 
-def _export_jsonld(store: TrialStore, out: IO[bytes]) -> int:
+def _export_jsonld(store: TrialStore, out: IO[bytes], workers: int) -> int:
     context = jsonld_context()
     keys: dict[str, str] = {}
     for key, definition in context.items():
@@ -185,9 +234,9 @@ def _export_jsonld(store: TrialStore, out: IO[bytes]) -> int:
     out.write(b'{\n"@context": ' + json.dumps(context, indent=1, sort_keys=True).encode() + b',\n"@graph": [\n')
     count = 0
     first = True
-    for _, names in _trial_graphs(store):
-        for name in names:
-            quads = sorted(store.quads(name), key=_sort_key)
+    for block in _blocks(store, workers):
+        for name, lines in block:
+            quads = list(ox.parse(_with_graph(lines, name), format=ox.RdfFormat.N_QUADS))
             count += len(quads)
             graph = {"@id": name, "@graph": _jsonld_nodes(quads, keys, prefixes)}
             out.write((b"" if first else b",\n") + json.dumps(graph, ensure_ascii=False, sort_keys=True).encode())
