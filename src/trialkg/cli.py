@@ -87,6 +87,7 @@ def _show_progress() -> bool:
 @click.option("--include-contacts", is_flag=True, help="Keep phone numbers and e-mails of named people.")
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="Processes for reading and mapping (default: CPU count).")
 @click.option("--force", is_flag=True, help="Rebuild files even when their content was built before.")
+@click.option("--no-compact", is_flag=True, help="Skip compacting the store after a large build (queries are then slower).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors and the summary line.")
 @_fails_cleanly
 def build(
@@ -97,13 +98,15 @@ def build(
     include_contacts: bool,
     workers: int | None,
     force: bool,
+    no_compact: bool,
     quiet: bool,
 ) -> None:
     """Read records (files, directories, zips) into the store.
 
     With no INPUT, builds the bundled example records. Each record becomes a
-    named graph; building it again replaces it. Bad records are reported with
-    file, record and field, and the rest of the build goes on.
+    named graph; building it again replaces it, and unchanged files are skipped.
+    Bad records are reported with file, record and field, and the rest of the
+    build goes on. On a terminal, progress (files/s and time left) is shown.
     """
     from trialkg.build import BuildOptions, BuildReport
     from trialkg.build import build as run_build
@@ -115,23 +118,26 @@ def build(
         include_contacts=include_contacts,
         workers=workers or min(os.cpu_count() or 1, 8),
         force=force,
+        compact=not no_compact,
     )
 
     def on_error(error: InputError) -> None:
+        if progress:
+            click.echo("\r\x1b[K", err=True, nl=False)
         click.echo(f"rejected: {error}", err=True)
 
     progress = _show_progress() and not quiet
 
     def on_progress(report: BuildReport) -> None:
-        if progress:
-            rate = report.built / report.seconds if report.seconds else 0.0
-            click.echo(f"\r{report.built} trials, {rate:,.0f} trials/s ", err=True, nl=False)
+        click.echo(f"\r\x1b[K{report.progress()}", err=True, nl=False)
 
     path = _store_path(store_path)
     with open_store(path) as store:
-        report = run_build(store, paths, options, on_error=on_error, on_progress=on_progress)
+        if store.recovered_graphs:
+            click.echo(f"an interrupted build left {store.recovered_graphs} graphs half-written: removed, they are built again", err=True)
+        report = run_build(store, paths, options, on_error=on_error, on_progress=on_progress if progress else None)
     if progress:
-        click.echo("\r", err=True, nl=False)
+        click.echo("\r\x1b[K", err=True, nl=False)
     click.echo(f"{report.summary()} ({report.seconds:.1f} s) -> {path}")
     if report.rejected:
         sys.exit(EXIT_DATA)
@@ -140,14 +146,19 @@ def build(
 @main.command()
 @store_option
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="Processes (default: CPU count).")
+@click.option("--engine", type=click.Choice(["sparql", "pyshacl"]), default="sparql", show_default=True,
+              help="sparql: the shapes as queries on the store (pyshacl only for what does not compile); "
+                   "pyshacl: pyshacl itself on chunks of trials (slower).")
 @click.option("--chunk", "chunk_trials", type=click.IntRange(1, 100000), default=200, show_default=True, help="Trials per pyshacl call.")
 @_fails_cleanly
-def validate(store_path: str | None, workers: int | None, chunk_trials: int) -> None:
+def validate(store_path: str | None, workers: int | None, engine: str, chunk_trials: int) -> None:
     """Check the store against the SHACL shapes: exit 0 conforms, 1 does not, 2 error."""
     from trialkg.validate import validate_store
 
     with open_store(_store_path(store_path), read_only=True) as store:
-        report = validate_store(store, chunk_trials=chunk_trials, workers=workers or min(os.cpu_count() or 1, 8))
+        report = validate_store(
+            store, chunk_trials=chunk_trials, workers=workers or min(os.cpu_count() or 1, 8), engine=engine
+        )
     click.echo(report.text(), nl=False)
     sys.exit(EXIT_OK if report.conforms else EXIT_DATA)
 
@@ -189,21 +200,23 @@ def queries() -> None:
 @click.option("--format", "fmt", type=click.Choice(["turtle", "jsonld", "ntriples", "nquads", "trig"]), required=True)
 @store_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None, help="File to write (default: standard output).")
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help="Processes reading the store (default: CPU count).")
 @_fails_cleanly
-def export(fmt: str, store_path: str | None, output: str | None) -> None:
+def export(fmt: str, store_path: str | None, output: str | None, workers: int | None) -> None:
     """Write the whole store in an RDF format, sorted: the same store gives the same bytes."""
     from trialkg.export import export as run_export
 
+    processes = workers or min(os.cpu_count() or 1, 8)
     with open_store(_store_path(store_path), read_only=True) as store:
         if output is None:
-            count = run_export(store, fmt, sys.stdout.buffer)
+            count = run_export(store, fmt, sys.stdout.buffer, workers=processes)
             sys.stdout.buffer.flush()
         else:
             target = Path(output)
             partial = target.with_name(target.name + ".partial")
             started = time.perf_counter()
             with partial.open("wb") as handle:
-                count = run_export(store, fmt, handle)
+                count = run_export(store, fmt, handle, workers=processes)
             partial.replace(target)  # a half-written export never takes the real name
             click.echo(f"{count} statements -> {output} ({time.perf_counter() - started:.1f} s)", err=True)
 

@@ -202,7 +202,24 @@ class TrialStore:
             self.oxigraph.flush()
 
     def optimize(self) -> None:
-        self.oxigraph.optimize()
+        """Compact the database: merges the table files that bulk loads leave behind."""
+        try:
+            self.oxigraph.optimize()
+        except OSError as error:
+            raise StoreError(f"cannot compact the store: {error}") from error
+
+    def disk_size(self) -> int:
+        """Bytes of the database's table files (0 for a store in memory)."""
+        if self.path is None:
+            return 0
+        total = 0
+        for entry in os.scandir(self.path):
+            if entry.name.endswith(".sst"):
+                try:
+                    total += entry.stat().st_size
+                except FileNotFoundError:  # merged away by a background compaction meanwhile
+                    continue
+        return total
 
     # -- reading --------------------------------------------------------------------------
 
