@@ -88,6 +88,7 @@ def _show_progress() -> bool:
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="Processes for reading and mapping (default: CPU count).")
 @click.option("--force", is_flag=True, help="Rebuild files even when their content was built before.")
 @click.option("--no-compact", is_flag=True, help="Skip compacting the store after a large build (queries are then slower).")
+@click.option("--chunk", "chunk_trials", type=click.IntRange(1, 100000), default=2000, show_default=True, help="Trials per store write.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors and the summary line.")
 @_fails_cleanly
 def build(
@@ -99,6 +100,7 @@ def build(
     workers: int | None,
     force: bool,
     no_compact: bool,
+    chunk_trials: int,
     quiet: bool,
 ) -> None:
     """Read records (files, directories, zips) into the store.
@@ -119,6 +121,7 @@ def build(
         workers=workers or min(os.cpu_count() or 1, 8),
         force=force,
         compact=not no_compact,
+        chunk_trials=chunk_trials,
     )
 
     def on_error(error: InputError) -> None:

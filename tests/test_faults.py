@@ -1,0 +1,116 @@
+"""A build killed with SIGKILL in the middle of writing leaves a store that opens, holds
+whole trials only, and that the same build, run again, completes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import trialkg
+from trialkg.build import BuildOptions
+from trialkg.store import JOURNAL
+
+from .test_scale import graph_lines, make_corpus, store_nquads
+
+SRC = Path(__file__).resolve().parent.parent / "src"
+CHUNK = 40
+
+
+def _build_command(corpus: Path, store: Path) -> list[str]:
+    return [sys.executable, "-m", "trialkg", "build", str(corpus), "--store", str(store),
+            "--workers", "1", "--chunk", str(CHUNK), "--no-compact", "-q"]
+
+
+def _kill_while_writing(command: list[str], journal: Path, chunk_number: int, delay: float) -> None:
+    """Start the build and SIGKILL it ``delay`` seconds into writing its ``chunk_number``-th chunk
+    (a chunk of 40 trials takes about a tenth of a second to write)."""
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # A journal left by an earlier kill is there until the build opens the store.
+    seen, present = 0, journal.exists()
+    deadline = time.monotonic() + 120
+    try:
+        while time.monotonic() < deadline:
+            exists = journal.exists()
+            if exists and not present:
+                seen += 1
+                if seen == chunk_number:
+                    time.sleep(delay)
+                    os.kill(process.pid, signal.SIGKILL)
+                    break
+            present = exists
+            if process.poll() is not None:
+                raise AssertionError(f"the build ended before it could be killed: {process.stderr.read()!r}")  # type: ignore[union-attr]
+            time.sleep(0.002)
+        else:
+            raise AssertionError("the build never reached the chunk to kill it in")
+    finally:
+        process.wait(timeout=60)
+    assert process.returncode == -signal.SIGKILL
+
+
+def _assert_whole(store_path: Path, expected: dict[str, list[bytes]], first: set[str]) -> int:
+    """The store opens read-only, as a user's query would, and every graph in it is whole."""
+    with trialkg.open_store(store_path, read_only=True) as store:
+        present = store.graph_names()
+        for name in present:
+            assert graph_lines(store, name) == expected[name], f"{name} is not whole"
+        assert first <= set(present), "a chunk written before the kill is missing"
+        return len(present)
+
+
+def test_kill_minus_nine_mid_build(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    paths = make_corpus(corpus, 400)
+    store_path = tmp_path / "store"
+    command = _build_command(corpus, store_path)
+
+    # Each trial's graph as a clean build makes it.
+    expected_store = trialkg.open_store()
+    trialkg.build(expected_store, [corpus])
+    expected = {name: graph_lines(expected_store, name) for name in expected_store.graph_names()}
+    graphs = [f"https://w3id.org/trialkg/graph/{p.stem}/ctgov-json" for p in sorted(paths)]
+
+    # Killed early in its 4th chunk: the three before it are there, whole.
+    _kill_while_writing(command, store_path / JOURNAL, chunk_number=4, delay=0.0)
+    assert _assert_whole(store_path, expected, set(graphs[: 3 * CHUNK])) < len(paths)
+
+    # Run again, killed in the middle of the bulk load of its 3rd new chunk.
+    _kill_while_writing(command, store_path / JOURNAL, chunk_number=3, delay=0.05)
+    assert _assert_whole(store_path, expected, set(graphs[: 5 * CHUNK])) < len(paths)
+
+    # Opening it for writing removes what the interrupted write may have left.
+    with trialkg.open_store(store_path) as store:
+        assert not (store_path / JOURNAL).exists()
+        assert set(store.graph_names()) >= set(graphs[: 5 * CHUNK])
+
+    # The same build again completes it: the same store as a clean build.
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    rerun = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr
+    assert "rejected: 0" in rerun.stdout
+    with trialkg.open_store(store_path, read_only=True) as store:
+        assert store_nquads(store) == store_nquads(expected_store)
+
+
+def test_an_interrupted_write_is_rolled_back_on_opening(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    make_corpus(corpus, 12)
+    path = tmp_path / "store"
+    with trialkg.open_store(path) as store:
+        trialkg.build(store, [corpus], BuildOptions(chunk_trials=5))
+        names = store.graph_names()
+    # As if the process had died between the journal and the end of the write.
+    (path / JOURNAL).write_text("".join(f"{name}\n" for name in names[:5]))
+    with trialkg.open_store(path, read_only=True) as store:
+        assert store.interrupted_write
+    with trialkg.open_store(path) as store:
+        assert store.recovered_graphs == 5
+        assert store.graph_names() == names[5:]
+        report = trialkg.build(store, [corpus])
+        assert (report.built, report.unchanged_documents) == (5, 7)
+        assert store.graph_names() == names
