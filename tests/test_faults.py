@@ -21,8 +21,21 @@ CHUNK = 40
 
 
 def _build_command(corpus: Path, store: Path) -> list[str]:
-    return [sys.executable, "-m", "trialkg", "build", str(corpus), "--store", str(store),
-            "--workers", "1", "--chunk", str(CHUNK), "--no-compact", "-q"]
+    return [
+        sys.executable,
+        "-m",
+        "trialkg",
+        "build",
+        str(corpus),
+        "--store",
+        str(store),
+        "--workers",
+        "1",
+        "--chunk",
+        str(CHUNK),
+        "--no-compact",
+        "-q",
+    ]
 
 
 def _kill_while_writing(command: list[str], journal: Path, chunk_number: int, delay: float) -> None:
@@ -44,7 +57,9 @@ def _kill_while_writing(command: list[str], journal: Path, chunk_number: int, de
                     break
             present = exists
             if process.poll() is not None:
-                raise AssertionError(f"the build ended before it could be killed: {process.stderr.read()!r}")  # type: ignore[union-attr]
+                raise AssertionError(
+                    f"the build ended before it could be killed: {process.stderr.read()!r}"
+                )  # type: ignore[union-attr]
             time.sleep(0.002)
         else:
             raise AssertionError("the build never reached the chunk to kill it in")

@@ -62,15 +62,21 @@ def reference(corpus: Path) -> list[bytes]:
     return store_nquads(store)
 
 
-def test_parallel_chunked_build_on_disk_gives_the_same_store(corpus: Path, reference: list[bytes], tmp_path: Path) -> None:
+def test_parallel_chunked_build_on_disk_gives_the_same_store(
+    corpus: Path, reference: list[bytes], tmp_path: Path
+) -> None:
     with trialkg.open_store(tmp_path / "store") as store:
-        report = trialkg.build(store, [corpus], BuildOptions(workers=2, chunk_trials=25, batch_documents=4))
+        report = trialkg.build(
+            store, [corpus], BuildOptions(workers=2, chunk_trials=25, batch_documents=4)
+        )
         assert report.built == 240
         assert store_nquads(store) == reference
         assert len(store.trial_ids()) == 240
 
 
-def test_small_chunks_by_quad_count_give_the_same_store(corpus: Path, reference: list[bytes]) -> None:
+def test_small_chunks_by_quad_count_give_the_same_store(
+    corpus: Path, reference: list[bytes]
+) -> None:
     store = trialkg.open_store()
     trialkg.build(store, [corpus], BuildOptions(chunk_quads=5_000))
     assert store_nquads(store) == reference
@@ -85,7 +91,9 @@ def test_unchanged_input_is_checked_in_batches_and_writes_nothing(
     lookups: list[int] = []
     writes: list[int] = []
     known = TrialStore.known_source_hashes
-    monkeypatch.setattr(TrialStore, "known_source_hashes", lambda self, d: lookups.append(1) or known(self, d))
+    monkeypatch.setattr(
+        TrialStore, "known_source_hashes", lambda self, d: lookups.append(1) or known(self, d)
+    )
     monkeypatch.setattr(TrialStore, "write_chunk", lambda self, *a: writes.append(1))
     again = trialkg.build(store, [corpus], BuildOptions(workers=2, batch_documents=16))
     assert (again.built, again.unchanged_documents, again.documents) == (0, 240, 240)

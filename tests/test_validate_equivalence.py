@@ -46,16 +46,21 @@ EDITS = {
     "a latitude off the globe": f"""
         DELETE {{ GRAPH ?g {{ ?site schema:latitude ?lat }} }}
         INSERT {{ GRAPH ?g {{ ?site schema:latitude 123.5 }} }}
-        WHERE {{ {{ SELECT ?g ?site ?lat WHERE {{ GRAPH ?g {{ <{TRIAL}> tkg:site ?site . ?site schema:latitude ?lat }} }}
-                 ORDER BY ?site LIMIT 1 }} }}""",
+        WHERE {{ {{ SELECT ?g ?site ?lat
+                    WHERE {{ GRAPH ?g {{ <{TRIAL}> tkg:site ?site . ?site schema:latitude ?lat }} }}
+                    ORDER BY ?site LIMIT 1 }} }}""",
     "a site with a latitude and no longitude": f"""
         DELETE {{ GRAPH ?g {{ ?site schema:longitude ?lon }} }}
-        WHERE {{ {{ SELECT ?g ?site ?lon WHERE {{ GRAPH ?g {{ <{TRIAL}> tkg:site ?site . ?site schema:longitude ?lon }} }}
-                 ORDER BY DESC(?site) LIMIT 1 }} }}""",
+        WHERE {{ {{ SELECT ?g ?site ?lon
+                    WHERE {{ GRAPH ?g {{ <{TRIAL}> tkg:site ?site .
+                                         ?site schema:longitude ?lon }} }}
+                    ORDER BY DESC(?site) LIMIT 1 }} }}""",
     "a site that names no place": f"""
         DELETE {{ GRAPH ?g {{ ?site ?p ?o }} }}
-        WHERE {{ {{ SELECT ?g ?site WHERE {{ GRAPH ?g {{ <{OTHER}> tkg:site ?site }} }} ORDER BY ?site LIMIT 1 }}
-                 GRAPH ?g {{ ?site ?p ?o FILTER(?p IN (rdfs:label, tkg:city, tkg:state, tkg:country)) }} }}""",
+        WHERE {{ {{ SELECT ?g ?site WHERE {{ GRAPH ?g {{ <{OTHER}> tkg:site ?site }} }}
+                    ORDER BY ?site LIMIT 1 }}
+                 GRAPH ?g {{ ?site ?p ?o
+                             FILTER(?p IN (rdfs:label, tkg:city, tkg:state, tkg:country)) }} }}""",
     "an intervention whose concept is a condition": f"""
         INSERT {{ GRAPH ?g {{ ?i tkg:concept ?c }} }}
         WHERE {{ GRAPH ?g {{ <{TRIAL}> tkg:intervention ?i ; tkg:condition ?c }} }}""",
@@ -64,7 +69,8 @@ EDITS = {
         WHERE {{ GRAPH ?g {{ <{TRIAL}> tkg:leadSponsor ?o }} }}""",
     "an arm giving another trial's intervention": f"""
         INSERT {{ GRAPH ?g {{ ?arm tkg:givesIntervention ?i }} }}
-        WHERE {{ GRAPH ?g {{ <{TRIAL}> tkg:arm ?arm }} GRAPH ?h {{ <{OTHER}> tkg:intervention ?i }} }}""",
+        WHERE {{ GRAPH ?g {{ <{TRIAL}> tkg:arm ?arm }}
+                 GRAPH ?h {{ <{OTHER}> tkg:intervention ?i }} }}""",
     "an NCT id that is not the IRI's": f"""
         DELETE {{ GRAPH ?g {{ <{OTHER}> tkg:nctId ?id }} }}
         INSERT {{ GRAPH ?g {{ <{OTHER}> tkg:nctId "NCT99999999" }} }}

@@ -145,7 +145,9 @@ def nquads_text(triples: Iterable[Triple], graph: str) -> str:
     return "".join(lines)
 
 
-def trial_nquads(trial: Trial, options: MappingOptions, digest: str | None = None) -> tuple[str, str, int]:
+def trial_nquads(
+    trial: Trial, options: MappingOptions, digest: str | None = None
+) -> tuple[str, str, int]:
     """The N-Quads text of one trial's graph, its graph name and its triple count."""
     triples = map_trial(trial, default_linker().link_trial(trial), options)
     graph = graph_name(trial)
@@ -189,12 +191,16 @@ _Task = tuple[Document, str, BuildOptions] | InputError
 
 def _process_batch(batch: list[_Task]) -> list[_DocumentResult]:
     return [
-        _DocumentResult(task.file or "", "", errors=[task], unreadable=True) if isinstance(task, InputError) else _process(*task)
+        _DocumentResult(task.file or "", "", errors=[task], unreadable=True)
+        if isinstance(task, InputError)
+        else _process(*task)
         for task in batch
     ]
 
 
-def _bounded_map(function: Callable[[T], R], items: Iterator[T], workers: int, window: int) -> Iterator[R]:
+def _bounded_map(
+    function: Callable[[T], R], items: Iterator[T], workers: int, window: int
+) -> Iterator[R]:
     """``map`` on worker processes, in order, with at most ``window`` tasks in flight.
 
     ``Pool.imap`` would read the whole input ahead of the workers; this keeps
@@ -292,7 +298,9 @@ class _Writer:
                     self.store.write_chunk(result.graphs, result.nquads, result.triples)
                 except StoreError as error:
                     with self._lock:
-                        refused = InputError(f"the store refused this file's graphs: {error}", file=result.name)
+                        refused = InputError(
+                            f"the store refused this file's graphs: {error}", file=result.name
+                        )
                         self.failures.append((refused, result.trials))
         # Trials that now have several sources: the most authoritative speaks for them.
         _reconcile_chunk(self.store, graphs)
@@ -306,7 +314,9 @@ def _trial_of_graph(name: str) -> str:
 
 
 def _reconcile_chunk(store: TrialStore, graphs: list[str]) -> None:
-    several = [nct for nct in {_trial_of_graph(g) for g in graphs} if len(store.graphs_of_trial(nct)) > 1]
+    several = [
+        nct for nct in {_trial_of_graph(g) for g in graphs} if len(store.graphs_of_trial(nct)) > 1
+    ]
     if several:
         reconcile(store, several)
 
@@ -319,7 +329,11 @@ def count_documents(paths: Iterable[str | os.PathLike[str]]) -> int | None:
     total = 0
     for given in paths:
         path = Path(given)
-        files = [p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")] if path.is_dir() else [path]
+        files = (
+            [p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")]
+            if path.is_dir()
+            else [path]
+        )
         for file in files:
             try:
                 if zipfile.is_zipfile(file):
@@ -418,7 +432,10 @@ def build(
                         raise error
                 if chunk.clashes(result.graphs) or (
                     chunk.results
-                    and (chunk.trials + result.trials > options.chunk_trials or chunk.quads + result.triples > chunk_quads)
+                    and (
+                        chunk.trials + result.trials > options.chunk_trials
+                        or chunk.quads + result.triples > chunk_quads
+                    )
                 ):
                     flush_chunk()
                 chunk.add(result)
@@ -436,7 +453,11 @@ def build(
         report_failures()
         store.flush()
     # N-Quads text and table files are of a size: compare what was loaded with the store.
-    if options.compact and writer.written_bytes and writer.written_bytes >= COMPACT_SHARE * store.disk_size():
+    if (
+        options.compact
+        and writer.written_bytes
+        and writer.written_bytes >= COMPACT_SHARE * store.disk_size()
+    ):
         store.optimize()
     report.seconds = time.perf_counter() - started
     return report

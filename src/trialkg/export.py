@@ -32,7 +32,9 @@ from trialkg.store import TrialStore
 FORMATS = ("turtle", "jsonld", "ntriples", "nquads", "trig")
 EXTENSIONS = {"turtle": "ttl", "jsonld": "jsonld", "ntriples": "nt", "nquads": "nq", "trig": "trig"}
 
-_TRIAL_OWNED = tuple(f"<{prefix}".encode() for prefix in (vocab.CTGOV, vocab.ID + "trial/", vocab.GRAPH))
+_TRIAL_OWNED = tuple(
+    f"<{prefix}".encode() for prefix in (vocab.CTGOV, vocab.ID + "trial/", vocab.GRAPH)
+)
 _BATCH_TRIALS = 50
 
 # A trial's graphs, each with its sorted N-Triples lines.
@@ -110,7 +112,10 @@ def _without_prefixes(block: bytes) -> bytes:
 
 
 def _prefix_header() -> bytes:
-    return "".join(f"@prefix {k}: <{v}> .\n" for k, v in sorted(vocab.PREFIXES.items())).encode() + b"\n"
+    return (
+        "".join(f"@prefix {k}: <{v}> .\n" for k, v in sorted(vocab.PREFIXES.items())).encode()
+        + b"\n"
+    )
 
 
 def export(store: TrialStore, fmt: str, out: IO[bytes], *, workers: int = 1) -> int:
@@ -132,7 +137,10 @@ def export(store: TrialStore, fmt: str, out: IO[bytes], *, workers: int = 1) -> 
                     out.write(quads)
                 else:
                     parsed = ox.parse(quads, format=ox.RdfFormat.N_QUADS)
-                    text = ox.serialize(parsed, format=ox.RdfFormat.TRIG, prefixes=vocab.PREFIXES) or b""
+                    text = (
+                        ox.serialize(parsed, format=ox.RdfFormat.TRIG, prefixes=vocab.PREFIXES)
+                        or b""
+                    )
                     out.write(_without_prefixes(text) + b"\n")
             continue
         lines = _trial_lines(block, seen_shared)
@@ -141,7 +149,10 @@ def export(store: TrialStore, fmt: str, out: IO[bytes], *, workers: int = 1) -> 
             out.write(b"".join(lines))
         else:
             parsed_triples = ox.parse(b"".join(lines), format=ox.RdfFormat.N_TRIPLES)
-            text = ox.serialize(parsed_triples, format=ox.RdfFormat.TURTLE, prefixes=vocab.PREFIXES) or b""
+            text = (
+                ox.serialize(parsed_triples, format=ox.RdfFormat.TURTLE, prefixes=vocab.PREFIXES)
+                or b""
+            )
             out.write(_without_prefixes(text) + b"\n")
     return count
 
@@ -150,10 +161,29 @@ def export(store: TrialStore, fmt: str, out: IO[bytes], *, workers: int = 1) -> 
 
 # Properties whose values are nodes; everything else of ours is a literal.
 _NODE_PROPERTIES = {
-    "arm", "intervention", "outcome", "eligibility", "site", "leadSponsor", "collaborator",
-    "responsibleParty", "official", "centralContact", "identifier", "reference", "condition",
-    "conditionMesh", "interventionMesh", "givesIntervention", "concept", "facility", "siteContact",
-    "pubmed", "describes", "link", "linkTarget",
+    "arm",
+    "intervention",
+    "outcome",
+    "eligibility",
+    "site",
+    "leadSponsor",
+    "collaborator",
+    "responsibleParty",
+    "official",
+    "centralContact",
+    "identifier",
+    "reference",
+    "condition",
+    "conditionMesh",
+    "interventionMesh",
+    "givesIntervention",
+    "concept",
+    "facility",
+    "siteContact",
+    "pubmed",
+    "describes",
+    "link",
+    "linkTarget",
 }
 
 
@@ -163,7 +193,9 @@ def jsonld_context() -> dict[str, Any]:
 
     context: dict[str, Any] = {k: v for k, v in sorted(vocab.PREFIXES.items())}
     for name in property_names():
-        context[name] = {"@id": f"tkg:{name}", "@type": "@id"} if name in _NODE_PROPERTIES else f"tkg:{name}"
+        context[name] = (
+            {"@id": f"tkg:{name}", "@type": "@id"} if name in _NODE_PROPERTIES else f"tkg:{name}"
+        )
     context["label"] = "rdfs:label"
     context["exactMatch"] = {"@id": "skos:exactMatch", "@type": "@id"}
     context["closeMatch"] = {"@id": "skos:closeMatch", "@type": "@id"}
@@ -182,14 +214,20 @@ def _compact(value: str, prefixes: list[tuple[str, str]]) -> str:
     return value
 
 
-def _jsonld_nodes(quads: list[ox.Quad], keys: dict[str, str], prefixes: list[tuple[str, str]]) -> list[dict[str, Any]]:
+def _value(term: ox.NamedNode | ox.BlankNode | ox.Triple) -> str:
+    return str(term) if isinstance(term, ox.Triple) else term.value
+
+
+def _jsonld_nodes(
+    quads: list[ox.Quad], keys: dict[str, str], prefixes: list[tuple[str, str]]
+) -> list[dict[str, Any]]:
     nodes: list[dict[str, Any]] = []
-    for subject, group in groupby(quads, key=lambda q: q.subject.value):
+    for subject, group in groupby(quads, key=lambda q: _value(q.subject)):
         node: dict[str, Any] = {"@id": _compact(subject, prefixes)}
         for quad in group:
             predicate = quad.predicate.value
             obj = quad.object
-            if predicate == vocab.TYPE:
+            if predicate == vocab.TYPE and isinstance(obj, ox.NamedNode):
                 node.setdefault("@type", []).append(_compact(obj.value, prefixes))
                 continue
             key = keys.get(predicate)
@@ -231,7 +269,11 @@ def _export_jsonld(store: TrialStore, out: IO[bytes], workers: int) -> int:
             if prefix in vocab.PREFIXES:
                 keys[vocab.PREFIXES[prefix] + local] = key
     prefixes = sorted(vocab.PREFIXES.items(), key=lambda item: -len(item[1]))
-    out.write(b'{\n"@context": ' + json.dumps(context, indent=1, sort_keys=True).encode() + b',\n"@graph": [\n')
+    out.write(
+        b'{\n"@context": '
+        + json.dumps(context, indent=1, sort_keys=True).encode()
+        + b',\n"@graph": [\n'
+    )
     count = 0
     first = True
     for block in _blocks(store, workers):
@@ -239,7 +281,10 @@ def _export_jsonld(store: TrialStore, out: IO[bytes], workers: int) -> int:
             quads = list(ox.parse(_with_graph(lines, name), format=ox.RdfFormat.N_QUADS))
             count += len(quads)
             graph = {"@id": name, "@graph": _jsonld_nodes(quads, keys, prefixes)}
-            out.write((b"" if first else b",\n") + json.dumps(graph, ensure_ascii=False, sort_keys=True).encode())
+            out.write(
+                (b"" if first else b",\n")
+                + json.dumps(graph, ensure_ascii=False, sort_keys=True).encode()
+            )
             first = False
     out.write(b"\n]\n}\n")
     return count

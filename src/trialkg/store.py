@@ -48,7 +48,9 @@ def default_store_path() -> str:
 class TrialStore:
     """A trial graph store on disk (``path``) or in memory (``path=None``)."""
 
-    def __init__(self, path: str | os.PathLike[str] | None = None, *, read_only: bool = False) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str] | None = None, *, read_only: bool = False
+    ) -> None:
         self.path = Path(path) if path is not None else None
         self.read_only = read_only
         try:
@@ -57,7 +59,8 @@ class TrialStore:
             elif read_only:
                 if not (self.path / "CURRENT").exists():
                     raise StoreError(
-                        f"no trialkg store at {self.path}; build one with `trialkg build --store {self.path}`"
+                        f"no trialkg store at {self.path}; "
+                        f"build one with `trialkg build --store {self.path}`"
                     )
                 self._store = ox.Store.read_only(str(self.path))
             else:
@@ -98,7 +101,7 @@ class TrialStore:
     # -- writing --------------------------------------------------------------------------
 
     def replace_graphs(self, graphs: list[str], nquads: bytes) -> None:
-        """Replace the named graphs with the given N-Quads: a rebuilt record replaces its old self."""
+        """Replace the named graphs with the given N-Quads, in transactions (small writes)."""
         store = self.oxigraph
         try:
             for name in graphs:
@@ -142,7 +145,9 @@ class TrialStore:
         return {
             digest
             for digest in digests
-            if next(iter(store.quads_for_pattern(None, SOURCE_HASH, ox.Literal(digest), None)), None)
+            if next(
+                iter(store.quads_for_pattern(None, SOURCE_HASH, ox.Literal(digest), None)), None
+            )
             is not None
         }
 
@@ -225,9 +230,7 @@ class TrialStore:
 
     def graph_names(self) -> list[str]:
         """Every trial graph name, sorted."""
-        return sorted(
-            g.value for g in self.oxigraph.named_graphs() if isinstance(g, ox.NamedNode)
-        )
+        return sorted(g.value for g in self.oxigraph.named_graphs() if isinstance(g, ox.NamedNode))
 
     def graphs_of_trial(self, nct_id: str) -> list[str]:
         """The graphs of one trial's sources, sorted: an index lookup, whatever the store's size."""
@@ -243,6 +246,7 @@ class TrialStore:
         ids = {
             quad.object.value.rsplit("/", 1)[-1]
             for quad in self.oxigraph.quads_for_pattern(None, DESCRIBES, None, None)
+            if isinstance(quad.object, ox.NamedNode)
         }
         return sorted(ids)
 
@@ -267,6 +271,8 @@ class TrialStore:
         return to_rdflib_graph(quads)
 
 
-def open_store(path: str | os.PathLike[str] | None = None, *, read_only: bool = False) -> TrialStore:
+def open_store(
+    path: str | os.PathLike[str] | None = None, *, read_only: bool = False
+) -> TrialStore:
     """Open (or create) a store; ``None`` means an in-memory store."""
     return TrialStore(path, read_only=read_only)

@@ -28,6 +28,14 @@ from trialkg.store import TrialStore
 
 T = TypeVar("T")
 R = TypeVar("R")
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+def _solutions(store: ox.Store, query: str) -> ox.QuerySolutions:
+    """The rows of a SELECT query on the union of all graphs."""
+    result = store.query(query, use_default_graph_as_union=True)
+    assert isinstance(result, ox.QuerySolutions)
+    return result
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -62,7 +70,9 @@ class ValidationReport:
                 lines.append(f"{v.trial or 'shared nodes'}:")
             field_name = _short(v.path) if v.path else "(node)"
             value = f" (value: {v.value})" if v.value else ""
-            lines.append(f"  {v.severity.lower()}: {field_name} of {_short(v.focus)}: {v.message}{value}")
+            lines.append(
+                f"  {v.severity.lower()}: {field_name} of {_short(v.focus)}: {v.message}{value}"
+            )
         failing = len({v.trial for v in self.violations})
         lines.append(
             f"does not conform: {len(self.violations)} results in {failing} of {self.trials} trials"
@@ -73,7 +83,7 @@ class ValidationReport:
 def _short(value: str) -> str:
     for prefix, namespace in sorted(vocab.PREFIXES.items(), key=lambda item: -len(item[1])):
         if value.startswith(namespace):
-            return f"{prefix}:{value[len(namespace):]}"
+            return f"{prefix}:{value[len(namespace) :]}"
     return value
 
 
@@ -103,8 +113,11 @@ def _trial_of(iri: str) -> str:
 def validate_graph(graph: rdflib.Graph, shapes: rdflib.Graph | None = None) -> list[Violation]:
     """pyshacl's results on one rdflib graph (by default with every shape)."""
     conforms, results, _ = shacl_validate(
-        graph, shacl_graph=shapes if shapes is not None else shapes_graph(),
-        inference="none", abort_on_first=False, allow_warnings=True,
+        graph,
+        shacl_graph=shapes if shapes is not None else shapes_graph(),
+        inference="none",
+        abort_on_first=False,
+        allow_warnings=True,
     )
     if conforms:
         return []
@@ -151,7 +164,7 @@ def _run_check(check: Check, store: ox.Store | None = None) -> list[Violation]:
         if any(not isinstance(focus, ox.NamedNode) for focus, _ in rows):
             rows = [
                 (row["this"], row["value"] if check.has_value else None)
-                for row in target.query(check.joined, use_default_graph_as_union=True)  # type: ignore[union-attr]
+                for row in _solutions(target, check.joined)
             ]
         else:
             members = _focus_members(target, check.targets, {focus.value for focus, _ in rows})
@@ -160,7 +173,11 @@ def _run_check(check: Check, store: ox.Store | None = None) -> list[Violation]:
     for focus, value in rows:
         if check.value_is_focus:
             value = focus
-        if check.recheck is not None and value is not None and not still_fails(check.recheck, ox_to_rdflib(value)):
+        if (
+            check.recheck is not None
+            and value is not None
+            and not still_fails(check.recheck, ox_to_rdflib(value))
+        ):
             continue
         found.append(
             Violation(
@@ -175,30 +192,32 @@ def _run_check(check: Check, store: ox.Store | None = None) -> list[Violation]:
     return found
 
 
-_CANDIDATES: dict[str, list[tuple[ox.Term, ox.Term | None]]] = {}
+_CANDIDATES: dict[str, list[tuple[Term, Term | None]]] = {}
 
 
-def _candidates(store: ox.Store, check: Check) -> list[tuple[ox.Term, ox.Term | None]]:
+def _candidates(store: ox.Store, check: Check) -> list[tuple[Term, Term | None]]:
     """The rows of a check's query; shapes that test the same path the same way share them."""
     if check.targets and check.query in _CANDIDATES:
         return _CANDIDATES[check.query]
     rows = [
         (row["this"], row["value"] if check.has_value else None)
-        for row in store.query(check.query, use_default_graph_as_union=True)  # type: ignore[union-attr]
+        for row in _solutions(store, check.query)
     ]
     if check.targets:
         _CANDIDATES[check.query] = rows
     return rows
 
 
-def _focus_members(store: ox.Store, targets: str, candidates: set[str], batch: int = 500) -> set[str]:
+def _focus_members(
+    store: ox.Store, targets: str, candidates: set[str], batch: int = 500
+) -> set[str]:
     """Those of the candidate IRIs that are focus nodes of a shape."""
     members: set[str] = set()
     ordered = sorted(candidates)
     for start in range(0, len(ordered), batch):
         values = " ".join(f"<{iri}>" for iri in ordered[start : start + batch])
         query = f"SELECT ?this WHERE {{ VALUES ?this {{ {values} }} {targets} }}"
-        members.update(row["this"].value for row in store.query(query, use_default_graph_as_union=True))  # type: ignore[union-attr]
+        members.update(row["this"].value for row in _solutions(store, query))
     return members
 
 
@@ -251,7 +270,9 @@ def _validate_chunk(args: tuple[int, bytes]) -> tuple[int, list[Violation]]:
     return count, validate_graph(graph, _FALLBACK_SHAPES)
 
 
-def _map(function: Callable[[T], R], items: Iterable[T], workers: int, path: str | None) -> Iterator[R]:
+def _map(
+    function: Callable[[T], R], items: Iterable[T], workers: int, path: str | None
+) -> Iterator[R]:
     if workers <= 1 or path is None:
         yield from map(function, items)
         return
@@ -276,7 +297,11 @@ def validate_store(
     shapes_graph()  # fail early on a broken shapes file
     oxstore = store.oxigraph
     report = ValidationReport(trials=_count_trials(oxstore), triples=len(store))
-    subclassing = bool(oxstore.query(f"ASK {{ ?a <{rdflib.RDFS.subClassOf}> ?b }}", use_default_graph_as_union=True))
+    subclassing = bool(
+        oxstore.query(
+            f"ASK {{ ?a <{rdflib.RDFS.subClassOf}> ?b }}", use_default_graph_as_union=True
+        )
+    )
     path = str(store.path) if store.path is not None else None
     found: set[Violation] = set()
     _CANDIDATES.clear()
@@ -293,7 +318,12 @@ def validate_store(
         _FALLBACK_SHAPES = shapes_graph()
     if _FALLBACK_SHAPES is not None:
         context_workers = workers if path is not None else 1
-        for _, violations in _map(_validate_chunk, _chunks(store, chunk_trials), context_workers, None if context_workers <= 1 else path):
+        for _, violations in _map(
+            _validate_chunk,
+            _chunks(store, chunk_trials),
+            context_workers,
+            None if context_workers <= 1 else path,
+        ):
             found.update(violations)
     report.violations = sorted(found)
     return report
@@ -301,6 +331,6 @@ def validate_store(
 
 def _count_trials(store: ox.Store) -> int:
     query = f"SELECT (COUNT(DISTINCT ?t) AS ?n) WHERE {{ ?t a <{vocab.Trial}> }}"
-    for row in store.query(query, use_default_graph_as_union=True):  # type: ignore[union-attr]
+    for row in _solutions(store, query):
         return int(row["n"].value)
     return 0

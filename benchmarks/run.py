@@ -1,0 +1,299 @@
+"""The scale benchmark: trialkg against the ceiling, at two corpus sizes, projected to the registry.
+
+One command runs it all and prints one table:
+
+    python benchmarks/run.py --sizes 10000 50000
+
+For each size it makes a scale-up corpus from the real records in
+``tests/fixtures/json`` (``benchmarks/corpus.py``), then runs, each as a child
+process of its own: the ceiling (``benchmarks/ceiling.py``: parse the JSON and
+write N-Quads text, no model, no linking), ``trialkg build``, the same build
+again on unchanged input, ``trialkg validate``, ``trialkg export --format
+nquads``, and every named query (``trialkg query``). Each row gives wall
+seconds, CPU seconds (the step and its worker processes), trials/s, triples/s
+and the peak memory of the step's whole process tree (sampled from /proc).
+
+The last columns project each step to the 550,000 studies of ClinicalTrials.gov:
+from the larger size, scaled by the growth measured between the two sizes when
+that growth is worse than linear ("k" is the exponent: time grows as N^k; k = 1
+is linear). Build rows also give trialkg's rate as a fraction of the ceiling's.
+
+The benchmark is never part of the test suite's pass or fail. Other programs
+running on the machine slow the wall-clock figures down; CPU seconds and the
+load average (printed with the table) show how much.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).absolute().parent
+REPO = HERE.parent
+REGISTRY = 550_000
+DRUG = "https://w3id.org/trialkg/id/drug/docetaxel"
+sys.path.insert(0, str(HERE))
+
+from corpus import write_corpus  # noqa: E402
+
+
+@dataclass
+class Step:
+    name: str
+    size: int
+    wall: float
+    cpu: float
+    peak_mb: float
+    triples: int
+    note: str = ""
+
+
+def _tree_rss_kb(root: int) -> int:
+    """Resident memory of a process and all its descendants, from /proc."""
+    total = 0
+    stack = [root]
+    while stack:
+        pid = stack.pop()
+        try:
+            with open(f"/proc/{pid}/status") as status:
+                for line in status:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+                        break
+            for task in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{task}/children") as children:
+                    stack.extend(int(c) for c in children.read().split())
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_step(
+    name: str, size: int, command: list[str], triples: int = 0, *, capture: bool = False
+) -> tuple[Step, str]:
+    """Run one step as a child process.
+
+    Gives wall and CPU seconds (with its workers) and the peak memory of its process tree.
+    """
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "CI": "1"}
+    cpu_before = _children_cpu()
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss_kb(process.pid))
+            done.wait(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, err = process.communicate()  # reaps the child: its CPU time joins RUSAGE_CHILDREN
+    wall = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    if process.returncode not in (0, 1):
+        raise RuntimeError(
+            f"{' '.join(command)} failed ({process.returncode}): {err.decode()[-2000:]}"
+        )
+    step = Step(name, size, wall, _children_cpu() - cpu_before, peak / 1024, triples)
+    return step, (out or b"").decode()
+
+
+def trialkg(*args: str) -> list[str]:
+    return [sys.executable, "-m", "trialkg", *args]
+
+
+def bench_size(size: int, work: Path, workers: int, queries: list[str]) -> list[Step]:
+    corpus = work / f"corpus-{size}.zip"
+    if not corpus.exists():
+        print(f"making a corpus of {size} records ...", file=sys.stderr)
+        write_corpus(size, corpus)
+    store = work / f"store-{size}"
+    shutil.rmtree(store, ignore_errors=True)
+    steps: list[Step] = []
+
+    print(f"[{size}] ceiling", file=sys.stderr)
+    step, out = run_step(
+        "ceiling (JSON -> N-Quads text)",
+        size,
+        [
+            sys.executable,
+            str(HERE / "ceiling.py"),
+            str(corpus),
+            str(work / "ceiling"),
+            "--workers",
+            str(workers),
+        ],
+        capture=True,
+    )
+    step.triples = int(json.loads(out)["triples"])
+    steps.append(step)
+    shutil.rmtree(work / "ceiling", ignore_errors=True)
+
+    print(f"[{size}] build", file=sys.stderr)
+    step, out = run_step(
+        "trialkg build",
+        size,
+        trialkg("build", str(corpus), "--store", str(store), "--workers", str(workers), "-q"),
+        capture=True,
+    )
+    triples = (
+        int(out.split("triples: ")[1].split(",")[0].split(" ")[0]) if "triples: " in out else 0
+    )
+    step.triples = triples
+    steps.append(step)
+
+    print(f"[{size}] build again, unchanged", file=sys.stderr)
+    step, _ = run_step(
+        "trialkg build (unchanged input)",
+        size,
+        trialkg("build", str(corpus), "--store", str(store), "--workers", str(workers), "-q"),
+        triples,
+    )
+    steps.append(step)
+
+    print(f"[{size}] validate", file=sys.stderr)
+    step, _ = run_step(
+        "trialkg validate",
+        size,
+        trialkg("validate", "--store", str(store), "--workers", str(workers)),
+        triples,
+    )
+    steps.append(step)
+
+    print(f"[{size}] export", file=sys.stderr)
+    target = work / f"export-{size}.nq"
+    step, _ = run_step(
+        "trialkg export --format nquads",
+        size,
+        trialkg("export", "--format", "nquads", "--store", str(store), "-o", str(target)),
+        triples,
+    )
+    steps.append(step)
+    target.unlink(missing_ok=True)
+
+    for name in queries:
+        print(f"[{size}] query {name}", file=sys.stderr)
+        # By IRI: the query itself, without the name lookup (see the README).
+        params = ["--param", f"drug=<{DRUG}>"] if name == "trials-for-drug" else []
+        step, _ = run_step(
+            f"query {name}",
+            size,
+            trialkg("query", name, *params, "--store", str(store), "--format", "tsv"),
+            triples,
+        )
+        steps.append(step)
+    return steps
+
+
+def exponent(small: Step, large: Step) -> float:
+    if small.wall <= 0 or large.wall <= 0 or small.size == large.size:
+        return 1.0
+    return math.log(large.wall / small.wall) / math.log(large.size / small.size)
+
+
+def projected(small: Step | None, large: Step) -> float:
+    k = max(1.0, exponent(small, large)) if small is not None else 1.0
+    return large.wall * (REGISTRY / large.size) ** k
+
+
+def table(steps: list[Step]) -> str:
+    sizes = sorted({s.size for s in steps})
+    by_key = {(s.name, s.size): s for s in steps}
+    names = list(dict.fromkeys(s.name for s in steps))
+    header = (
+        f"{'step':34} {'trials':>7} {'wall s':>8} {'cpu s':>8} {'trials/s':>9} {'triples/s':>10} "
+        f"{'peak MB':>8} {'k':>5} {'550k proj':>10} {'vs ceiling':>10}"
+    )
+    lines = [header, "-" * len(header)]
+    for name in names:
+        for size in sizes:
+            step = by_key.get((name, size))
+            if step is None:
+                continue
+            small = by_key.get((name, sizes[0])) if size == sizes[-1] and len(sizes) > 1 else None
+            k = f"{exponent(small, step):.2f}" if small is not None else ""
+            proj = _duration(projected(small, step)) if size == sizes[-1] else ""
+            ratio = ""
+            ceiling = by_key.get(("ceiling (JSON -> N-Quads text)", size))
+            if name == "trialkg build" and ceiling is not None:
+                ratio = f"{(size / step.wall) / (size / ceiling.wall):.2f}"
+            lines.append(
+                f"{name:34} {size:>7} {step.wall:>8.1f} {step.cpu:>8.1f} {size / step.wall:>9.0f} "
+                f"{(step.triples / step.wall if step.triples else 0):>10.0f} {step.peak_mb:>8.0f} "
+                f"{k:>5} {proj:>10} {ratio:>10}"
+            )
+    return "\n".join(lines)
+
+
+def _duration(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds + 0.5), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 50_000])
+    parser.add_argument(
+        "--workers", type=int, default=2, help="processes for build, validate and the ceiling"
+    )
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=None,
+        help="folder for corpora and stores (default: a temporary one)",
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument(
+        "--queries", nargs="*", default=None, help="named queries to time (default: all)"
+    )
+    args = parser.parse_args(argv)
+    work = args.work or Path(tempfile.mkdtemp(prefix="trialkg-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    queries = args.queries
+    if queries is None:
+        queries = sorted(p.stem for p in (REPO / "queries").glob("*.rq"))
+    steps: list[Step] = []
+    try:
+        for size in sorted(args.sizes):
+            steps.extend(bench_size(size, work, args.workers, queries))
+    finally:
+        if not args.keep and args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+    print(table(steps))
+    load = os.getloadavg()
+    print(
+        f"\n{os.cpu_count()} CPUs; load average at the end "
+        f"{load[0]:.1f} {load[1]:.1f} {load[2]:.1f}; vs ceiling = trialkg build's trials/s "
+        f"over the ceiling's, both on {args.workers} worker processes"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
