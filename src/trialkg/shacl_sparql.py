@@ -162,15 +162,14 @@ class Compiler(ShapeReader):
         if predicate == SH["or"]:
             # Failing every member: the join of the members' sets of failing nodes.
             return f"{{ {cand} " + " ".join(self.violators(m, var, cand) for m in members) + " }"
-        flags = []
-        parts = [cand]
-        for member in members:
-            flag = self.var("failed")
-            flags.append(flag)
-            failed = self.violators(member, var, cand)
-            parts.append(f"OPTIONAL {{ SELECT {var} (1 AS {flag}) WHERE {{ {failed} }} }}")
-        passing = " + ".join(f"IF(BOUND({f}), 0, 1)" for f in flags)
-        return "{ " + " ".join(parts) + f" FILTER(({passing}) != 1) }}"
+        # Not exactly one member passes: all fail, or some two pass. Anti-joins stream
+        # the candidates and hold only the failing sets, not a table of every node.
+        failing_sets = [self.violators(m, var, cand) for m in members]
+        cases = [f"{{ {cand} {' '.join(failing_sets)} }}"]
+        for i in range(len(members)):
+            for j in range(i + 1, len(members)):
+                cases.append(f"{{ {cand} MINUS {failing_sets[i]} MINUS {failing_sets[j]} }}")
+        return "{ " + " UNION ".join(cases) + " }"
 
     def violators(self, shape: Node, var: str, cand: str) -> str:
         """A subquery giving, once each, the values of ``var`` in ``cand`` that fail ``shape``."""
@@ -303,7 +302,10 @@ class Compiler(ShapeReader):
                         self._sparql_check(shape, shape, argument, focus, "", prefixes, node=True)
                     )
                     continue
-                pattern, recheck = self.bad(predicate, argument, "?this", focus, shape)
+                # A stream of the targets, not a table of them: DISTINCT keeps only offenders.
+                targets = " UNION ".join(f"{{ {part} }}" for part in self._targets(shape))
+                cand = focus if self.ok(predicate, argument, "?this", shape) is None else targets
+                pattern, recheck = self.bad(predicate, argument, "?this", f"{{ {cand} }}", shape)
                 query = f"SELECT DISTINCT ?this WHERE {{ {pattern} }}"
                 found.append(
                     Check(
@@ -341,7 +343,16 @@ class Compiler(ShapeReader):
         severity, message = self.severity(prop), self.message(prop)
         found = []
         for predicate, argument in self.constraints(prop):
-            if predicate == SH.minCount:
+            if predicate == SH.minCount and integer(argument) == 1 and self._shared_path(path):
+                # A path many classes use (rdfs:label): test each focus node, rather
+                # than hold a table of every node that has the path.
+                targets = " UNION ".join(f"{{ {part} }}" for part in self._targets(shape))
+                few = f"{{ {targets} }} FILTER NOT EXISTS {{ ?this {path} ?any }}"
+                query = f"SELECT DISTINCT ?this WHERE {{ {few} }}"
+                found.append(
+                    Check(str(shape), _component(predicate), result_path, severity, message, query)
+                )
+            elif predicate == SH.minCount:
                 few = self._too_few("?this", path, integer(argument), focus)
                 query = f"SELECT DISTINCT ?this WHERE {{ {few} }}"
                 found.append(

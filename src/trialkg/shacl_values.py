@@ -116,6 +116,7 @@ class ShapeReader:
 
     def __init__(self, shapes: rdflib.Graph) -> None:
         self.g = shapes
+        self._fresh = 0
 
     def one(self, shape: SHAPE, predicate: URIRef) -> Node | None:
         values = list(self.g.objects(shape, predicate))
@@ -245,14 +246,27 @@ class ShapeReader:
         return None
 
     def conforms(self, shape: Node, var: str) -> str | None:
-        """An expression true when ``var`` conforms to a shape made only of value tests."""
+        """An expression true when ``var`` conforms to a shape of value tests and of
+        properties it must have (minCount 1) or must not have (maxCount 0)."""
         if not isinstance(shape, (URIRef, BNode)):
             raise Unsupported(f"shape {shape}")
         if self.deactivated(shape):
             return "true"
-        if self.one(shape, SH.path) is not None or (shape, SH.property, None) in self.g:
-            return None
+        path = self.one(shape, SH.path)
+        if path is not None:
+            return self._has_or_lacks(shape, path, var)
         parts = []
+        for prop in self.g.objects(shape, SH.property):
+            if not isinstance(prop, (URIRef, BNode)) or self.one(prop, SH.path) is None:
+                return None
+            part = (
+                "true"
+                if self.deactivated(prop)
+                else self._has_or_lacks(prop, self.one(prop, SH.path), var)
+            )
+            if part is None:
+                return None
+            parts.append(part)
         for predicate, argument in self.constraints(shape):
             if predicate in _CARDINALITY or predicate == SH.sparql:
                 raise Unsupported(f"{predicate} on a node shape")
@@ -260,6 +274,24 @@ class ShapeReader:
             if part is None:
                 return None
             parts.append(part)
+        return "(" + (" && ".join(parts) or "true") + ")"
+
+    def _has_or_lacks(self, shape: SHAPE, path: Node | None, var: str) -> str | None:
+        """A property shape that only asks for at least one value, or for none, as an
+        EXISTS test: evaluated node by node, it needs no table of every node."""
+        if path is None:
+            return None
+        parts = []
+        for predicate, argument in self.constraints(shape):
+            count = integer(argument) if predicate in _CARDINALITY else -1
+            self._fresh += 1
+            pattern = f"{{ {var} {self.path(path)} ?exists{self._fresh} }}"
+            if predicate == SH.minCount and count == 1:
+                parts.append(f"EXISTS {pattern}")
+            elif predicate == SH.maxCount and count == 0:
+                parts.append(f"NOT EXISTS {pattern}")
+            elif not (predicate == SH.minCount and count == 0):
+                return None
         return "(" + (" && ".join(parts) or "true") + ")"
 
 
