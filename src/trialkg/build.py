@@ -34,7 +34,7 @@ from trialkg.merge import reconcile
 from trialkg.model import Trial
 from trialkg.rdf import vocab
 from trialkg.rdf.mapping import MappingOptions, graph_name, map_trial
-from trialkg.rdf.terms import IRI, XSD_STRING, Lit, Triple
+from trialkg.rdf.terms import Lit, nquads_text
 from trialkg.readers import Document, get_reader, iter_documents, read_document
 from trialkg.store import BULK_BATCH_QUADS, TrialStore
 
@@ -115,34 +115,6 @@ def content_hash(document: Document, format: str | None) -> str:
     digest.update(f"trialkg {__version__} {format or 'auto'}\n".encode())
     digest.update(document.data)
     return digest.hexdigest()
-
-
-def nquads_text(triples: Iterable[Triple], graph: str) -> str:
-    """The N-Quads of triples in one graph; the same text as ``terms.nquad_line``, 4x faster."""
-    tail = f" <{graph}> .\n"
-    lines: list[str] = []
-    append = lines.append
-    for s, p, o in triples:
-        if o.__class__ is IRI:
-            append(f"<{s}> <{p}> <{o}>{tail}")
-            continue
-        value = o.value  # type: ignore[union-attr]
-        # Most values need no escape: test before paying for a copy.
-        if "\\" in value:
-            value = value.replace("\\", "\\\\")
-        if '"' in value:
-            value = value.replace('"', '\\"')
-        if "\n" in value:
-            value = value.replace("\n", "\\n")
-        if "\r" in value:
-            value = value.replace("\r", "\\r")
-        if o.lang:  # type: ignore[union-attr]
-            append(f'<{s}> <{p}> "{value}"@{o.lang}{tail}')  # type: ignore[union-attr]
-        elif o.datatype and o.datatype != XSD_STRING:  # type: ignore[union-attr]
-            append(f'<{s}> <{p}> "{value}"^^<{o.datatype}>{tail}')  # type: ignore[union-attr]
-        else:
-            append(f'<{s}> <{p}> "{value}"{tail}')
-    return "".join(lines)
 
 
 def trial_nquads(

@@ -128,9 +128,12 @@ def resolve_drug(store: TrialStore, mention: str) -> list[ox.NamedNode]:
         query = (
             "PREFIX tkg: <https://w3id.org/trialkg/vocab#>\n"
             "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
-            "SELECT DISTINCT ?drug ?wanted WHERE { ?i tkg:concept ?drug . ?drug a tkg:Drug . "
+            # Names first, then their concepts: the type test goes last, as EXISTS,
+            # because every trial graph repeats a shared drug's type.
+            "SELECT DISTINCT ?drug ?wanted WHERE { "
             "{ ?i rdfs:label ?name } UNION { ?i tkg:otherName ?name } "
-            "FILTER(LCASE(STR(?name)) = ?wanted) }"
+            "FILTER(LCASE(STR(?name)) = ?wanted) ?i tkg:concept ?drug . "
+            "FILTER EXISTS { ?drug a tkg:Drug } }"
         )
         solutions = store.oxigraph.query(
             query,

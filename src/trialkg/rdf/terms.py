@@ -8,6 +8,7 @@ validation and for users, pyoxigraph terms for queries.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -31,22 +32,29 @@ Object = IRI | Lit
 Triple = tuple[str, str, Object]
 Quad = tuple[str, str, Object, str]
 
-_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
-
-
-def nt_object(term: Object) -> str:
-    """The N-Triples form of an object term."""
-    if isinstance(term, IRI):
-        return f"<{term}>"
-    text = '"' + term.value.translate(_ESCAPES) + '"'
-    if term.lang:
-        return f"{text}@{term.lang}"
-    if term.datatype and term.datatype != XSD_STRING:
-        return f"{text}^^<{term.datatype}>"
-    return text
-
-
-def nquad_line(subject: str, predicate: str, obj: Object, graph: str | None) -> str:
-    if graph is None:
-        return f"<{subject}> <{predicate}> {nt_object(obj)} .\n"
-    return f"<{subject}> <{predicate}> {nt_object(obj)} <{graph}> .\n"
+def nquads_text(triples: Iterable[Triple], graph: str) -> str:
+    """The N-Quads of triples in one graph; each value escaped only when it needs it."""
+    tail = f" <{graph}> .\n"
+    lines: list[str] = []
+    append = lines.append
+    for s, p, o in triples:
+        if o.__class__ is IRI:
+            append(f"<{s}> <{p}> <{o}>{tail}")
+            continue
+        value = o.value  # type: ignore[union-attr]
+        # Most values need no escape: test before paying for a copy.
+        if "\\" in value:
+            value = value.replace("\\", "\\\\")
+        if '"' in value:
+            value = value.replace('"', '\\"')
+        if "\n" in value:
+            value = value.replace("\n", "\\n")
+        if "\r" in value:
+            value = value.replace("\r", "\\r")
+        if o.lang:  # type: ignore[union-attr]
+            append(f'<{s}> <{p}> "{value}"@{o.lang}{tail}')  # type: ignore[union-attr]
+        elif o.datatype and o.datatype != XSD_STRING:  # type: ignore[union-attr]
+            append(f'<{s}> <{p}> "{value}"^^<{o.datatype}>{tail}')  # type: ignore[union-attr]
+        else:
+            append(f'<{s}> <{p}> "{value}"{tail}')
+    return "".join(lines)
