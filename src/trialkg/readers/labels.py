@@ -302,7 +302,10 @@ def organisation(text: str | None) -> Organisation | None:
 
 
 _INTERVENTION_PREFIX = re.compile(r"^([A-Za-z][A-Za-z /]{1,30}):\s*(\S.*)$")
-_INTERVENTION_SUFFIX = re.compile(r"^(\S.*?)\s*\(([A-Za-z][A-Za-z /]{1,30})\)$")
+# The name ends on a non-space (the lookbehind): the shortest name is tried first, and
+# without that test every space of a long run inside the name rescanned the rest of the
+# run in search of the "(" (fuzz finding 5).
+_INTERVENTION_SUFFIX = re.compile(r"^(\S.*?)(?<!\s)\s*\(([A-Za-z][A-Za-z /]{1,30})\)$")
 
 
 def intervention(text: str) -> Intervention | None:

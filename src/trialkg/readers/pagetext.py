@@ -27,7 +27,10 @@ from trialkg.readers.common import NCT_ID, is_nct_id
 _BULLET = re.compile(r"^(?:[\u2022\u25cf\u25aa\u25e6\u2023\u2043\u00b7*]|-(?=\s))\s*")
 _BULLET_CHARS = frozenset("\u2022\u25cf\u25aa\u25e6\u2023\u2043\u00b7*-")
 _NUMBERED = re.compile(r"^\d{1,3}[.)]\s+")
-_TABLE_RULE = re.compile(r"^[\s|:\-]*-{3}[\s|:\-]*$")
+# A markdown table rule (``|---|:--:|``) holds nothing but these and three dashes in a row.
+# Tested with string methods: the regex ``^[\s|:\-]*-{3}[\s|:\-]*$`` took quadratic time
+# on a long line of dashes that ends in something else (fuzz finding 3).
+_TABLE_RULE_CHARS = " |:-"
 
 
 def page_lines(text: str) -> list[str]:
@@ -41,10 +44,15 @@ def page_lines(text: str) -> list[str]:
     lines: list[str] = []
     for raw in text.split("\n"):
         line = " ".join(raw.split())
-        if _TABLE_RULE.match(line) and line:
+        if _is_table_rule(line):
             continue
         lines.append(line)
     return lines
+
+
+def _is_table_rule(line: str) -> bool:
+    """Whether a whitespace-collapsed line is a markdown table rule."""
+    return "---" in line and not line.strip(_TABLE_RULE_CHARS)
 
 
 def joined_colons(lines: Sequence[str]) -> list[str]:

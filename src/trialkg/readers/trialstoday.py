@@ -118,7 +118,10 @@ def read(document: Document) -> Iterator[RecordResult]:
     )
 
 
-_ITEM_BREAK = re.compile(r"\s+-\s+(?=[A-Z])")
+# " - " before a capital letter separates items run together on one line. The lookbehind
+# starts a match only at the first space of a run: without it, a search tried from every
+# space of a long run and rescanned the rest of the run each time (fuzz finding 4).
+_ITEM_BREAK = re.compile(r"(?<!\s)\s+-\s+(?=[A-Z])")
 
 
 def _items(values: list[str]) -> tuple[str, ...]:
