@@ -1,8 +1,9 @@
-"""Write the expected graphs of the golden-file tests: `python scripts/update_golden.py`.
+"""Write the expected graphs of the golden-file tests: `python scripts/update_golden.py [NAME ...]`.
 
 Each record listed in tests/fixtures/golden/RECORDS.tsv is built on its own and
-its graph written, sorted, to tests/fixtures/golden/<name>.trig. Review the diff
-by hand against the record before committing: the golden files are the
+its graph written, sorted, to tests/fixtures/golden/<name>.trig. Given names
+(or name prefixes, such as ``page-``), only those rows are written. Review the
+diff by hand against the record before committing: the golden files are the
 statement of what each record means.
 """
 
@@ -40,11 +41,14 @@ def golden_graph(path: Path) -> bytes:
     return out.getvalue()
 
 
-def main() -> None:
-    for name, path in records():
+def main(wanted: list[str]) -> None:
+    rows = [(n, p) for n, p in records() if not wanted or any(n.startswith(w) for w in wanted)]
+    if not rows:
+        raise SystemExit(f"no row of RECORDS.tsv is named {' or '.join(wanted)}")
+    for name, path in rows:
         (GOLDEN / f"{name}.trig").write_bytes(golden_graph(path))
         print(f"wrote {name}.trig from {path.relative_to(REPO)}")
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
