@@ -272,6 +272,10 @@ def test_trialstoday_page_agrees_with_the_registry_record() -> None:
         assert getattr(trial, field) == getattr(record, field), field
     assert trial.primary_purpose == record.primary_purpose
     assert trial.conditions == record.conditions
+    # The page's last line, "Bristol-Myers Squibb" under "Sponsor", has no newline after it.
+    assert trial.lead_sponsor == Organisation("Bristol-Myers Squibb")
+    assert record.lead_sponsor is not None
+    assert record.lead_sponsor.name == "Bristol-Myers Squibb"
     assert trial.eligibility is not None and record.eligibility is not None
     assert trial.eligibility.minimum_age == record.eligibility.minimum_age
     assert trial.eligibility.sex == record.eligibility.sex
@@ -279,6 +283,22 @@ def test_trialstoday_page_agrees_with_the_registry_record() -> None:
     assert set(trial.eligibility.inclusion) <= set(record.eligibility.inclusion)
     # The page is newer than the record: the trial has completed since.
     assert (trial.overall_status, record.overall_status) == ("COMPLETED", "ACTIVE_NOT_RECRUITING")
+
+
+def test_trialstoday_keeps_a_last_one_line_value_unless_it_shows_its_cut() -> None:
+    page_text = (PAGES / "uams.trialstoday.org" / "NCT02481830_print.txt").read_bytes()
+    assert page_text.endswith(b"Sponsor\nBristol-Myers Squibb")
+
+    def sponsor(data: bytes) -> Organisation | None:
+        (trial,) = read_document(Document("NCT02481830.txt", data), format="trialstoday")
+        assert isinstance(trial, Trial)
+        return trial.lead_sponsor
+
+    assert sponsor(page_text) == Organisation("Bristol-Myers Squibb")
+    assert sponsor(page_text + b"\n") == Organisation("Bristol-Myers Squibb")
+    assert sponsor(page_text.replace(b"Squibb", b"Squibb &")) is None
+    # A last line that is not the first line under a one-line label may be half a text.
+    assert sponsor(page_text.replace(b"Sponsor\n", b"Sponsor\nAcme\n")) == Organisation("Acme")
 
 
 def test_trials_co_page_agrees_with_the_registry_record_where_the_record_has_not_changed() -> None:
@@ -313,12 +333,21 @@ def test_page_reads_ctv_veeva_status_phase_ids_and_eligibility() -> None:
     assert trial.eligibility is not None
     assert trial.eligibility.minimum_age == "18 Years"
     assert trial.eligibility.healthy_volunteers is False
-    assert trial.brief_title is None  # the heading is not labelled
+    # The first heading is the title as ClinicalTrials.gov displays it, the acronym appended.
+    assert trial.brief_title == (
+        "Confirmatory Phase II Study of Blinatumomab (MT103) in Patients With Minimal Residual "
+        "Disease of B-precursor Acute Lymphoblastic Leukemia (ALL) (BLAST)"
+    )
+    assert trial.lead_sponsor == Organisation("Amgen")  # "Amgen logo", then "Amgen"
 
 
 def test_page_reads_medpath_lists_and_criteria() -> None:
     trial = page("trial.medpath.com/NCT03228394.txt")
     assert trial.source.site == "trial.medpath.com"
+    # Below the site's name "MedPath": the title.
+    assert trial.brief_title == (
+        "A Clinical Trial of Intravenous (IV) Ganaxolone in Women With Postpartum Depression"
+    )
     assert trial.phases == ("PHASE2",)  # "Phase 2" names itself
     assert trial.overall_status == "COMPLETED"
     assert "Depression, Postpartum" in trial.conditions and len(trial.conditions) == 10
@@ -364,6 +393,10 @@ def test_page_reads_centerwatch_badges_and_page_update() -> None:
     assert trial.lead_sponsor == Organisation("National Cancer Institute (NCI)")
     assert trial.source.last_update == "2021-07-28"
     assert trial.conditions == ()  # the tag cloud is not labelled
+    assert trial.brief_title == (
+        "Targeted Therapy Directed by Genetic Testing in Treating Patients With Advanced "
+        "Refractory Solid Tumors Lymphomas or Multiple Myeloma (The MATCH Screening Trial)"
+    )
 
 
 def test_page_reads_crick_vellito_knowcancer_canadian_and_curemydisease() -> None:
@@ -380,7 +413,19 @@ def test_page_reads_crick_vellito_knowcancer_canadian_and_curemydisease() -> Non
         Intervention("Placebo", "DRUG"),
     )
     assert vellito.primary_completion_date == PartialDate("2019-05")
-    assert vellito.enrollment == 91
+    # "NCT03228394 \u2197Enrolled (actual)": the label glued after a link's arrow.
+    assert (vellito.enrollment, vellito.enrollment_type) == (91, "ACTUAL")
+    assert vellito.brief_title == (
+        "A Clinical Trial of Intravenous (IV) Ganaxolone in Women With Postpartum Depression"
+    )
+    # The "\u00b7"-separated line under the title.
+    assert vellito.conditions == (
+        "Depression",
+        "Depressive Disorder",
+        "Depression, Postpartum",
+        "Behavioral Symptoms",
+        "Mood Disorders",
+    )
     knowcancer = page("knowcancer.com/NCT01054911.txt")
     assert (knowcancer.intervention_model, knowcancer.masking, knowcancer.primary_purpose) == (
         "SINGLE_GROUP",
@@ -388,8 +433,18 @@ def test_page_reads_crick_vellito_knowcancer_canadian_and_curemydisease() -> Non
         "TREATMENT",
     )
     assert knowcancer.officials == ()  # "Principal Investigator" captions the line above it
+    assert (
+        knowcancer.brief_title == "Pilot Trial of Neoadjuvant Sunitinib in Patients With Bulky GIST"
+    )
+    # A "Name | Location" table; its row is the page's last line, closed by its "|".
+    assert knowcancer.sites == (
+        Site("University of Alabama at Birmingham", "Birmingham", "Alabama", "35294-3300"),
+    )
     canadian = page("canadiancancertrials.ca/NCT04044560.txt")
     assert canadian.outcomes[0] == Outcome("PRIMARY", "MRD Response")
+    assert canadian.brief_title == (
+        "Blinatumomab for MRD in Pre-B ALL Patients Following Stem Cell Transplant"
+    )
     assert canadian.official_title is not None and canadian.official_title.startswith(
         "Blinatumomab for Minimal Residual Disease (MRD)"
     )
@@ -397,13 +452,91 @@ def test_page_reads_crick_vellito_knowcancer_canadian_and_curemydisease() -> Non
     assert cure.lead_sponsor == Organisation("AstraZeneca")
     assert cure.source.last_update == "2026-06-27"
     assert cure.conditions == ()  # the page stops inside the first condition
+    # "Massive Real-World study to see if targeted pills boost survival ...": the site's own
+    # plain-language headline, not the trial's title.
+    assert cure.brief_title is None
 
 
-def test_page_takes_nothing_unlabelled() -> None:
+def test_page_takes_its_title_but_no_unlabelled_badge() -> None:
     trial = page("uchicagomedicine.org/NCT02101853.txt")
     assert trial.nct_id == "NCT02101853"
     # "Interventional" and "Recruiting" stand alone as bullets, with no label.
-    assert (trial.study_type, trial.overall_status, trial.brief_title) == (None, None, None)
+    assert (trial.study_type, trial.overall_status) == (None, None)
+    assert trial.brief_title == (
+        "Blinatumomab in Treating Younger Patients With Relapsed B-cell Acute Lymphoblastic "
+        "Leukemia"
+    )
+    # The official title below the NCT id is not the head's.
+    assert trial.official_title is None
+
+
+def test_page_takes_no_sentence_case_heading_as_the_title() -> None:
+    # ETOP's heading is the official title rewritten in sentence case, then the acronym
+    # and a short title of its own: neither is the registry's brief title.
+    trial = page("etop.ibcsg.org/NCT02369484.txt")
+    assert trial.brief_title is None
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        b"Menu\nFind a Clinical Trial\n",
+        b"Back to search results\n",
+        b"Clinical Trials for Lung Cancer\n",
+        b"Memorial Sloan Kettering Cancer Center\n",
+        b"University of Chicago Medicine\n",
+        b"We use cookies to improve your experience on our site.\n",
+        b"Accept All Cookies\n",
+        b"A study to see if a new pill helps people with asthma\n",
+        b"Enrolling by invitation\n",
+    ],
+    ids=lambda h: h.decode().split("\n")[-2][:30],
+)
+def test_site_chrome_and_headlines_are_no_title(head: bytes) -> None:
+    text = head + b"Aspirin for Pain in Adults With Migraine\nStatus: Recruiting\nNCT01234567\n"
+    (trial,) = read_document(Document("x.txt", text), format="page")
+    assert isinstance(trial, Trial)
+    assert trial.brief_title is None  # the first line of three words or more decides
+    assert trial.overall_status == "RECRUITING"
+
+
+def test_a_heading_badge_line_is_no_conditions_and_a_far_logo_no_sponsor() -> None:
+    text = (
+        b"MedSite logo\nMedSite\n"
+        b"Aspirin for Pain in Adults With Migraine\n"
+        b"Recruiting \xc2\xb7 Phase 2 \xc2\xb7 Drug\n"
+        b"Status: Recruiting\nNCT ID: NCT01234567\n"
+    )
+    (trial,) = read_document(Document("x.txt", text), format="page")
+    assert isinstance(trial, Trial)
+    assert trial.brief_title == "Aspirin for Pain in Adults With Migraine"
+    assert trial.conditions == ()  # a status, a phase and a type are badges
+    assert trial.lead_sponsor is None  # the site's logo stands above the title
+
+
+def test_a_labelled_title_wins_and_a_heading_that_is_the_official_title_is_no_brief_title() -> None:
+    text = b"Aspirin for Pain in Adults With Migraine\nTitle: Aspirin in Migraine\nNCT01234567\n"
+    (trial,) = read_document(Document("x.txt", text), format="page")
+    assert isinstance(trial, Trial)
+    assert trial.brief_title == "Aspirin in Migraine"
+    text = (
+        b"Aspirin for Pain in Adults With Migraine\nOfficial Title: Aspirin for pain in adults "
+        b"with migraine\nNCT ID: NCT01234567\n"
+    )
+    (trial,) = read_document(Document("x.txt", text), format="page")
+    assert isinstance(trial, Trial)
+    assert trial.official_title == "Aspirin for pain in adults with migraine"
+    assert trial.brief_title is None
+
+
+def test_a_cut_table_row_is_left_out_and_a_closed_one_kept() -> None:
+    table = b"NCT ID: NCT01234567\nName | Location |\n---|---|\nMayo Clinic | Rochester, MN 55905 |"
+    (trial,) = read_document(Document("x.txt", table), format="page")
+    assert isinstance(trial, Trial)
+    assert trial.sites == (Site("Mayo Clinic", "Rochester", "MN", "55905"),)
+    (cut,) = read_document(Document("x.txt", table[:-12]), format="page")
+    assert isinstance(cut, Trial)
+    assert cut.sites == ()
 
 
 def test_page_takes_a_label_under_a_label_as_no_value() -> None:

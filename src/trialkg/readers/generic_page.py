@@ -2,9 +2,12 @@
 
 It reads what the page labels ("Recruitment Status: Recruiting", "Phase" then
 "Phase 2", "Sponsor: X", "Enrollment: 120 (estimated)" ...) wherever the label
-stands, and nothing else: a value without a label (a heading, a lone
-"Recruiting") stays absent, because nothing says what it is. The page's heading
-is not taken as the trial's title for that reason; sites rewrite titles freely.
+stands: a value without a label (a lone "Recruiting") stays absent, because
+nothing says what it is. The one exception is the page's head, where the place
+of a line says what it is: its first line is the title when it reads like a
+registry title (sites that write their own headline, in plain words, state no
+title), a logo under it names the sponsor, a "·"-separated line right under it
+lists the conditions (``generic_parts.head``).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from trialkg.readers.common import (
     time_perspective_value,
 )
 from trialkg.readers.labels import (
+    MAX_LINES,
     Labelled,
     Line,
     belongs_elsewhere,
@@ -35,6 +39,7 @@ from trialkg.readers.labels import (
     count_label_lines,
     date_type_of,
     is_cut,
+    looks_cut,
     page_date,
     page_lines,
     resolve_nct_id,
@@ -71,9 +76,12 @@ def _site(lines: list[Line]) -> str | None:
 
 
 def page_trial(text: str, name: str, *, reader: str, site: str | None = None) -> Trial:
-    """The trial a page states, read from its labels."""
-    lines = page_lines(text)
+    """The trial a page states, read from its labels and its head."""
+    page = _LINK_END.sub("\u2197\n", text)
+    lines = _with_closed_row(page_lines(page), page)
     found = Labelled(lines, LABELS)
+    head = parts.head(found, lines)
+    official_title = found.first("official_title")
     nct_id, from_name = resolve_nct_id(text, name, labelled_ids(found, lines))
     status, status_phases = _status_and_phases(found)
     phases = status_phases or _phases(found, lines)
@@ -103,8 +111,8 @@ def page_trial(text: str, name: str, *, reader: str, site: str | None = None) ->
             nct_id_from_filename=from_name,
             site=site or _site(lines),
         ),
-        brief_title=found.first("brief_title"),
-        official_title=found.first("official_title"),
+        brief_title=found.first("brief_title") or _head_title(head, official_title),
+        official_title=official_title,
         acronym=found.first("acronym"),
         org_study_id=org_ids[0] if org_ids else None,
         secondary_ids=_secondary_ids(found, org_ids[1:]),
@@ -130,17 +138,47 @@ def page_trial(text: str, name: str, *, reader: str, site: str | None = None) ->
         enrollment_type=enrollment_type,
         brief_summary=summary,
         detailed_description=parts.text(found, "detailed_description"),
-        conditions=parts.conditions(found),
+        conditions=parts.conditions(found) or head.conditions,
         keywords=parts.keywords(found),
-        lead_sponsor=parts.sponsor(found, lines),
+        lead_sponsor=parts.sponsor(found, lines) or head.sponsor,
         collaborators=parts.collaborators(found),
         officials=parts.officials(found),
         arms=parts.arms(found),
         interventions=parts.interventions(found, lines),
         outcomes=parts.outcomes(found),
         eligibility=parts.eligibility(found),
-        sites=parts.sites(found),
+        sites=parts.sites(found) or parts.table_sites(lines),
     )
+
+
+# A link's text ends at its arrow; what is glued after it is the next element
+# ("NCT03228394 \u2197Enrolled (actual)").
+_LINK_END = re.compile(r"\u2197(?=\S)")
+
+
+def _with_closed_row(lines: list[Line], text: str) -> list[Line]:
+    """The lines, with the page's last one back when it is a table row closed by its pipe.
+
+    ``page_lines`` leaves out a last line that the page may stop inside; a row
+    that ends with its closing "|" is whole.
+    """
+    if not looks_cut(text) or not 0 < text.count("\n") < MAX_LINES:
+        return lines
+    raw = text.rsplit("\n", 1)[1]
+    if not raw.rstrip().endswith("|") or raw.count("|") < 2:
+        return lines
+    return [*lines, *page_lines(raw)]
+
+
+def _head_title(head: parts.Head, official_title: str | None) -> str | None:
+    """The head's title, unless it is the official title the page labels as such."""
+    if head.title is None or (official_title and _words(head.title) == _words(official_title)):
+        return None
+    return head.title
+
+
+def _words(text: str) -> list[str]:
+    return text.casefold().split()
 
 
 # --- identity ---------------------------------------------------------------------------------

@@ -1,12 +1,15 @@
 """What the general page reader makes of a labelled block: lists, people, arms, eligibility.
 
-Each function takes the page's label hits and returns model values; none looks
-at a value that no label introduces.
+Each function takes the page's label hits and returns model values. Only the
+page's head (``head``) is read without labels: there the place of a line says
+what it is (the title, the sponsor's logo, the conditions under the title).
 """
 
 from __future__ import annotations
 
+import itertools
 import re
+from dataclasses import dataclass
 
 from trialkg.model import (
     Arm,
@@ -17,7 +20,15 @@ from trialkg.model import (
     Outcome,
     Site,
 )
-from trialkg.readers.common import arm_type_value
+from trialkg.readers.common import (
+    NCT_ID,
+    arm_type_value,
+    intervention_type_value,
+    phase_values,
+    sex_value,
+    status_value,
+    study_type_value,
+)
 from trialkg.readers.labels import (
     Labelled,
     Line,
@@ -232,3 +243,183 @@ def sites(found: Labelled) -> tuple[Site, ...]:
         elif values and all(not any(c.isdigit() for c in v[:1]) for v in values):
             sites.extend(Site(facility=v) for v in values)
     return tuple(sites)
+
+
+# --- the page's head --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Head:
+    """What the lines above the page's first label state by their place alone."""
+
+    title: str | None = None
+    sponsor: Organisation | None = None
+    conditions: tuple[str, ...] = ()
+
+
+def _word_set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# A title sits among the first few lines; further down, a line is body text.
+_HEAD_LINES = 8
+# Registry titles write these short words in lower case; any other word of four
+# letters or more in lower case marks a sentence or a site's own headline.
+_LOWER_WORDS = _word_set(
+    """
+    with from into than that this versus after before during without between among over
+    under through upon within onto when where which whom whose their them they these
+    those other such
+    """
+)
+# One of these joins the words of 98% of the corpus's registry titles; a site's name
+# ("Memorial Sloan Kettering Cancer Center") has none.
+_JOINING_WORDS = _word_set(
+    """
+    in of for with to and or versus vs vs. on after as by from among during without into
+    before at plus the a an
+    """
+)
+# The last word of an organisation's or a listing's name, not of a trial's title.
+_NAME_ENDS = _word_set(
+    """
+    trials studies center centre hospital hospitals institute university clinic clinics
+    medicine foundation society inc inc. ltd ltd. llc network
+    """
+)
+# A heading made of these words alone is the site's ("Find a Clinical Trial"), not a title.
+_SITE_WORDS = _word_set(
+    """
+    a an the and of in for to on at by our your us this all more now find search back home
+    menu view see show learn join apply enroll participate contact about overview details
+    information list listing listings results page current open clinical trial trials
+    study studies research patient patients
+    """
+)
+_NOT_IN_TITLES = ("\u00b7", "|", "\u2022", " > ", "\u00bb", "http", "www.", "@", "\u00a9")
+_WORD_CHARS = re.compile(r"[^\W\d_]+")
+
+
+def head(found: Labelled, lines: list[Line]) -> Head:
+    """The title, the sponsor's logo and the conditions line above the first label.
+
+    The head ends at the first label or the first line naming an NCT id. Its
+    first line of three words or more is the title when it reads like a registry
+    title; a site's own headline, a sentence, a site name or navigation do not,
+    and then the page states no title here.
+    """
+    end = found.hits[0].index if found.hits else len(lines)
+    zone: list[str] = []
+    for line in lines[:end]:
+        if NCT_ID.search(line.text) or len(zone) == _HEAD_LINES:
+            break
+        if line.text and not line.bullet:
+            zone.append(line.text)
+    at = next((i for i, text in enumerate(zone) if len(text.split()) >= 3), None)
+    if at is None or not _reads_as_title(zone[at]):
+        return Head()
+    rest = zone[at + 1 :]
+    return Head(zone[at], _logo_sponsor(rest), _conditions_line(rest[0] if rest else ""))
+
+
+def _reads_as_title(text: str) -> bool:
+    """Whether a heading reads like a registry title (164 of the corpus's 172 brief titles do).
+
+    Title Case, a joining word, not the end of an organisation's or a listing's
+    name, not site words alone: a sentence, a plain-language headline, a site's
+    name and its navigation fail.
+    """
+    words = text.split()
+    if len(text) > 300 or text[-1] in ",;:!?" or any(mark in text for mark in _NOT_IN_TITLES):
+        return False
+    if status_value(text) is not None or words[-1].lower() in _NAME_ENDS:
+        return False
+    bare = [w.strip("()[]\"'\u201c\u201d\u2018\u2019,;:") for w in words]
+    if not any(w.lower() in _JOINING_WORDS for w in bare):
+        return False
+    if any(re.search(r"\b(?:trials|studies)\b", w, re.IGNORECASE) for w in bare):
+        return False  # a listing ("Clinical Trials for Lung Cancer"), not one trial
+    if all(w.lower() in _SITE_WORDS for w in bare):
+        return False
+    for word in bare:
+        # The letters before a hyphen or digit: "open-label" is "open"; "axSpA" is a symbol.
+        letters = _WORD_CHARS.match(word)
+        lead = letters.group() if letters else ""
+        if lead.islower() and len(lead) >= 4 and lead not in _LOWER_WORDS and word.islower():
+            return False
+    return True
+
+
+def _logo_sponsor(lines: list[str]) -> Organisation | None:
+    """A logo's caption, then the name alone ("Amgen logo", "Amgen"): the sponsor's logo."""
+    for text, following in itertools.pairwise(lines):
+        if text.lower().endswith(" logo") and text[: -len(" logo")].strip() == following:
+            return organisation(following)
+    return None
+
+
+def _conditions_line(text: str) -> tuple[str, ...]:
+    """A "·"-separated line right under the title ("Depression · Mood Disorders"): conditions.
+
+    A line of other badges (a status, a phase, a sex, an age, "Drug") is not one.
+    """
+    items = [item.strip() for item in text.split(" \u00b7 ")]
+    if len(items) < 2 or len(text) > 600:
+        return ()
+    for item in items:
+        if (
+            not item
+            or not item[0].isupper()
+            or len(item.split()) > 10
+            or any(c.isdigit() or c in ":|/" for c in item)
+            or status_value(item)
+            or phase_values(item)
+            or study_type_value(item)
+            or intervention_type_value(item)
+            or sex_value(item)
+        ):
+            return ()
+    return unique(items)
+
+
+# --- a table of sites -------------------------------------------------------------------------
+
+_NAME_HEADS = frozenset({"name", "facility", "site", "site name", "institution"})
+_PLACE_HEADS = frozenset({"location", "city", "address"})
+_CITY = re.compile(r"[A-Za-z][A-Za-z .'-]*")
+_STATE = re.compile(r"[A-Za-z][A-Za-z .]*")
+_ZIP = re.compile(r"\d{5}(?:-\d{4})?")
+
+
+def _us_place(facility: str, place: str) -> Site:
+    """A facility and "Birmingham, Alabama 35294-3300"; a place written otherwise is left out."""
+    city, _comma, rest = place.rpartition(",")
+    state, _space, zip_code = rest.strip().rpartition(" ")
+    city, state = city.strip(), state.strip()
+    if _CITY.fullmatch(city) and _STATE.fullmatch(state) and _ZIP.fullmatch(zip_code):
+        return Site(facility, city, state, zip_code)
+    return Site(facility)
+
+
+def table_sites(lines: list[Line]) -> tuple[Site, ...]:
+    """The rows of a two-column table headed "Name | Location": a facility and its place.
+
+    The header labels each column; a place is split into city, state and zip code
+    only when it is written "Birmingham, Alabama 35294-3300".
+    """
+    for index, line in enumerate(lines):
+        if "|" not in line.text or len(line.text) > 100:
+            continue
+        heads = [cell.strip().lower() for cell in line.text.split("|")]
+        if len(heads) != 2 or heads[0] not in _NAME_HEADS or heads[1] not in _PLACE_HEADS:
+            continue
+        sites: list[Site] = []
+        for row in lines[index + 1 : index + 502]:
+            if not row.text:
+                continue  # the rule under the header, or a gap between rows
+            cells = [cell.strip() for cell in row.text.split("|")]
+            if len(cells) != 2 or not cells[0] or len(row.text) > 300:
+                break
+            sites.append(_us_place(cells[0], cells[1]))
+        return tuple(sites)
+    return ()

@@ -30,15 +30,19 @@ from trialkg.readers.common import (
     time_perspective_value,
 )
 from trialkg.readers.labels import (
+    MAX_LINES,
     SECTION,
     Labelled,
+    Line,
     ages,
     belongs_elsewhere,
     count_label_lines,
     healthy_volunteers,
     intervention,
     is_cut,
+    label_key,
     label_map,
+    looks_cut,
     organisation,
     page_lines,
     resolve_nct_id,
@@ -84,7 +88,7 @@ def detect(head: str) -> bool:
 
 def read(document: Document) -> Iterator[RecordResult]:
     text = document.text()
-    lines = page_lines(text)
+    lines = _with_last_value(page_lines(text), text)
     found = Labelled(lines, _LABELS, inline=False)
     nct_id, from_name = resolve_nct_id(text, document.name, found.block("nct")[:1])
     arms, interventions = _arms(found.block("arms"))
@@ -116,6 +120,38 @@ def read(document: Document) -> Iterator[RecordResult]:
         interventions=interventions,
         eligibility=_eligibility(found),
     )
+
+
+# "More Details", the layout's last block: each label takes one line of value.
+_ONE_LINE_LABELS = frozenset({"nct id", "status", "sponsor"})
+_JOINING_ENDS = ("-", "&", ",", "/", "(", "+", " and", " of", " the", " for")
+
+
+def _with_last_value(lines: list[Line], text: str) -> list[Line]:
+    """The page's lines, with its last one back when it is a whole value under its label.
+
+    ``page_lines`` leaves out a last line that does not end a sentence, as the page
+    may stop inside it. The print view ends with "Sponsor" and the sponsor's name
+    on one line: a page that stops at the end of that line, right under the
+    label, is taken to state the value whole. A value ending on a joining mark or
+    word ("Bristol-Myers &") shows a cut and stays out. A name cut between two of
+    its words could not be told from a whole one: that risk is taken for the
+    one-line values of this last block only.
+    """
+    if not looks_cut(text) or not 0 < text.count("\n") < MAX_LINES:
+        return lines
+    raw = text.rsplit("\n", 1)[1]
+    value = raw.strip()
+    filled = [line for line in lines if line.text]
+    if (
+        not value
+        or len(value) > 200
+        or not filled
+        or label_key(filled[-1].text) not in _ONE_LINE_LABELS
+        or value.lower().endswith(_JOINING_ENDS)
+    ):
+        return lines
+    return [*lines, Line(value, raw, len(raw) - len(raw.lstrip()), False)]
 
 
 # " - " before a capital letter separates items run together on one line. The lookbehind
