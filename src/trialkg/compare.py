@@ -7,8 +7,10 @@ an intervention, the organisation node of the sponsor, the source's
 provenance). The graph is what a user queries, so a disagreement seen here is
 one a user would meet.
 
-Only presentation is normalised: case and spacing of text, spelling of
-enumerations, counts as numbers, lists as sets. Each field ends in one of:
+Only presentation is normalised: case and spacing of text, the punctuation
+of a title and a trailing "(ACRONYM)" naming the trial's stated acronym,
+spelling of enumerations, counts as numbers, lists as sets. Each field ends in
+one of:
 
 - ``agree``: both state it, and it is the same once presentation is set aside;
 - ``only in A`` / ``only in B``: one side is silent;
@@ -64,6 +66,7 @@ _QUERIES = {
     "conditions": """SELECT ?c ?label WHERE {
       ?trial tkg:condition ?c . OPTIONAL { ?c rdfs:label ?label } }""",
     "condition_names": "SELECT ?name WHERE { ?trial tkg:conditionName ?name }",
+    "acronyms": "SELECT ?acronym WHERE { ?trial tkg:acronym ?acronym }",
     "sponsor": "SELECT ?org WHERE { ?trial tkg:leadSponsor ?org }",
     "enrollment_type": "SELECT ?type WHERE { ?trial tkg:enrollmentType ?type }",
     "sites": """SELECT ?s ?facility ?city WHERE {
@@ -142,6 +145,7 @@ class ComparisonReport:
 class _Side:
     info: SourceInfo
     row: dict[str, Cell]
+    acronyms: frozenset[str] = frozenset()
     enrollment_type: str | None = None
     interventions: list[tuple[str, frozenset[str], frozenset[str]]] = field(default_factory=list)
     drugs: dict[str, str] = field(default_factory=dict)
@@ -184,6 +188,7 @@ def _load(path: str | os.PathLike[str]) -> _Side:
             site=_text(source["site"]),
         )
         side = _Side(info, summary[0])
+        side.acronyms = frozenset(str(r["acronym"]) for r in _rows(store, "acronyms"))
         types = [str(r["type"]) for r in _rows(store, "enrollment_type")]
         side.enrollment_type = min(types) if types else None
         labels: dict[str, str] = {}
@@ -268,6 +273,51 @@ def _same_organisation(a: str, b: str) -> str | None:
             if short[0] in long or short[0] == initials:
                 return f"{' '.join(short)!r} is an abbreviation of the other name"
     return None
+
+
+# In a title these separate words as a space does, and say nothing more: commas, full stops,
+# colons, semicolons, quotes (``fold`` has already made curly ones straight) and hyphens
+# (``fold`` spells every dash as "-"). So "NCI-MATCH" reads as "NCI MATCH", and no two words
+# ever run together. Parentheses, slashes, "&", "+", "?" and "!" are kept: they carry meaning.
+_TITLE_PUNCTUATION = dict.fromkeys(map(ord, ",.:;'\"-\u00ab\u00bb\u2039\u203a"), " ")
+
+
+def _title_words(title: str) -> tuple[str, ...]:
+    return tuple(fold(title).translate(_TITLE_PUNCTUATION).split())
+
+
+def _without_acronym(title: str, acronyms: dict[tuple[str, ...], str]) -> tuple[str, str] | None:
+    """The title before a closing "(ACRONYM)" naming one of ``acronyms``, and that acronym."""
+    text = fold(title)
+    start = text.rfind("(")
+    if start < 0 or not text.endswith(")"):
+        return None
+    before, inside = text[:start], text[start + 1 : -1]
+    acronym = acronyms.get(_title_words(inside))
+    if acronym is None or not before.strip() or ")" in inside:
+        return None
+    return before, acronym
+
+
+def _same_title(acronyms: Iterable[str]) -> Callable[[str, str], str | None]:
+    """Titles: the same words, whatever the punctuation; or the same once one side's trailing
+    "(ACRONYM)" is set aside, when either side states that acronym as the trial's acronym (as
+    ClinicalTrials.gov displays "Title (ACRONYM)")."""
+    keys = {_title_words(a): a for a in sorted(acronyms) if _title_words(a)}
+
+    def same(a: str, b: str) -> str | None:
+        if fold(a) == fold(b):
+            return ""
+        words_a, words_b = _title_words(a), _title_words(b)
+        if words_a == words_b:
+            return "the same words; only the punctuation differs"
+        for label, title, other in (("A", a, words_b), ("B", b, words_a)):
+            found = _without_acronym(title, keys)
+            if found is not None and _title_words(found[0]) == other:
+                return f"{label} adds ({found[1]}), the trial's acronym; set aside"
+        return None
+
+    return same
 
 
 def _labelled(rows: list[dict[str, Cell]], column: str) -> dict[str, str]:
@@ -406,7 +456,7 @@ def _fields(a: _Side, b: _Side) -> list[FieldComparison]:
         va, vb = _text(ra[column]), _text(rb[column])
         add(name, va, vb, _scalar(va, vb, same))
 
-    text_field("title", "title", _equal_after(fold))
+    text_field("title", "title", _same_title(a.acronyms | b.acronyms))
     text_field("status", "status", _equal_after(_enum))
     text_field("phase", "phase", _equal_after(_phases))
     text_field("study_type", "study_type", _equal_after(_enum))
