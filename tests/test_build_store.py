@@ -109,3 +109,51 @@ def test_the_store_persists_and_gives_rdflib_views(tmp_path: Path) -> None:
     title = graph.value(rdflib.URIRef("https://clinicaltrials.gov/study/NCT02369484"),
                         rdflib.URIRef("https://w3id.org/trialkg/vocab#briefTitle"))
     assert str(title) == "Afatinib in NSCLC With HER2 Mutation"
+
+
+def test_what_vocabularies_say_of_a_shared_drug_is_in_the_shared_graph_once(tmp_path: Path) -> None:
+    """Docetaxel is given in 7 of the JSON records: its class, label and matches are
+    stated once, in the shared graph; what each record says stays in its own graph."""
+    import pyoxigraph as ox
+
+    from trialkg.rdf import vocab
+
+    store = trialkg.open_store(tmp_path / "store")
+    report = trialkg.build(store, [JSON_DIR], BuildOptions(workers=2))
+    assert report.triples == len(store)  # no line loaded twice, by either worker
+    shared = ox.NamedNode(vocab.SHARED_GRAPH)
+    label = ox.NamedNode(vocab.LABEL)
+    drugs = [
+        q.subject
+        for q in store.oxigraph.quads_for_pattern(None, label, ox.Literal("Docetaxel"), shared)
+        if ox.Quad(q.subject, ox.NamedNode(vocab.TYPE), ox.NamedNode(vocab.CONCEPT_CLASSES["drug"]), shared)
+        in store.oxigraph
+    ]
+    assert len(drugs) == 1
+    drug = drugs[0]
+    about = list(store.oxigraph.quads_for_pattern(drug, None, None, None))
+    in_trial_graphs = {q.predicate.value for q in about if q.graph_name != shared}
+    assert in_trial_graphs == {vocab.IN_CLINICAL_TRIALS_FOR}
+    giving = {
+        q.graph_name.value
+        for q in store.oxigraph.quads_for_pattern(None, ox.NamedNode(vocab.TKG + "concept"), drug, None)
+    }
+    assert len(giving) == 7
+    # A trial's rdflib view still carries the drug's label and class.
+    nct = sorted(giving)[0].split("/")[-2]
+    import rdflib
+
+    graph = store.trial_graph(nct)
+    node = rdflib.URIRef(drug.value)
+    assert str(graph.value(node, rdflib.RDFS.label)) == "Docetaxel"
+    assert (node, rdflib.RDF.type, rdflib.URIRef(vocab.CONCEPT_CLASSES["drug"])) in graph
+
+
+def test_shared_lines_are_given_once_and_the_memory_of_them_is_bounded() -> None:
+    from trialkg.build import SharedLines
+
+    lines = SharedLines(limit=3)
+    assert lines.fresh(["a\n", "b\n", "a\n"]) == ["a\n", "b\n"]
+    assert lines.fresh(["b\n", "c\n"]) == ["c\n"]
+    assert lines.fresh(["d\n"]) == ["d\n"]  # past the limit: forgotten, at worst written again
+    assert lines.fresh(["a\n"]) == ["a\n"]

@@ -7,6 +7,12 @@ bulk loader while the workers go on with the next documents. At most a few
 batches are in flight and one chunk is being written, so memory stays bounded
 whatever the input's size.
 
+What the vocabularies say of shared nodes (drugs, conditions, organisations,
+cities) goes to the shared graph (see ``trialkg.rdf.mapping``). Each worker
+sends a line of it only the first time it makes it in a build, and the main
+process loads each line once, so a drug that ten thousand trials name is
+described once rather than ten thousand times.
+
 A document whose content (with this trialkg version and format) was built
 before is skipped after an index lookup of its content hash, which every trial
 graph carries (``tkg:sourceHash``); building the same input again so does no
@@ -33,8 +39,8 @@ from trialkg.linking import default_linker
 from trialkg.merge import reconcile
 from trialkg.model import Trial
 from trialkg.rdf import vocab
-from trialkg.rdf.mapping import MappingOptions, graph_name, map_trial
-from trialkg.rdf.terms import Lit, nquads_text
+from trialkg.rdf.mapping import MappingOptions, graph_name, map_trial_graphs
+from trialkg.rdf.terms import Lit, nquads_lines, nquads_text
 from trialkg.readers import Document, get_reader, iter_documents, read_document
 from trialkg.store import BULK_BATCH_QUADS, TrialStore
 
@@ -106,6 +112,7 @@ class _DocumentResult:
     graphs: list[str] = field(default_factory=list)
     trials: int = 0
     triples: int = 0
+    shared: list[str] = field(default_factory=list)  # shared-graph lines new to this worker
     errors: list[InputError] = field(default_factory=list)
     unreadable: bool = False  # the input itself could not be read (no record counted)
 
@@ -117,15 +124,55 @@ def content_hash(document: Document, format: str | None) -> str:
     return digest.hexdigest()
 
 
-def trial_nquads(
-    trial: Trial, options: MappingOptions, digest: str | None = None
-) -> tuple[str, str, int]:
-    """The N-Quads text of one trial's graph, its graph name and its triple count."""
-    triples = map_trial(trial, default_linker().link_trial(trial), options)
+@dataclass(frozen=True, slots=True)
+class TrialQuads:
+    """One trial mapped: its graph's N-Quads, and the lines it adds to the shared graph."""
+
+    graph: str
+    nquads: str
+    triples: int
+    shared: list[str]
+
+
+def trial_nquads(trial: Trial, options: MappingOptions, digest: str | None = None) -> TrialQuads:
+    own, shared = map_trial_graphs(trial, default_linker().link_trial(trial), options)
     graph = graph_name(trial)
     if digest is not None:
-        triples.append((graph, vocab.TKG + "sourceHash", Lit(digest)))
-    return nquads_text(triples, graph), graph, len(triples)
+        own.append((graph, vocab.TKG + "sourceHash", Lit(digest)))
+    return TrialQuads(graph, nquads_text(own, graph), len(own), nquads_lines(shared, vocab.SHARED_GRAPH))
+
+
+class SharedLines:
+    """The shared-graph lines already written in this build, by a digest of each.
+
+    Bounded: past ``limit`` lines it forgets them all and starts again, which
+    costs a few lines written twice (the store keeps one copy), not memory
+    that grows with the registry.
+    """
+
+    def __init__(self, limit: int = 1_000_000) -> None:
+        self.limit = limit
+        self._seen: set[bytes] = set()
+
+    def fresh(self, lines: Iterable[str]) -> list[str]:
+        """The lines not seen before, now remembered."""
+        seen = self._seen
+        new = []
+        for line in lines:
+            key = hashlib.blake2b(line.encode(), digest_size=16).digest()
+            if key not in seen:
+                seen.add(key)
+                new.append(line)
+        if len(seen) > self.limit:
+            seen.clear()
+        return new
+
+    def clear(self) -> None:
+        self._seen.clear()
+
+
+# Per process: the build's worker processes each start from a cleared copy (see ``build``).
+_WORKER_SHARED = SharedLines()
 
 
 def _process(document: Document, digest: str, options: BuildOptions) -> _DocumentResult:
@@ -137,10 +184,12 @@ def _process(document: Document, digest: str, options: BuildOptions) -> _Documen
             result.errors.append(item)
             continue
         try:
-            text, graph, count = trial_nquads(item, mapping, digest)
+            mapped = trial_nquads(item, mapping, digest)
         except InputError as error:
             result.errors.append(error.located(file=document.name, record=item.nct_id))
             continue
+        graph = mapped.graph
+        result.shared.extend(_WORKER_SHARED.fresh(mapped.shared))
         if graph in texts:
             result.errors.append(
                 InputError(
@@ -150,7 +199,7 @@ def _process(document: Document, digest: str, options: BuildOptions) -> _Documen
                 )
             )
             del texts[graph]  # keeps the order of first appearance for the rest
-        texts[graph] = (text, count)
+        texts[graph] = (mapped.nquads, mapped.triples)
     result.graphs = list(texts)
     result.trials = len(texts)
     result.triples = sum(count for _, count in texts.values())
@@ -392,10 +441,18 @@ def build(
             report.built -= trials
             fail(error)
 
+    _WORKER_SHARED.clear()  # before the workers fork: each starts with an empty copy
+    shared = SharedLines()
     try:
         window = max(2, options.workers) * 4
         for results in _bounded_map(_process_batch, batches(), options.workers, window):
             for result in results:
+                if result.shared:
+                    # Another worker may have sent a line already: load each once.
+                    fresh = shared.fresh(result.shared)
+                    result.nquads += "".join(fresh).encode("utf-8")
+                    result.triples += len(fresh)
+                    result.shared = []
                 if not result.unreadable:
                     report.records_read += result.trials + len(result.errors)
                 for error in result.errors:
@@ -445,13 +502,15 @@ def build_trials(
     report = BuildReport()
     options = MappingOptions(include_contacts=include_contacts)
     built_ids = set()
+    shared = SharedLines()
     for trial in trials:
-        text, graph, count = trial_nquads(trial, options)
-        store.replace_graphs([graph], text.encode("utf-8"))
+        mapped = trial_nquads(trial, options)
+        fresh = shared.fresh(mapped.shared)
+        store.replace_graphs([mapped.graph], (mapped.nquads + "".join(fresh)).encode("utf-8"))
         built_ids.add(trial.nct_id)
         report.records_read += 1
         report.built += 1
-        report.triples += count
+        report.triples += mapped.triples + len(fresh)
     reconcile(store, built_ids)
     store.flush()
     return report

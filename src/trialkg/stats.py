@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from trialkg.linking.report import linked_shares
 from trialkg.query import run_query
+from trialkg.rdf import vocab
 from trialkg.store import TrialStore
 
 _COUNTS = """
@@ -19,7 +20,7 @@ GROUP BY ?class ORDER BY ?class
 def store_stats(store: TrialStore) -> str:
     lines = [
         f"triples (quads): {len(store)}",
-        f"named graphs:    {len(store.graph_names())}",
+        f"source graphs:   {sum(1 for g in store.graph_names() if g != vocab.SHARED_GRAPH)}",
     ]
     counts = run_query(store, _as_query("counts", _COUNTS))
     for cls, n in counts.rows:

@@ -34,6 +34,8 @@ DEFAULT_STORE = "trialkg-store"
 
 SOURCE_HASH = ox.NamedNode(vocab.TKG + "sourceHash")
 DESCRIBES = ox.NamedNode(vocab.TKG + "describes")
+SHARED = ox.NamedNode(vocab.SHARED_GRAPH)
+_LINK = ox.NamedNode(vocab.TKG + "link")
 
 # pyoxigraph's bulk loader adds at most this many quads in one atomic ingestion
 # (oxigraph's DEFAULT_BULK_LOAD_BATCH_SIZE); the build keeps its chunks well below.
@@ -229,7 +231,7 @@ class TrialStore:
     # -- reading --------------------------------------------------------------------------
 
     def graph_names(self) -> list[str]:
-        """Every trial graph name, sorted."""
+        """Every graph name, sorted: the trial graphs, then the shared graph."""
         return sorted(g.value for g in self.oxigraph.named_graphs() if isinstance(g, ox.NamedNode))
 
     def graphs_of_trial(self, nct_id: str) -> list[str]:
@@ -241,6 +243,18 @@ class TrialStore:
             if isinstance(quad.graph_name, ox.NamedNode)
         }
         return sorted(names)
+
+    def shared_quads(self, nodes: Iterable[str]) -> Iterator[ox.Quad]:
+        """What the shared graph says of these nodes, and of the link nodes it gives them."""
+        store = self.oxigraph
+        for name in sorted(set(nodes)):
+            links = []
+            for quad in store.quads_for_pattern(ox.NamedNode(name), None, None, SHARED):
+                yield quad
+                if quad.predicate == _LINK and isinstance(quad.object, ox.NamedNode):
+                    links.append(quad.object)
+            for link in links:
+                yield from store.quads_for_pattern(link, None, None, SHARED)
 
     def trial_ids(self) -> list[str]:
         ids = {
@@ -264,11 +278,14 @@ class TrialStore:
         return to_rdflib_dataset(self.quads())
 
     def trial_graph(self, nct_id: str) -> rdflib.Graph:
-        """One trial's triples from all its sources, as an rdflib Graph."""
+        """One trial's triples from all its sources, with what the shared graph says of
+        the shared nodes it names (labels, classes, matches), as an rdflib Graph."""
         from trialkg.rdf.convert import to_rdflib_graph
 
-        quads = (q for name in self.graphs_of_trial(nct_id) for q in self.quads(name))
-        return to_rdflib_graph(quads)
+        quads = [q for name in self.graphs_of_trial(nct_id) for q in self.quads(name)]
+        named = {q.object.value for q in quads if isinstance(q.object, ox.NamedNode)}
+        named.update(q.subject.value for q in quads if isinstance(q.subject, ox.NamedNode))
+        return to_rdflib_graph([*quads, *self.shared_quads(named)])
 
 
 def open_store(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -246,15 +247,34 @@ def _fallback_shapes(left: tuple[str, ...]) -> rdflib.Graph:
     return graph
 
 
+# Shared nodes named in a trial graph: IRIs of ours that are not a trial's own parts.
+_SHARED_NODE = re.compile(
+    rb"<(" + re.escape(vocab.ID.encode()) + rb"(?!trial/)[^>]*)>"
+)
+
+
 def _chunks(store: TrialStore, chunk_trials: int) -> Iterator[tuple[int, bytes]]:
-    """N-Quads of chunks of trials (all graphs of a trial together), read from the store."""
+    """N-Triples of chunks of trials (all graphs of a trial together), read from the store,
+    with what the shared graph says of the shared nodes they name."""
     trials: list[str] = []
     parts: list[bytes] = []
     last = None
+
+    def chunk() -> tuple[int, bytes]:
+        text = b"".join(parts)
+        nodes = {m.decode() for m in _SHARED_NODE.findall(text)}
+        shared = ox.serialize(
+            (ox.Triple(q.subject, q.predicate, q.object) for q in store.shared_quads(nodes)),
+            format=ox.RdfFormat.N_TRIPLES,
+        )
+        return len(trials), text + (shared or b"")
+
     for name in store.graph_names():
+        if name == vocab.SHARED_GRAPH:
+            continue
         trial = _trial_of(name)
         if trial != last and len(trials) >= chunk_trials:
-            yield len(trials), b"".join(parts)
+            yield chunk()
             trials, parts = [], []
         if trial != last:
             trials.append(trial)
@@ -263,7 +283,7 @@ def _chunks(store: TrialStore, chunk_trials: int) -> Iterator[tuple[int, bytes]]
         text = store.oxigraph.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=node) or b""
         parts.append(text)
     if trials:
-        yield len(trials), b"".join(parts)
+        yield chunk()
 
 
 _FALLBACK_SHAPES: rdflib.Graph | None = None

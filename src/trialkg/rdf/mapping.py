@@ -1,8 +1,13 @@
 """The mapping: a Trial and its links in, triples out. Pure: no I/O, no mutation.
 
 Each trial's triples go into one named graph per source (see ``graph_name``).
-Shared nodes (drugs, conditions, organisations) are written with their labels
-in every graph that mentions them, so any one graph stands on its own.
+What the vocabularies say of a shared node (a drug, a condition, an
+organisation, a city: its class, label, matches and how each match was made)
+goes into one graph for all trials, ``vocab.SHARED_GRAPH``; it is the same
+whichever trial names the node, and is written once rather than in each of the
+thousands of trial graphs that name a common drug. What a record says of a
+shared node (a sponsor's agency class, the MeSH terms it indexes, which
+conditions a drug is tried for) stays in the trial's graph.
 """
 
 from __future__ import annotations
@@ -50,10 +55,14 @@ def _decimal(value: float) -> Lit:
 
 
 class _Writer:
-    """Collects triples; skips absent values so that 'not stated' stays absent."""
+    """Collects triples; skips absent values so that 'not stated' stays absent.
 
-    def __init__(self) -> None:
+    ``shared`` is a writer of its own for the shared graph.
+    """
+
+    def __init__(self, shared: _Writer | None = None) -> None:
         self.triples: list[Triple] = []
+        self.shared: _Writer = shared if shared is not None else self
 
     def add(self, subject: str, predicate: str, obj: Object | None) -> None:
         if obj is not None:
@@ -80,8 +89,16 @@ class _Writer:
 def map_trial(
     trial: Trial, links: TrialLinks, options: MappingOptions = MappingOptions()
 ) -> list[Triple]:
-    """The triples of one trial, in a stable order."""
-    w = _Writer()
+    """All triples of one trial, its own and those of the shared graph, in a stable order."""
+    own, shared = map_trial_graphs(trial, links, options)
+    return list(dict.fromkeys(own + shared))
+
+
+def map_trial_graphs(
+    trial: Trial, links: TrialLinks, options: MappingOptions = MappingOptions()
+) -> tuple[list[Triple], list[Triple]]:
+    """The triples of the trial's own graph, and those it adds to the shared graph."""
+    w = _Writer(_Writer())
     nct = trial.nct_id
     t = iri.trial(nct)
     part: Callable[[str, str], str] = lambda kind, local: iri.part(nct, kind, local)  # noqa: E731
@@ -174,13 +191,13 @@ def map_trial(
         w.text(node, vocab.LABEL, arm.label)
         w.text(node, p("armType"), arm.type)
         w.text(node, p("description"), arm.description)
-        for reference in arm.intervention_names:
-            target = _resolve_intervention(reference, intervention_nodes)
+        for named in arm.intervention_names:
+            target = _resolve_intervention(named, intervention_nodes)
             if target is not None:
                 w.link(node, p("givesIntervention"), target)
             else:
                 # Stated, but names no intervention of the record: keep the words.
-                w.text(node, p("interventionReference"), reference)
+                w.text(node, p("interventionReference"), named)
     # Interventions that name their arms, where the arm did not name them.
     for intervention in trial.interventions:
         node = intervention_nodes[_intervention_ref(None, intervention.name)]
@@ -294,7 +311,7 @@ def map_trial(
 
     _provenance(w, trial)
     # An arm and an intervention may both state their link: keep one copy.
-    return list(dict.fromkeys(w.triples))
+    return list(dict.fromkeys(w.triples)), list(dict.fromkeys(w.shared.triples))
 
 
 def _intervention_ref(kind: str | None, name: str) -> str:
@@ -315,7 +332,8 @@ def _resolve_intervention(reference: str, nodes: dict[str, str]) -> str | None:
     return nodes.get(_intervention_ref(None, reference.strip()))
 
 
-def _concept(w: _Writer, concept: Concept, class_iri: str) -> str:
+def _concept(trial_writer: _Writer, concept: Concept, class_iri: str) -> str:
+    w = trial_writer.shared
     node = iri.concept(concept.kind, concept.key)
     w.link(node, TYPE, class_iri)
     w.text(node, vocab.LABEL, concept.label)
@@ -342,9 +360,10 @@ def _place(w: _Writer, site: str, place: Place) -> None:
     if place.city_key is not None:
         city = iri.concept("city", place.city_key)
         w.link(site, p("inCity"), city)
-        w.link(city, TYPE, vocab.TKG + "City")
-        w.text(city, vocab.LABEL, place.city_label)
-        w.text(city, p("countryCode"), place.country_code)
+        shared = w.shared
+        shared.link(city, TYPE, vocab.TKG + "City")
+        shared.text(city, vocab.LABEL, place.city_label)
+        shared.text(city, p("countryCode"), place.country_code)
 
 
 def _organisation(w: _Writer, concept: Concept, agency_class: str | None) -> str:

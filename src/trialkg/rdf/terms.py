@@ -32,8 +32,14 @@ Object = IRI | Lit
 Triple = tuple[str, str, Object]
 Quad = tuple[str, str, Object, str]
 
+
 def nquads_text(triples: Iterable[Triple], graph: str) -> str:
     """The N-Quads of triples in one graph; each value escaped only when it needs it."""
+    return "".join(nquads_lines(triples, graph))
+
+
+def nquads_lines(triples: Iterable[Triple], graph: str) -> list[str]:
+    """The N-Quads lines of triples in one graph, each ending in a newline."""
     tail = f" <{graph}> .\n"
     lines: list[str] = []
     append = lines.append
@@ -57,4 +63,4 @@ def nquads_text(triples: Iterable[Triple], graph: str) -> str:
             append(f'<{s}> <{p}> "{value}"^^<{o.datatype}>{tail}')  # type: ignore[union-attr]
         else:
             append(f'<{s}> <{p}> "{value}"{tail}')
-    return "".join(lines)
+    return lines

@@ -5,6 +5,8 @@ from __future__ import annotations
 TKG = "https://w3id.org/trialkg/vocab#"
 ID = "https://w3id.org/trialkg/id/"
 GRAPH = "https://w3id.org/trialkg/graph/"
+# What vocabularies say of nodes that trials share, written once for all trials.
+SHARED_GRAPH = GRAPH + "shared"
 CTGOV = "https://clinicaltrials.gov/study/"
 MESH = "http://id.nlm.nih.gov/mesh/"
 PUBMED = "https://pubmed.ncbi.nlm.nih.gov/"
