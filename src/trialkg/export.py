@@ -2,8 +2,9 @@
 
 Each trial's triples are sorted and written as one block, so memory stays at a
 few trials whatever the store's size, the cost grows linearly, and the same
-store always gives byte-identical files. Triples about shared nodes (a drug, a
-condition, an organisation) stand in every trial graph that mentions them; the
+store always gives byte-identical files. A triple about a shared node (a drug, a
+condition, an organisation) may stand in several graphs (a record's statement
+in each trial graph, what vocabularies say in the shared graph); the
 triple-based formats write each such triple once (a 16-byte digest of each one
 written is kept, a few hundred MB for the whole registry).
 

@@ -129,7 +129,7 @@ def resolve_drug(store: TrialStore, mention: str) -> list[ox.NamedNode]:
             "PREFIX tkg: <https://w3id.org/trialkg/vocab#>\n"
             "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
             # Names first, then their concepts: the type test goes last, as EXISTS,
-            # because every trial graph repeats a shared drug's type.
+            # one lookup per candidate drug.
             "SELECT DISTINCT ?drug ?wanted WHERE { "
             "{ ?i rdfs:label ?name } UNION { ?i tkg:otherName ?name } "
             "FILTER(LCASE(STR(?name)) = ?wanted) ?i tkg:concept ?drug . "

@@ -10,8 +10,8 @@ scans its indexes without turning millions of terms into Python objects.
 
 Semantics are those of pyshacl on the union of all graphs (``inference="none"``),
 which is what the store's union default graph is. Two details make the queries
-scale: every pattern over values is made DISTINCT before it is joined (shared
-nodes are restated in every trial graph that mentions them), and filters run on
+scale: every pattern over values is made DISTINCT before it is joined (a value
+stated in several graphs comes once per graph from the union), and filters run on
 the scans of a predicate before the join with the focus nodes. A datatype,
 pattern or range that SPARQL flags is checked again in Python with pyshacl's own
 rules, so that the verdict is pyshacl's.
