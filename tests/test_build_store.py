@@ -157,3 +157,21 @@ def test_shared_lines_are_given_once_and_the_memory_of_them_is_bounded() -> None
     assert lines.fresh(["b\n", "c\n"]) == ["c\n"]
     assert lines.fresh(["d\n"]) == ["d\n"]  # past the limit: forgotten, at worst written again
     assert lines.fresh(["a\n"]) == ["a\n"]
+
+
+def test_a_store_being_written_is_not_opened_for_reading(tmp_path: Path) -> None:
+    """pyoxigraph leaves reading while another process writes undefined: trialkg refuses."""
+    from trialkg.errors import StoreError
+
+    path = tmp_path / "store"
+    with trialkg.open_store(path) as store:
+        trialkg.build(store, [AFATINIB])
+        with pytest.raises(StoreError, match="being written"):
+            trialkg.open_store(path, read_only=True)
+    with trialkg.open_store(path, read_only=True) as reader:
+        with trialkg.open_store(path, read_only=True) as other_reader:  # readers share
+            assert reader.trial_ids() == other_reader.trial_ids() == ["NCT02369484"]
+        with pytest.raises(StoreError, match="in use by another trialkg process"):
+            trialkg.open_store(path)
+    with trialkg.open_store(path) as store:  # free again once the readers are closed
+        assert len(store) > 100

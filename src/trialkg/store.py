@@ -18,6 +18,7 @@ the next build, finding their content hashes gone, writes them again.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -41,6 +42,34 @@ _LINK = ox.NamedNode(vocab.TKG + "link")
 # (oxigraph's DEFAULT_BULK_LOAD_BATCH_SIZE); the build keeps its chunks well below.
 BULK_BATCH_QUADS = 1_000_000
 JOURNAL = "trialkg-pending-graphs.txt"
+# Readers and the writer of a store folder take a shared or an exclusive lock on this
+# file: pyoxigraph documents a read-only open while another process writes as
+# undefined, so `trialkg query` or `validate` during a build is refused instead.
+LOCK = "trialkg.lock"
+
+
+def _lock(folder: Path, exclusive: bool) -> int | None:
+    """An open descriptor holding the folder's lock, or None where flock is not available."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock, as before
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(folder / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(descriptor, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB)
+    except OSError:
+        os.close(descriptor)
+        if exclusive:
+            raise StoreError(
+                f"the store at {folder} is in use by another trialkg process "
+                "(a build, query, validation or export); try again when it has finished"
+            ) from None
+        raise StoreError(
+            f"the store at {folder} is being written (a build is running); "
+            "query, validate or export it when the build has finished"
+        ) from None
+    return descriptor
 
 
 def default_store_path() -> str:
@@ -55,19 +84,23 @@ class TrialStore:
     ) -> None:
         self.path = Path(path) if path is not None else None
         self.read_only = read_only
+        self._lock: int | None = None
+        if self.path is not None and read_only and not (self.path / "CURRENT").exists():
+            raise StoreError(
+                f"no trialkg store at {self.path}; "
+                f"build one with `trialkg build --store {self.path}`"
+            )
+        if self.path is not None:
+            self._lock = _lock(self.path, exclusive=not read_only)
         try:
             if self.path is None:
                 self._store = ox.Store()
             elif read_only:
-                if not (self.path / "CURRENT").exists():
-                    raise StoreError(
-                        f"no trialkg store at {self.path}; "
-                        f"build one with `trialkg build --store {self.path}`"
-                    )
                 self._store = ox.Store.read_only(str(self.path))
             else:
                 self._store = ox.Store(str(self.path))
         except OSError as error:
+            self._unlock()
             raise StoreError(f"cannot open the store at {self.path}: {error}") from error
         self.recovered_graphs = 0  # graphs of an interrupted write removed on opening
         if self.path is not None and not read_only:
@@ -91,6 +124,16 @@ class TrialStore:
             self._store.flush()
         # pyoxigraph releases the database when the object goes.
         self.__dict__.pop("_store", None)
+        self._unlock()
+
+    def _unlock(self) -> None:
+        if self._lock is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._lock)  # closing the descriptor releases the lock
+            self._lock = None
+
+    def __del__(self) -> None:
+        self._unlock()
 
     @property
     def oxigraph(self) -> ox.Store:
