@@ -96,11 +96,17 @@ def test_a_later_page_conflicts_with_an_older_record(reports: dict[str, Comparis
     sites = _field(report, "sites")
     assert (sites.a, sites.b, sites.outcome) == ("13", "16", CONFLICT)
     assert "B states more" in sites.note
-    # The excerpt names one condition of the record's ten: fewer, not a conflict.
+    # The excerpt names three conditions of the record's ten, "Depression, Postpartum" whole
+    # despite its comma: fewer, not a conflict.
     conditions = _field(report, "conditions")
     assert conditions.outcome == "B states fewer"
-    assert conditions.b == "Depression (1)"
-    assert "not in B: Behavioral Symptoms" in conditions.note
+    assert conditions.b == "Depression; Depression, Postpartum; Depressive Disorder (3)"
+    assert conditions.note == (
+        "not in B: Behavioral Symptoms; Mental Disorders; Mood Disorders; PPD; Postpartum; "
+        "Pregnancy Complications; Puerperal Disorders"
+    )
+    concepts = _field(report, "condition concepts")
+    assert concepts.b == "Depression; Depression, Postpartum; Depressive Disorder (3)"
 
 
 def test_dated_sources_say_which_is_the_later_version(reports: dict[str, ComparisonReport]) -> None:

@@ -7,16 +7,24 @@ Years"), so labels are matched as known line prefixes. Sections follow:
 "Intervention" as a type line ("Biological:"), a name and a description.
 
 The site writes "Est." before every completion date, whatever the record says,
-so it is not read as the date's type. The locations table loses its column
-boundaries in text ("Australia Genesis Research Services Pty Ltd Broadmeadow
-New South Wales"), so sites are left unread.
+so it is not read as the date's type.
+
+The locations table ("Country Name City State") loses its column boundaries in
+text: "Australia Genesis Research Services Pty Ltd Broadmeadow New South Wales".
+The country leads and is told by the country table; the state ends the row and
+is told where the country's states are listed here (the United States, Canada,
+Australia). What lies between is the facility and then the city, and no rule
+tells where one ends ("SKG Radiology Subiaco Subiaco", "Benson Radiology North
+Adelaide"), so both are left unread: each row gives a site with its country and,
+where told, its state.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from trialkg.model import Eligibility, Identifier, Intervention, PartialDate, Source, Trial
+from trialkg.linking.places import country_code
+from trialkg.model import Eligibility, Identifier, Intervention, PartialDate, Site, Source, Trial
 from trialkg.readers import Document, Reader, RecordResult
 from trialkg.readers.common import (
     intervention_type_value,
@@ -80,13 +88,13 @@ _SECTIONS = label_map(
         "summary": ("Clinical Trial Summary",),
         "description": ("Description",),
         "intervention": ("Intervention",),
+        "sites": ("Locations",),
         SECTION: (
             "Administrative data",
             "Study information",
             "Recruitment information / eligibility",
             "Study Design",
             "Related Conditions & MeSH terms",
-            "Locations",
             "Outcome",
             "Reference & Publications",
         ),
@@ -171,6 +179,7 @@ def read(document: Document) -> Iterator[RecordResult]:
         detailed_description=paragraphs(sections.block_lines("description")),
         interventions=_interventions(sections.block("intervention")),
         eligibility=None if eligibility == Eligibility() else eligibility,
+        sites=_sites(sections.block("sites")),
     )
 
 
@@ -191,10 +200,81 @@ def _interventions(values: list[str]) -> tuple[Intervention, ...]:
     return tuple(items)
 
 
+_TABLE_HEAD = "Country Name City State"
+
+# The states registries write for the countries whose rows always name one.
+_STATES: dict[str, tuple[str, ...]] = {
+    "US": (
+        "Alabama", "Alaska", "Arizona", "Arkansas", "California", "Colorado", "Connecticut",
+        "Delaware", "District of Columbia", "Florida", "Georgia", "Hawaii", "Idaho", "Illinois",
+        "Indiana", "Iowa", "Kansas", "Kentucky", "Louisiana", "Maine", "Maryland",
+        "Massachusetts", "Michigan", "Minnesota", "Mississippi", "Missouri", "Montana",
+        "Nebraska", "Nevada", "New Hampshire", "New Jersey", "New Mexico", "New York",
+        "North Carolina", "North Dakota", "Ohio", "Oklahoma", "Oregon", "Pennsylvania",
+        "Rhode Island", "South Carolina", "South Dakota", "Tennessee", "Texas", "Utah",
+        "Vermont", "Virginia", "Washington", "West Virginia", "Wisconsin", "Wyoming",
+    ),
+    "CA": (
+        "Alberta", "British Columbia", "Manitoba", "New Brunswick",
+        "Newfoundland and Labrador", "Northwest Territories", "Nova Scotia", "Nunavut",
+        "Ontario", "Prince Edward Island", "Quebec", "Saskatchewan", "Yukon",
+    ),
+    "AU": (
+        "Australian Capital Territory", "New South Wales", "Northern Territory", "Queensland",
+        "South Australia", "Tasmania", "Victoria", "Western Australia",
+    ),
+}  # fmt: skip
+_STATE_WORDS: dict[str, dict[str, str]] = {
+    code: {" ".join(name.lower().split()): name for name in names}
+    for code, names in _STATES.items()
+}
+_LONGEST_NAME = 6  # words: "Korea, Democratic People's Republic of"
+
+
+def _sites(values: list[str]) -> tuple[Site, ...]:
+    """Each row of the locations table: its country, and its state where one is told."""
+    if not values or " ".join(values[0].split()) != _TABLE_HEAD:
+        return ()
+    sites: list[Site] = []
+    for row in values[1:]:
+        words = row.split()
+        country = _leading_country(words)
+        if country is None:
+            break  # not a row of the table: it has ended
+        length, code = country
+        sites.append(Site(state=_state(words[length:], code), country=" ".join(words[:length])))
+    return tuple(sites)
+
+
+def _leading_country(words: list[str]) -> tuple[int, str] | None:
+    """How many words the row's country takes, and its code; the longest name wins."""
+    for length in range(min(_LONGEST_NAME, len(words)), 0, -1):
+        code = country_code(" ".join(words[:length]))
+        if code is not None:
+            return length, code
+    return None
+
+
+def _state(words: list[str], code: str) -> str | None:
+    """The state that ends the row, when the country's states are known here.
+
+    A facility or city must come before it, so a row of nothing but a state's
+    name gives none.
+    """
+    states = _STATE_WORDS.get(code)
+    if not states:
+        return None
+    for n in range(min(4, len(words) - 1), 0, -1):
+        state = states.get(" ".join(words[-n:]).lower())
+        if state is not None:
+            return state
+    return None
+
+
 READER = Reader(
     name=NAME,
     description="inclinicaltrials.com trial pages "
-    "(administrative rows, eligibility, interventions)",
+    "(administrative rows, eligibility, interventions, site countries and states)",
     detect=detect,
     read=read,
 )

@@ -9,8 +9,9 @@ with one value per arm). The page never prints the NCT id: it comes from the
 file name.
 
 The conditions line joins conditions with commas, and conditions hold commas
-themselves ("Myelogenous Leukemia, Chronic"), so only the condition the
-sentence names is certain; the rest of that line is left unread.
+themselves ("Myelogenous Leukemia, Chronic"). The sentence names the first
+condition whole, so the line starts with it. The rest is read only where every
+comma is told apart (see ``_listed_after``); otherwise it is left unread.
 """
 
 from __future__ import annotations
@@ -165,8 +166,52 @@ def _conditions(lines: list[Line], found: Labelled, named: str | None) -> tuple[
         # The compact page puts the conditions line right under the title.
         texts = [line.text for line in lines[:50] if line.text and line.text.lower() not in _CHROME]
         listed = texts[1] if len(texts) > 1 else None
-    rest = listed[len(named) :].lstrip(", ") if listed and listed.startswith(named) else ""
-    return unique([named, rest] if rest and "," not in rest else [named])
+    if not listed or not listed.startswith(named):
+        return (named,)
+    rest = listed[len(named) :]
+    if rest and not rest.startswith(","):
+        return (named,)  # the line's first condition goes on past the named one
+    return unique([named, *_listed_after(named, rest[1:].strip())])
+
+
+def _listed_after(named: str, rest: str) -> list[str]:
+    """The conditions after the first on the line, or none when a comma cannot be told apart.
+
+    A condition is not listed twice, so a piece that repeats the first condition
+    or an earlier piece heads a MeSH-style inverted name with the piece after it
+    ("Depression, Depressive Disorder, Depression, Postpartum": the second
+    "Depression" heads "Depression, Postpartum"). Hence a comma before such a
+    piece ends a condition and a comma after it is inside one. Any other comma
+    could be either ("Heart Failure, Systolic, Hypertension"), and then the rest
+    of the line is left unread rather than split at a guess; so is a repeated
+    piece with nothing after it, or two in a row.
+    """
+    if not rest:
+        return []
+    pieces = [piece.strip() for piece in rest.split(",")]
+    if len(pieces) == 1:
+        return pieces
+    seen = {named.casefold()}
+    heads = []
+    for piece in pieces:
+        heads.append(piece.casefold() in seen)
+        seen.add(piece.casefold())
+    if heads[-1] or not all(pieces):
+        return []
+    conditions: list[str] = []
+    at = 0
+    while at < len(pieces):
+        if heads[at]:
+            if heads[at + 1]:
+                return []  # this comma is both after and before a repeated piece
+            conditions.append(f"{pieces[at]}, {pieces[at + 1]}")
+            at += 2
+        else:
+            conditions.append(pieces[at])
+            at += 1
+        if at < len(pieces) and not heads[at]:
+            return []  # this comma is neither before nor after a repeated piece
+    return conditions
 
 
 _AGE_SEX_HV = re.compile(
