@@ -175,8 +175,18 @@ class Reference:
 
 @dataclass(frozen=True, slots=True)
 class MeshTerm:
-    id: str  # D000068877
+    """A MeSH heading the registry indexed a trial with.
+
+    The API v2 JSON gives the descriptor's id and its heading; the legacy XML and
+    some pages give the heading alone (``id`` None), which the linker may resolve.
+    """
+
+    id: str | None  # D000068877; None when the record states the heading only
     term: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.id and not self.term:
+            raise ValueError("a MeSH term needs a descriptor id or a heading")
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,14 +21,17 @@ from trialkg.model import (
     STUDY_TYPES,
     Contact,
     Identifier,
+    MeshTerm,
     Organisation,
     PartialDate,
     Reference,
     Site,
     Trial,
 )
+from trialkg.rdf import vocab
 from trialkg.rdf.convert import triples_to_rdflib
 from trialkg.rdf.mapping import MappingOptions, map_trial
+from trialkg.rdf.terms import IRI, Lit
 from trialkg.readers import Document, detect, read_document, read_paths
 from trialkg.readers.common import is_nct_id
 from trialkg.readers.ctgov_xml_values import criteria_lists, textblock
@@ -37,6 +40,7 @@ from trialkg.validate import validate_graph
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "xml"
 RECORDS = sorted(FIXTURES.glob("*.xml"))
 ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+TKG, RDFS_LABEL = vocab.TKG, vocab.LABEL
 
 
 def read_one(path: Path) -> Trial:
@@ -93,8 +97,9 @@ def test_contract(path: Path) -> None:
     # The XML's wrapping and indentation are gone from every text block.
     for text in (trial.brief_summary, trial.detailed_description, trial.eligibility.criteria_text):
         assert text is None or not re.search(r"\n {3,}|^\s", text)
-    # MeSH terms come without ids in the XML; they are left out rather than given made-up ids.
-    assert trial.condition_meshes == () and trial.intervention_meshes == ()
+    # MeSH headings come without ids in the XML: kept as headings, never given made-up ids.
+    for mesh in trial.condition_meshes + trial.intervention_meshes:
+        assert mesh.id is None and mesh.term
 
 
 def test_every_fixture_gives_a_graph_that_conforms_to_the_shapes() -> None:
@@ -154,6 +159,20 @@ def test_ganaxolone_trial_field_by_field() -> None:
     assert trial.conditions[:3] == ("Depression", "Depressive Disorder", "Depression, Postpartum")
     assert len(trial.conditions) == 10
     assert trial.keywords == ("Postpartum Care", "Postpartum Depression")
+    # The registry's MeSH indexing, by heading only, in the record's order.
+    assert [m.term for m in trial.condition_meshes] == [
+        "Disease",
+        "Depression",
+        "Depressive Disorder",
+        "Mental Disorders",
+        "Psychotic Disorders",
+        "Mood Disorders",
+        "Depression, Postpartum",
+        "Pregnancy Complications",
+        "Behavioral Symptoms",
+        "Puerperal Disorders",
+    ]
+    assert trial.intervention_meshes == (MeshTerm(None, "Pregnanolone"),)
 
     ganaxolone, placebo = trial.arms
     assert (ganaxolone.label, ganaxolone.type, ganaxolone.description) == (
@@ -223,6 +242,47 @@ def test_ganaxolone_trial_field_by_field() -> None:
     assert trial.has_results is False
 
 
+def test_the_ganaxolone_trials_mesh_headings_become_the_descriptors_they_name() -> None:
+    trial = read_one(FIXTURES / "NCT03228394.xml")
+    links = default_linker().link_trial(trial)
+    # The preferred heading of each descriptor, looked up exactly (MeSH 2025 ids).
+    assert [(m.id, m.term) for m in links.condition_meshes] == [
+        ("D004194", "Disease"),
+        ("D003863", "Depression"),
+        ("D003866", "Depressive Disorder"),
+        ("D001523", "Mental Disorders"),
+        ("D011618", "Psychotic Disorders"),
+        ("D019964", "Mood Disorders"),
+        ("D019052", "Depression, Postpartum"),
+        ("D011248", "Pregnancy Complications"),
+        ("D001526", "Behavioral Symptoms"),
+        ("D011644", "Puerperal Disorders"),
+    ]
+    assert links.intervention_meshes == (MeshTerm("D011280", "Pregnanolone"),)
+    triples = map_trial(trial, links)
+    trial_iri = "https://clinicaltrials.gov/study/NCT03228394"
+    postpartum = "http://id.nlm.nih.gov/mesh/D019052"
+    assert (trial_iri, TKG + "conditionMesh", IRI(postpartum)) in triples
+    assert (postpartum, RDFS_LABEL, Lit("Depression, Postpartum")) in triples
+    pregnanolone = IRI("http://id.nlm.nih.gov/mesh/D011280")
+    assert (trial_iri, TKG + "interventionMesh", pregnanolone) in triples
+    # The registry's indexing confirms the record's own condition names, as for JSON.
+    postpartum_condition = links.conditions[trial.conditions.index("Depression, Postpartum")]
+    assert postpartum_condition.matches[0].method == "exact+registry-mesh"
+
+
+def test_checkmate_331_mesh_headings_name_the_ids_the_registry_gives() -> None:
+    trial = read_one(FIXTURES / "NCT02481830.xml")
+    links = default_linker().link_trial(trial)
+    assert [m.id for m in links.condition_meshes] == ["D008175", "D055752"]
+    # Amrubicin is a supplementary concept: its record's name is the heading.
+    assert [(m.id, m.term) for m in links.intervention_meshes] == [
+        ("D000077594", "Nivolumab"),
+        ("D019772", "Topotecan"),
+        ("C055866", "Amrubicin"),
+    ]
+
+
 def test_checkmate_331_field_by_field() -> None:
     trial = read_one(FIXTURES / "NCT02481830.xml")
 
@@ -243,6 +303,11 @@ def test_checkmate_331_field_by_field() -> None:
     ]
     nivolumab = trial.interventions[0]
     assert (nivolumab.name, nivolumab.arm_labels) == ("Nivolumab", ("Arm A Nivolumab",))
+    assert trial.condition_meshes == (
+        MeshTerm(None, "Lung Neoplasms"),
+        MeshTerm(None, "Small Cell Lung Carcinoma"),
+    )
+    assert [m.term for m in trial.intervention_meshes] == ["Nivolumab", "Topotecan", "Amrubicin"]
 
     eligibility = trial.eligibility
     assert eligibility is not None and eligibility.criteria_text is not None

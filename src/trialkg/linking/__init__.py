@@ -28,10 +28,11 @@ from trialkg.linking.candidates import (
 )
 from trialkg.linking.ids import IRI_PREFIXES, curie_iri, mesh_variants
 from trialkg.linking.lexicon import Lexicon, VocabularyConcept, default_lexicon
+from trialkg.linking.mesh import HeadingResolver
 from trialkg.linking.normalise import drug_name_variants, split_combination, term_key
 from trialkg.linking.organisations import organisation_key, organisation_label
 from trialkg.linking.places import Place, site_place
-from trialkg.model import Intervention, Organisation, Trial
+from trialkg.model import Intervention, MeshTerm, Organisation, Trial
 
 # Intervention types and the kind of shared node each links to.
 KIND_OF_TYPE = {
@@ -81,6 +82,11 @@ class TrialLinks:
     collaborators: tuple[Concept, ...]
     site_organisations: tuple[Concept | None, ...]  # one per trial.sites item
     site_places: tuple[Place | None, ...] = ()  # one per trial.sites item (empty: not linked)
+    # The registry's MeSH terms, one per trial.condition_meshes / intervention_meshes
+    # item, with the id of each heading the record states alone where it resolves
+    # (empty: not resolved).
+    condition_meshes: tuple[MeshTerm, ...] = ()
+    intervention_meshes: tuple[MeshTerm, ...] = ()
 
 
 MESH = IRI_PREFIXES["mesh"]
@@ -96,17 +102,20 @@ class Linker:
             lexicon = Lexicon.load(overlay=overlay) if overlay is not None else default_lexicon()
         self.lexicon = lexicon
         self.resolver = Resolver(lexicon)
+        self.headings = HeadingResolver(lexicon)
         self._organisations: dict[str, Concept] = {}
 
     # -- trials ---------------------------------------------------------------------------
 
     def link_trial(self, trial: Trial) -> TrialLinks:
         texts = RecordTexts(lambda: _record_texts(trial))
-        drugs = RecordContext(texts, trial.intervention_meshes)
-        conditions = RecordContext(texts, trial.condition_meshes)
+        condition_meshes = self.headings.resolve(trial.condition_meshes)
+        intervention_meshes = self.headings.resolve(trial.intervention_meshes)
+        drugs = RecordContext(texts, _with_ids(intervention_meshes))
+        conditions = RecordContext(texts, _with_ids(condition_meshes))
         interventions = [self.intervention_concepts(i, trial, drugs) for i in trial.interventions]
-        if trial.intervention_meshes:
-            self._registry_leftover(trial, interventions)
+        if drugs.registry:
+            self._registry_leftover(trial, interventions, drugs.registry)
         return TrialLinks(
             interventions=tuple(interventions),
             conditions=tuple(
@@ -121,6 +130,8 @@ class Linker:
                 for site in trial.sites
             ),
             site_places=tuple(site_place(site.city, site.country) for site in trial.sites),
+            condition_meshes=condition_meshes,
+            intervention_meshes=intervention_meshes,
         )
 
     def intervention_concepts(
@@ -130,11 +141,7 @@ class Linker:
         context: RecordContext | None = None,
     ) -> tuple[Concept, ...]:
         if context is None:
-            context = (
-                RecordContext(RecordTexts(lambda: _record_texts(trial)), trial.intervention_meshes)
-                if trial
-                else EMPTY_CONTEXT
-            )
+            context = self._context(trial, trial.intervention_meshes) if trial else EMPTY_CONTEXT
         kind = KIND_OF_TYPE.get(intervention.type or "OTHER", "other-intervention")
         name = intervention.name
         if kind == "other-intervention":
@@ -172,11 +179,7 @@ class Linker:
         self, name: str, trial: Trial | None = None, context: RecordContext | None = None
     ) -> Concept:
         if context is None:
-            context = (
-                RecordContext(RecordTexts(lambda: _record_texts(trial)), trial.condition_meshes)
-                if trial
-                else EMPTY_CONTEXT
-            )
+            context = self._context(trial, trial.condition_meshes) if trial else EMPTY_CONTEXT
         found = self.resolver.resolve(name, "condition", context)
         if not found:
             return Concept("condition", term_key(name), _label(name))
@@ -212,7 +215,16 @@ class Linker:
                 )
         return Concept("organisation", key, organisation_label(name))
 
-    def _registry_leftover(self, trial: Trial, interventions: list[tuple[Concept, ...]]) -> None:
+    def _context(self, trial: Trial, meshes: tuple[MeshTerm, ...]) -> RecordContext:
+        registry = _with_ids(self.headings.resolve(meshes))
+        return RecordContext(RecordTexts(lambda: _record_texts(trial)), registry)
+
+    def _registry_leftover(
+        self,
+        trial: Trial,
+        interventions: list[tuple[Concept, ...]],
+        registry: tuple[MeshTerm, ...],
+    ) -> None:
         """One drug left without MeSH and one registry MeSH term left unclaimed: one is the other.
 
         ClinicalTrials.gov indexes "Furmonertinib" as aflutinib (C000705711) and
@@ -220,13 +232,17 @@ class Linker:
         linked intervention accounts for, and the only drug mention without a MeSH
         link is this one, the registry's indexing links it (confidence 0.7). A drug
         already linked to another vocabulary keeps its node and gains the MeSH match.
+        Only a supplementary concept names one substance: a descriptor left over may
+        be the product's class (a trial of the vaccine "MV-CHIK" is indexed "Vaccines").
         """
         claimed = {m.iri for concepts in interventions for c in concepts for m in c.matches}
         unclaimed = [
-            m
-            for m in dict.fromkeys(trial.intervention_meshes)
-            if not any(MESH + v in claimed for v in mesh_variants(m.id))
+            (m.id, m.term)
+            for m in dict.fromkeys(registry)
+            if m.id and not any(MESH + v in claimed for v in mesh_variants(m.id))
         ]
+        if len(unclaimed) != 1 or not unclaimed[0][0].startswith("C"):
+            return
         # A combination ("furmonertinib combined with anlotinib") is left alone: the
         # registry's term would name one of its drugs, not the mention.
         open_drugs = [
@@ -237,23 +253,21 @@ class Linker:
             and not any(m.iri.startswith(MESH) for m in concepts[0].matches)
             and len(split_combination(trial.interventions[index].name)) == 1
         ]
-        if len(unclaimed) != 1 or len(open_drugs) != 1:
+        if len(open_drugs) != 1:
             return
-        mesh = unclaimed[0]
+        mesh_id, term = unclaimed[0]
         concept = next(
             (
                 c
-                for v in mesh_variants(mesh.id)
+                for v in mesh_variants(mesh_id)
                 if (c := self.lexicon.concept("mesh:" + v)) is not None
             ),
             None,
         )
-        if concept is None and mesh.id.startswith("C"):
+        if concept is None:
             # A supplementary concept newer than the vocabulary: a chemical, as MeSH's
             # supplementary records in an intervention's index are.
-            concept = VocabularyConcept("mesh:" + mesh.id, "d", mesh.term or mesh.id)
-        if concept is None:
-            return
+            concept = VocabularyConcept("mesh:" + mesh_id, "d", term or mesh_id)
         if not any(t in concept.types for t in "dr"):
             return
         index = open_drugs[0]
@@ -307,6 +321,11 @@ class Linker:
         return Match(curie_iri(curie), relation, method, round(confidence, 2), source)
 
 
+def _with_ids(meshes: tuple[MeshTerm, ...]) -> tuple[MeshTerm, ...]:
+    """The registry's terms whose descriptor is known: the evidence a record's mentions can use."""
+    return tuple(m for m in meshes if m.id)
+
+
 def _label(name: str) -> str:
     return " ".join(name.split())
 
@@ -328,6 +347,7 @@ def _record_texts(trial: Trial | None) -> list[str]:
         trial.official_title,
         trial.brief_summary,
         trial.detailed_description,
+        *trial.conditions,  # "Postpartum Depression (PPD)" defines the condition "PPD"
     ]
     for intervention in trial.interventions:
         texts += [intervention.name, intervention.description, *intervention.other_names]

@@ -22,6 +22,7 @@ from trialkg.linking.normalise import (
     drug_name_variants,
     is_abbreviation_of,
     is_placebo,
+    is_short_abbreviation,
     lookup_key,
     parenthesised,
     split_combination,
@@ -126,7 +127,7 @@ class RecordContext:
     def registry_ids(self) -> frozenset[str]:
         if self._registry_ids is None:
             self._registry_ids = frozenset(
-                "mesh:" + v for m in self.registry for v in mesh_variants(m.id)
+                "mesh:" + v for m in self.registry if m.id for v in mesh_variants(m.id)
             )
         return self._registry_ids
 
@@ -141,9 +142,16 @@ class Resolver:
     # -- one name, no record --------------------------------------------------------------
 
     def lookup(
-        self, name: str, kind: str, context: RecordContext = EMPTY_CONTEXT, step: str = ""
+        self,
+        name: str,
+        kind: str,
+        context: RecordContext = EMPTY_CONTEXT,
+        step: str = "",
+        *,
+        flags: str | None = None,
     ) -> Resolution | Literal[False] | None:
-        """The best typed reading of a name; False when an overlay says never link it."""
+        """The best typed reading of a name (of the given flags only, if given); False
+        when an overlay says never link it."""
         readings = self.lexicon.readings(lookup_key(name), OVERLAY_KIND[kind])
         if readings is None:
             return False
@@ -151,10 +159,15 @@ class Resolver:
         registry = context.registry_ids()
         best: tuple[tuple[int, int, int, str], Reading, VocabularyConcept] | None = None
         for reading in readings:
+            if flags is not None and reading.flag not in flags:
+                continue
             concept = self.lexicon.concept(reading.curie)
             if concept is None or not any(t in concept.types for t in types):
                 continue
-            confirmed = self._confirmed(concept, registry)
+            # The registry's indexing picks among the readings that mean the mention;
+            # it does not put a broader term before an exact one ("Lung Cancer" is
+            # MONDO's lung cancer, not a narrower term of MeSH Lung Neoplasms).
+            confirmed = self._confirmed(concept, registry) and _exact(reading.flag, kind, concept)
             rank = (
                 0 if confirmed else 1,
                 _tier(reading.flag, concept.curie),
@@ -325,7 +338,7 @@ class Resolver:
     def _resolve_term(
         self, name: str, kind: str, context: RecordContext, other_names: tuple[str, ...]
     ) -> Resolution | None:
-        found = self.lookup(name, kind, context)
+        found = self._lookup_term(name, kind, context)
         if found is False:
             return None
         if found is not None:
@@ -344,12 +357,48 @@ class Resolver:
             if core and len(core) < len(words(plain)):
                 attempts.append((" ".join(core), "modifier"))
         for text, step in attempts:
-            found = self.lookup(text, kind, context, step)
+            found = self._lookup_term(text, kind, context, step)
             if isinstance(found, Resolution):
                 if step == "modifier":
                     return Resolution(found.concept, found.method, "close", found.confidence)
                 return found
         return self._from_registry(name, kind, context)
+
+    def _lookup_term(
+        self, text: str, kind: str, context: RecordContext, step: str = ""
+    ) -> Resolution | Literal[False] | None:
+        if kind == "condition" and is_short_abbreviation(text):
+            return self._abbreviation(text, kind, context, step)
+        return self.lookup(text, kind, context, step)
+
+    def _abbreviation(
+        self, text: str, kind: str, context: RecordContext, step: str
+    ) -> Resolution | Literal[False] | None:
+        """A short all-capital condition name ("PPD"): linked only on firm evidence.
+
+        An overlay or trialkg's curated table decides it; else what the record says
+        it stands for ("Postpartum Depression (PPD)"); else the vocabulary, when the
+        abbreviation names one concept only, and that is a MeSH descriptor whose
+        preferred heading or exact entry term it is ("COPD", "COVID-19"). A synonym
+        from another source, a supplementary concept's synonym or a narrower term is
+        not enough: "PPD" is MONDO's synonym of a pseudorheumatoid dysplasia and a
+        MeSH term of Tuberculin, and unlinked is better than wrong.
+        """
+        decided = self.lookup(text, kind, context, step, flags=_DECIDED)
+        if decided is not None:
+            return decided
+        expansion = context.expansion(text, self.lexicon)
+        if expansion:
+            found = self.lookup(expansion, kind, context, "abbreviation")
+            if isinstance(found, Resolution):
+                return found
+        readings = self.lexicon.readings(lookup_key(text), OVERLAY_KIND[kind]) or ()
+        if len({r.curie for r in readings}) != 1:
+            return None
+        (reading,) = {r.curie: r for r in readings}.values()
+        if not reading.curie.startswith("mesh:D") or reading.flag not in _HEADING:
+            return None
+        return self.lookup(text, kind, context, step)
 
     def resolve_parts(
         self, name: str, kind: str, context: RecordContext = EMPTY_CONTEXT
@@ -366,7 +415,7 @@ class Resolver:
         }
         types = KIND_TYPES[kind]
         for mesh in context.registry:
-            if not mesh.term or lookup_key(mesh.term) not in wanted:
+            if not mesh.id or not mesh.term or lookup_key(mesh.term) not in wanted:
                 continue
             for variant in mesh_variants(mesh.id):
                 concept = self.lexicon.concept("mesh:" + variant)
@@ -376,6 +425,11 @@ class Resolver:
                     )
         return None
 
+
+# Readings that decide a short abbreviation: the user's overlay and trialkg's curated
+# table; and the MeSH flags of a descriptor's preferred heading and exact entry terms.
+_DECIDED = "oqck"
+_HEADING = "ps"
 
 # How strong a reading is: the user's and trialkg's own entries, then preferred names,
 # then synonyms of the concept itself, then other concepts' terms and other sources' synonyms.
@@ -388,6 +442,13 @@ def _tier(flag: str, curie: str) -> int:
     if flag == "s" and curie.startswith("mondo:"):
         return 4
     return _TIERS.get(flag, 5)
+
+
+def _exact(flag: str, kind: str, concept: VocabularyConcept) -> bool:
+    """True when a reading names the concept itself (as ``lookup`` relates it)."""
+    if kind in DRUG_KINDS and flag == "n" and "d" in concept.types:
+        return True
+    return FLAGS[flag][1] == "exact"
 
 
 def _source_rank(curie: str) -> int:

@@ -68,6 +68,10 @@ def vocabulary_of(curie: str) -> str:
 
 _PADDED_MESH = re.compile(r"^([CD])000(\d{6})$")
 
+# NLM's first nine-digit ids: every id below them has six digits (D066331 and
+# C588418 are the last), so "D000003550" can only be D003550 written padded.
+_FIRST_NINE_DIGIT = {"D": 66388, "C": 588423}
+
 
 def mesh_variants(identifier: str) -> tuple[str, ...]:
     """MeSH ids as registries write them: ClinicalTrials.gov pads old ids (D000003550 = D003550)."""
@@ -75,3 +79,15 @@ def mesh_variants(identifier: str) -> tuple[str, ...]:
     if match:
         return (identifier, match.group(1) + match.group(2))
     return (identifier,)
+
+
+def canonical_mesh_id(identifier: str) -> str:
+    """A MeSH id as NLM writes it: ClinicalTrials.gov's padded "D000003550" is D003550.
+
+    The id of a descriptor or supplementary concept minted with nine digits stays
+    as it is ("D000077716"), so one descriptor has one IRI whichever download gave it.
+    """
+    match = _PADDED_MESH.match(identifier)
+    if match and int(match.group(2)) < _FIRST_NINE_DIGIT[match.group(1)]:
+        return match.group(1) + match.group(2)
+    return identifier

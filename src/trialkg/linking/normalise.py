@@ -12,7 +12,8 @@ third "Gleevec". The functions here are pure text functions; the vocabulary
 - ``drug_name_variants``: a drug mention without dose, route, form and
   frequency words, then without salt words.
 - ``split_combination``: "A + B", "A plus B", "A/B", "A and B" into parts.
-- ``defined_abbreviations``: "imatinib (IM)" in a record's text defines IM.
+- ``defined_abbreviations``: "imatinib (IM)" in a record's text defines IM;
+  ``is_short_abbreviation``: "PPD", a name the linker treats with care.
 
 ``NORMALISER_VERSION`` is recorded in the shipped lexicon; change it whenever
 ``lookup_key`` changes, and rebuild the lexicon.
@@ -219,6 +220,20 @@ def _is_code(word: str) -> bool:
     """A development code such as azd4547, shr-1210 or jdq443: letters, then three digits or
     more (so "pd-1", "pd-l1" and "cd19", which name proteins, are not codes)."""
     return bool(_CODE.match(word))
+
+
+def is_short_abbreviation(text: str) -> bool:
+    """An all-capital abbreviation of two to five letters, one token: "PPD", "COPD", "COVID-19".
+
+    Such a name means different things in different records ("PPD": postpartum
+    depression, purified protein derivative, a pseudorheumatoid dysplasia), so the
+    linker links such a condition only on firm evidence (``Resolver._abbreviation``).
+    """
+    stripped = text.strip()
+    if not stripped or len(stripped) > 12 or any(ch.isspace() for ch in stripped):
+        return False
+    letters = [ch for ch in stripped if ch.isalpha()]
+    return 2 <= len(letters) <= 5 and all(ch.isupper() for ch in letters)
 
 
 def is_abbreviation_of(short: str, text: str) -> bool:

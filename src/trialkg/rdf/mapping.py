@@ -17,9 +17,10 @@ from dataclasses import dataclass
 
 from trialkg import __version__
 from trialkg.linking import Concept, TrialLinks
+from trialkg.linking.ids import canonical_mesh_id
 from trialkg.linking.normalise import fold
 from trialkg.linking.places import Place
-from trialkg.model import Contact, PartialDate, Trial
+from trialkg.model import Contact, MeshTerm, PartialDate, Trial
 from trialkg.rdf import iri, vocab
 from trialkg.rdf.terms import IRI, Lit, Object, Triple
 from trialkg.rdf.vocab import TYPE, p
@@ -155,10 +156,11 @@ def map_trial_graphs(
         node = _concept(w, concept, vocab.Condition)
         condition_nodes.append(node)
         w.link(t, p("condition"), node)
-    for mesh in trial.condition_meshes:
-        _mesh(w, t, p("conditionMesh"), mesh.id, mesh.term)
-    for mesh in trial.intervention_meshes:
-        _mesh(w, t, p("interventionMesh"), mesh.id, mesh.term)
+    # The registry's MeSH indexing, with the ids the linker found for bare headings.
+    for mesh in links.condition_meshes or trial.condition_meshes:
+        _mesh(w, t, "condition", mesh)
+    for mesh in links.intervention_meshes or trial.intervention_meshes:
+        _mesh(w, t, "intervention", mesh)
 
     # Interventions, then arms that point at them.
     intervention_slug = iri.Slugger()
@@ -372,11 +374,20 @@ def _organisation(w: _Writer, concept: Concept, agency_class: str | None) -> str
     return node
 
 
-def _mesh(w: _Writer, trial_node: str, predicate: str, descriptor: str, term: str | None) -> None:
-    node = iri.mesh(descriptor)
-    w.link(trial_node, predicate, node)
+def _mesh(w: _Writer, trial_node: str, indexes: str, mesh: MeshTerm) -> None:
+    """A MeSH record the registry indexed the trial's conditions or interventions with.
+
+    Its IRI uses NLM's form of the id, so a padded id from one download and the
+    id found for a bare heading name one node; a heading with no known id stays
+    the record's words (``tkg:conditionMeshTerm``).
+    """
+    if mesh.id is None:
+        w.text(trial_node, p(indexes + "MeshTerm"), mesh.term)
+        return
+    node = iri.mesh(canonical_mesh_id(mesh.id))
+    w.link(trial_node, p(indexes + "Mesh"), node)
     w.link(node, TYPE, vocab.MeshDescriptor)
-    w.text(node, vocab.LABEL, term)
+    w.text(node, vocab.LABEL, mesh.term)
 
 
 def _contact(w: _Writer, node: str, contact: Contact, options: MappingOptions) -> None:

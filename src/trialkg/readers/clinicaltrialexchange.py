@@ -7,9 +7,9 @@ only in the page's address, so it comes from the file name.
 
 What the site prints for a missing value is not read as a value: an end date of
 1969-12-31 (the Unix epoch) and a target enrollment of 0. "Treatments" lists the
-registry's MeSH intervention terms ("Antibodies, Monoclonal"), not the trial's
-interventions, and without descriptor ids the model cannot hold them, so they
-are left unread.
+registry's MeSH intervention headings ("Antibodies, Monoclonal"), not the trial's
+interventions: they are the trial's ``intervention_meshes``, headings without
+descriptor ids, which the linker resolves by an exact lookup.
 
 One rendering of the site runs some labels into the value before them
 ("Phase 4Accepts Healthy Volunteers?", "NoDetails") and prints scalar values
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from trialkg.model import Eligibility, Source, Trial
+from trialkg.model import Eligibility, MeshTerm, Source, Trial
 from trialkg.readers import Document, Reader, RecordResult
 from trialkg.readers.common import phase_values, status_value
 from trialkg.readers.labels import (
@@ -132,6 +132,9 @@ def read(document: Document) -> Iterator[RecordResult]:
             if (org := organisation(value)) is not None
         ),
         eligibility=None if eligibility == Eligibility() else eligibility,
+        intervention_meshes=tuple(
+            MeshTerm(None, heading) for heading in dict.fromkeys(found.block("treatments"))
+        ),
     )
 
 

@@ -14,8 +14,9 @@ Where the XML says less than the API v2 JSON, or says it another way:
 * an arm lists no interventions; the interventions name their arms, and
   ``Arm.intervention_names`` is filled from those links, spelt as the API
   spells them ("Drug: Afatinib");
-* MeSH browse terms come without descriptor ids, and ``MeshTerm`` needs one,
-  so ``condition_meshes`` and ``intervention_meshes`` stay empty;
+* MeSH browse terms come without descriptor ids: ``condition_meshes`` and
+  ``intervention_meshes`` hold the headings alone, which the linker resolves
+  to descriptors by an exact lookup in the shipped MeSH vocabulary;
 * secondary ids come without their type;
 * a backup contact is one more CONTACT after the main one, as in the API; a
   site's investigators are its contacts too, with the role the XML gives them.
@@ -37,6 +38,7 @@ from trialkg.model import (
     Eligibility,
     Identifier,
     Intervention,
+    MeshTerm,
     Official,
     Organisation,
     Outcome,
@@ -235,7 +237,14 @@ def study_to_trial(study: Element, *, file: str | None, index: int = 0) -> Trial
             if text(item, "citation") or text(item, "PMID")
         ),
         has_results=study.find("clinical_results") is not None,
+        condition_meshes=_headings(study, "condition_browse"),
+        intervention_meshes=_headings(study, "intervention_browse"),
     )
+
+
+def _headings(study: Element, browse: str) -> tuple[MeshTerm, ...]:
+    """The MeSH headings of a browse list, as written; the XML gives no descriptor ids."""
+    return tuple(MeshTerm(None, term) for term in texts(study, f"{browse}/mesh_term"))
 
 
 def _interventions(
