@@ -11,7 +11,7 @@ new table files and adds them to the database in one atomic step, as long as
 the chunk stays within one batch of the loader (``BULK_BATCH_QUADS``; bigger
 writes go through a transaction instead). A process killed at any point so
 leaves each graph either whole or absent. As a second guard, the graphs of the
-chunk being written are listed in a journal file inside the store folder;
+chunks being written are listed in journal files inside the store folder;
 opening the store for writing again removes whatever of them is there, so that
 the next build, finding their content hashes gone, writes them again.
 """
@@ -156,14 +156,16 @@ class TrialStore:
         except (OSError, SyntaxError) as error:
             raise StoreError(f"cannot write to the store: {error}") from error
 
-    def write_chunk(self, graphs: list[str], nquads: bytes, quads: int) -> None:
+    def write_chunk(self, graphs: list[str], nquads: bytes, quads: int, *, slot: int = 0) -> None:
         """Write whole trial graphs in bulk, replacing older versions of them.
 
         ``quads`` is the number of lines in ``nquads``. Each graph ends up whole
-        or absent whenever the process stops (see the module's notes).
+        or absent whenever the process stops (see the module's notes). Writers
+        on several threads each use their own ``slot`` (journal file), and must
+        not write the same graph at once.
         """
         store = self.oxigraph
-        self._journal_write(graphs)
+        self._journal_write(graphs, slot)
         try:
             for name in graphs:
                 node = ox.NamedNode(name)
@@ -176,7 +178,7 @@ class TrialStore:
                     store.load(nquads, format=ox.RdfFormat.N_QUADS)
         except (OSError, SyntaxError) as error:
             raise StoreError(f"cannot write to the store: {error}") from error
-        self._journal_clear()
+        self._journal_clear(slot)
 
     def has_source_hash(self, digest: str) -> bool:
         """Whether a record with this content was built already (for incremental rebuilds)."""
@@ -198,11 +200,20 @@ class TrialStore:
 
     # -- the journal of the chunk being written ----------------------------------------
 
-    def _journal_path(self) -> Path | None:
-        return self.path / JOURNAL if self.path is not None else None
+    def _journal_path(self, slot: int = 0) -> Path | None:
+        if self.path is None:
+            return None
+        return self.path / (JOURNAL if slot == 0 else JOURNAL.replace(".txt", f"-{slot}.txt"))
 
-    def _journal_write(self, graphs: list[str]) -> None:
-        path = self._journal_path()
+    def _journals(self) -> list[Path]:
+        """The journal files of writes that have not finished, whichever slot."""
+        if self.path is None:
+            return []
+        stem = JOURNAL.removesuffix(".txt")
+        return sorted(self.path.glob(f"{stem}*.txt"))
+
+    def _journal_write(self, graphs: list[str], slot: int = 0) -> None:
+        path = self._journal_path(slot)
         if path is None:
             return
         partial = path.with_name(path.name + ".partial")
@@ -212,32 +223,37 @@ class TrialStore:
             os.fsync(handle.fileno())
         partial.replace(path)
 
-    def _journal_clear(self) -> None:
-        path = self._journal_path()
+    def _journal_clear(self, slot: int = 0) -> None:
+        path = self._journal_path(slot)
         if path is not None:
             path.unlink(missing_ok=True)
 
     def _recover(self) -> int:
-        """Remove the graphs of a write that did not finish; returns how many were there."""
-        path = self._journal_path()
-        if path is None or not path.exists():
+        """Remove the graphs of writes that did not finish; returns how many were there."""
+        if self.path is not None:
+            # A journal still being written: its chunk's write had not begun.
+            for partial in self.path.glob(JOURNAL.removesuffix(".txt") + "*.txt.partial"):
+                partial.unlink(missing_ok=True)
+        journals = self._journals()
+        if not journals:
             return 0
         removed = 0
         store = self.oxigraph
-        for name in path.read_text(encoding="utf-8").splitlines():
-            node = ox.NamedNode(name)
-            if store.contains_named_graph(node):
-                store.remove_graph(node)
-                removed += 1
+        for path in journals:
+            for name in path.read_text(encoding="utf-8").splitlines():
+                node = ox.NamedNode(name)
+                if store.contains_named_graph(node):
+                    store.remove_graph(node)
+                    removed += 1
         store.flush()
-        self._journal_clear()
+        for path in journals:
+            path.unlink(missing_ok=True)
         return removed
 
     @property
     def interrupted_write(self) -> bool:
         """Whether a build stopped while writing; the next build (or writable open) cleans up."""
-        path = self._journal_path()
-        return path is not None and path.exists()
+        return bool(self._journals())
 
     def remove_trial(self, nct_id: str) -> int:
         """Remove every graph of a trial; returns how many graphs went."""
