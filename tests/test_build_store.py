@@ -175,3 +175,32 @@ def test_a_store_being_written_is_not_opened_for_reading(tmp_path: Path) -> None
             trialkg.open_store(path)
     with trialkg.open_store(path) as store:  # free again once the readers are closed
         assert len(store) > 100
+
+
+def test_pages_saved_under_one_name_by_two_sites_are_both_kept(tmp_path: Path) -> None:
+    """centerwatch.com and inova.org pages of NCT02465060 are both NCT02465060.txt; a site's
+    page and its print view are two files too: each keeps its own graph, and building
+    the same files again replaces them rather than adding more."""
+    pages = Path(__file__).parent / "fixtures" / "third_party"
+    inputs = [pages / "centerwatch.com", pages / "inova.org", pages / "uams.trialstoday.org"]
+    store = trialkg.open_store(tmp_path / "store")
+    report = trialkg.build(store, inputs)
+    assert (report.built, report.rejected) == (4, 0)
+    graphs = store.graphs_of_trial("NCT02465060") + store.graphs_of_trial("NCT02481830")
+    assert len(graphs) == 4
+    import pyoxigraph as ox
+
+    source_file = ox.NamedNode("https://w3id.org/trialkg/vocab#sourceFile")
+    sources = {
+        next(iter(store.oxigraph.quads_for_pattern(ox.NamedNode(g), source_file, None))).object.value
+        for g in graphs
+    }
+    assert {s.rsplit("/", 2)[-2] + "/" + s.rsplit("/", 1)[-1] for s in sources} == {
+        "centerwatch.com/NCT02465060.txt",
+        "inova.org/NCT02465060.txt",
+        "uams.trialstoday.org/NCT02481830.txt",
+        "uams.trialstoday.org/NCT02481830_print.txt",
+    }
+    trialkg.build(store, inputs, BuildOptions(force=True))
+    again = store.graphs_of_trial("NCT02465060") + store.graphs_of_trial("NCT02481830")
+    assert sorted(again) == sorted(graphs)

@@ -206,17 +206,20 @@ class Source:
         """The source's part of the graph name.
 
         A structured record (JSON, XML) is one per trial and reader: a newer one
-        replaces the older. Pages are kept per site, or per file when the page does
-        not say its site, so two sites' renderings of one trial never overwrite
-        each other.
+        replaces the older. A page is kept per file: the reader, the site when the
+        page says it, and a digest of the file's name with the folder it sits in
+        (often the site's), so that two sites' pages saved under the same name, or
+        one site's page and its print view, never overwrite each other, while the
+        same file built again replaces its graph. Only those two parts of the path
+        count, not the folders the build reached them through.
         """
-        if self.site is not None:
-            return f"{self.reader}-{self.site}"
         if self.reader in STRUCTURED_READERS or self.file is None:
             return self.reader
-        # The file's own name, not the folder it was reached through.
-        name = self.file.replace("!", "/").rsplit("/", 1)[-1]
+        parts = self.file.replace("\\", "/").replace("!", "/").rsplit("/", 2)
+        name = "/".join(parts[-2:])
         digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:10]
+        if self.site is not None:
+            return f"{self.reader}-{self.site}-{digest}"
         return f"{self.reader}-{digest}"
 
 
