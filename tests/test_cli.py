@@ -17,9 +17,15 @@ TRIALKG = shutil.which("trialkg", path=str(Path(sys.executable).parent)) or shut
 pytestmark = pytest.mark.skipif(TRIALKG is None, reason="the trialkg command is not installed")
 
 
-def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [TRIALKG, *args], cwd=cwd, capture_output=True, text=True, timeout=300,  # type: ignore[list-item]
+        [TRIALKG, *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,  # type: ignore[list-item]
         env={**os.environ, **(env or {})},
     )
 
@@ -65,12 +71,16 @@ def test_exit_codes_for_bad_input_and_missing_store(tmp_path: Path) -> None:
     assert strict.returncode == 2 and "error: file bad.json" in strict.stderr
     missing = run("query", "shared-drugs", "--store", str(tmp_path / "nowhere"), cwd=tmp_path)
     assert missing.returncode == 2 and "no trialkg store" in missing.stderr
-    unknown = run("build", str(bad), "--format", "nope", "--store", str(tmp_path / "s3"), cwd=tmp_path)
+    unknown = run(
+        "build", str(bad), "--format", "nope", "--store", str(tmp_path / "s3"), cwd=tmp_path
+    )
     assert unknown.returncode == 2 and "unknown format 'nope'" in unknown.stderr
 
 
 def test_python_dash_m_is_the_same_command(tmp_path: Path) -> None:
-    listed = subprocess.run([sys.executable, "-m", "trialkg", "formats"], capture_output=True, text=True, timeout=60)
+    listed = subprocess.run(
+        [sys.executable, "-m", "trialkg", "formats"], capture_output=True, text=True, timeout=60
+    )
     assert listed.returncode == 0
     assert listed.stdout.splitlines()[0].startswith("ctgov-json")
     assert run("queries", cwd=tmp_path).stdout.count("\n") >= 6

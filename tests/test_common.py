@@ -34,9 +34,13 @@ def test_dates_as_precise_as_stated(text: str, iso: str | None) -> None:
 
 def test_an_unreadable_date_names_its_field() -> None:
     with pytest.raises(InputError) as caught:
-        partial_date("31/31/2020", "Anticipated", file="f.xml", record="NCT01234567", field="start_date")
+        partial_date(
+            "31/31/2020", "Anticipated", file="f.xml", record="NCT01234567", field="start_date"
+        )
     assert str(caught.value).startswith("file f.xml, record NCT01234567, field start_date:")
-    assert partial_date("May 2020", "Estimate", file=None, record="x", field="y").type == "ESTIMATED"
+    assert (
+        partial_date("May 2020", "Estimate", file=None, record="x", field="y").type == "ESTIMATED"
+    )
 
 
 def test_enumerations_in_the_registry_spelling() -> None:
@@ -58,4 +62,7 @@ def test_criteria_split_into_items() -> None:
     inclusion, exclusion = split_criteria(text)
     assert inclusion == ("Age >= 18", "ECOG 0-1 continued on a second line")
     assert exclusion == ("Pregnancy", "Prior <treatment>")
-    assert split_criteria("- KEY INCLUSION CRITERIA:\n  - x\nExclusion criteria:\n- z") == (("x",), ("z",))
+    assert split_criteria("- KEY INCLUSION CRITERIA:\n  - x\nExclusion criteria:\n- z") == (
+        ("x",),
+        ("z",),
+    )

@@ -46,7 +46,9 @@ def test_triple_exports_read_back_as_the_store(small_store: trialkg.TrialStore, 
             flat.add((s, p, o))
         parsed = flat
     else:
-        parsed = rdflib.Graph().parse(data=out.getvalue(), format={"turtle": "turtle", "ntriples": "nt"}[fmt])
+        parsed = rdflib.Graph().parse(
+            data=out.getvalue(), format={"turtle": "turtle", "ntriples": "nt"}[fmt]
+        )
     assert isomorphic(parsed, _union(small_store))
 
 
@@ -55,12 +57,16 @@ def test_dataset_exports_keep_the_named_graphs(small_store: trialkg.TrialStore, 
     out = io.BytesIO()
     export(small_store, fmt, out)
     parsed = rdflib.Dataset()
-    parsed.parse(data=out.getvalue(), format={"nquads": "nquads", "trig": "trig", "jsonld": "json-ld"}[fmt])
+    parsed.parse(
+        data=out.getvalue(), format={"nquads": "nquads", "trig": "trig", "jsonld": "json-ld"}[fmt]
+    )
     expected = small_store.rdflib_dataset()
     names = sorted(str(g.identifier) for g in parsed.graphs() if len(g))
     assert names == sorted(str(g.identifier) for g in expected.graphs() if len(g))
     for name in names:
-        assert isomorphic(parsed.graph(rdflib.URIRef(name)), expected.graph(rdflib.URIRef(name))), name
+        assert isomorphic(parsed.graph(rdflib.URIRef(name)), expected.graph(rdflib.URIRef(name))), (
+            name
+        )
 
 
 def test_jsonld_uses_short_keys(small_store: trialkg.TrialStore) -> None:
@@ -91,8 +97,12 @@ def test_exports_are_byte_identical_whatever_the_build_order(tmp_path: Path) -> 
             out = io.BytesIO()
             export(store, fmt, out)
             # Provenance names the file; the test's file names differ on purpose.
-            outputs[fmt].append(b"\n".join(
-                line for line in out.getvalue().split(b"\n") if b"sourceFile" not in line and b".json" not in line
-            ))
+            outputs[fmt].append(
+                b"\n".join(
+                    line
+                    for line in out.getvalue().split(b"\n")
+                    if b"sourceFile" not in line and b".json" not in line
+                )
+            )
     for fmt, (first, second) in outputs.items():
         assert first == second, fmt

@@ -43,9 +43,16 @@ def test_single_study_maps_every_module() -> None:
     assert trial.status_verified is not None and trial.status_verified.value == "2022-08"
     assert trial.phases == ("PHASE2",)
     assert trial.study_type == "INTERVENTIONAL"
-    assert (trial.allocation, trial.intervention_model, trial.masking) == ("NA", "SINGLE_GROUP", "NONE")
+    assert (trial.allocation, trial.intervention_model, trial.masking) == (
+        "NA",
+        "SINGLE_GROUP",
+        "NONE",
+    )
     assert (trial.enrollment, trial.enrollment_type) == (13, "ACTUAL")
-    assert trial.lead_sponsor is not None and trial.lead_sponsor.name == "ETOP IBCSG Partners Foundation"
+    assert (
+        trial.lead_sponsor is not None
+        and trial.lead_sponsor.name == "ETOP IBCSG Partners Foundation"
+    )
     assert trial.lead_sponsor.agency_class == "NETWORK"
     (intervention,) = trial.interventions
     assert intervention.other_names == ("Giotrif", "BIBW 2992")
@@ -53,8 +60,13 @@ def test_single_study_maps_every_module() -> None:
     assert trial.arms[0].intervention_names == ("Drug: Afatinib",)
     assert [m.id for m in trial.intervention_meshes] == ["D000077716"]
     assert trial.eligibility is not None
-    assert trial.eligibility.inclusion[0] == "Histologically or cytologically confirmed non small cell lung cancer"
-    assert trial.eligibility.exclusion[-1].startswith("Patient who received treatment with an investigational drug")
+    assert (
+        trial.eligibility.inclusion[0]
+        == "Histologically or cytologically confirmed non small cell lung cancer"
+    )
+    assert trial.eligibility.exclusion[-1].startswith(
+        "Patient who received treatment with an investigational drug"
+    )
     assert trial.sites[0].facility == "Universitätsklinikum Köln"
     assert trial.sites[0].latitude == pytest.approx(50.93333)
     assert trial.has_results is True
@@ -98,7 +110,11 @@ def test_a_record_without_nct_id_is_reported_and_the_rest_kept() -> None:
     results = _read(json.dumps({"studies": [bad, good]}).encode(), "page.json")
     error, trial = results
     assert isinstance(error, InputError) and isinstance(trial, Trial)
-    assert (error.file, error.record, error.field) == ("page.json", "#0", "identificationModule.nctId")
+    assert (error.file, error.record, error.field) == (
+        "page.json",
+        "#0",
+        "identificationModule.nctId",
+    )
 
 
 def test_an_unparseable_date_names_record_and_field() -> None:
@@ -123,7 +139,9 @@ def test_unknown_phase_and_wrong_types_are_input_errors() -> None:
 
 
 def test_absent_fields_stay_absent() -> None:
-    study = {"protocolSection": {"identificationModule": {"nctId": "NCT01234567", "briefTitle": "A"}}}
+    study = {
+        "protocolSection": {"identificationModule": {"nctId": "NCT01234567", "briefTitle": "A"}}
+    }
     (trial,) = _read(json.dumps(study).encode())
     assert isinstance(trial, Trial)
     assert trial.phases == () and trial.enrollment is None and trial.eligibility is None

@@ -33,7 +33,13 @@ def test_a_fact_the_record_does_not_state_stays_absent() -> None:
 
 
 def test_the_same_drug_however_written_is_one_node() -> None:
-    spellings = ["imatinib (IM)", "Imatinib(IM)", "Imatinib Mesylate", "Gleevec", "Imatinib Mesylate 400 mg tablets"]
+    spellings = [
+        "imatinib (IM)",
+        "Imatinib(IM)",
+        "Imatinib Mesylate",
+        "Gleevec",
+        "Imatinib Mesylate 400 mg tablets",
+    ]
     nodes = set()
     for index, name in enumerate(spellings):
         trial = _trial(f"NCT0000000{index}", interventions=(Intervention(name, "DRUG"),))
@@ -48,7 +54,10 @@ def test_the_same_drug_however_written_is_one_node() -> None:
 
 def test_arms_point_at_their_interventions_within_the_trial() -> None:
     trial = _trial(
-        interventions=(Intervention("Afatinib", "DRUG", arm_labels=("Arm A",)), Intervention("Surgery", "PROCEDURE")),
+        interventions=(
+            Intervention("Afatinib", "DRUG", arm_labels=("Arm A",)),
+            Intervention("Surgery", "PROCEDURE"),
+        ),
         arms=(Arm("Arm A", "EXPERIMENTAL", intervention_names=("Procedure: Surgery",)),),
     )
     triples = _triples(trial)
@@ -84,4 +93,6 @@ def test_provenance_names_source_format_and_version() -> None:
     graph = "https://w3id.org/trialkg/graph/NCT01234567/ctgov-json"
     assert _objects(triples, graph, TKG + "sourceFormat") == {Lit("ctgov-json")}
     assert _objects(triples, graph, TKG + "sourceFile") == {Lit("t.json")}
-    assert _objects(triples, graph, TKG + "describes") == {IRI("https://clinicaltrials.gov/study/NCT01234567")}
+    assert _objects(triples, graph, TKG + "describes") == {
+        IRI("https://clinicaltrials.gov/study/NCT01234567")
+    }

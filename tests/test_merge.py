@@ -1,4 +1,5 @@
-"""Several sources of one trial: one trial node, the structured record's facts, every source kept."""
+"""Several sources of one trial: one trial node, the structured record's facts,
+every source kept."""
 
 from __future__ import annotations
 
@@ -31,7 +32,8 @@ def test_the_record_speaks_for_the_trial_and_the_page_is_a_view() -> None:
     assert views == [next(v for v in views if "/view/page-" in v)]
     # The page's own statement is still there, on its view.
     sponsors = {
-        q.object.value for q in store.quads()
+        q.object.value
+        for q in store.quads()
         if q.subject.value == views[0] and q.predicate.value == TKG + "leadSponsor"
     }
     assert sponsors and all("etop" in s for s in sponsors)

@@ -16,13 +16,26 @@ from .conftest import REPO
 def test_wheel_contains_shapes_queries_and_data(tmp_path: Path) -> None:
     pytest.importorskip("build")
     done = subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(tmp_path), str(REPO)],
-        capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "build",
+            "--wheel",
+            "--no-isolation",
+            "--outdir",
+            str(tmp_path),
+            str(REPO),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     if done.returncode != 0 and "hatchling" in (done.stdout + done.stderr):
         done = subprocess.run(
             [sys.executable, "-m", "build", "--wheel", "--outdir", str(tmp_path), str(REPO)],
-            capture_output=True, text=True, timeout=300,
+            capture_output=True,
+            text=True,
+            timeout=300,
         )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     (wheel,) = tmp_path.glob("trialkg-*.whl")

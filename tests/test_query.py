@@ -11,8 +11,17 @@ from trialkg.query import format_result, named_queries, run_query
 COLUMNS = {
     "shared-drugs": ["drug", "label", "trials", "nct_ids"],
     "trial-summary": [
-        "nct_id", "title", "status", "phase", "study_type", "enrollment",
-        "arms", "interventions", "conditions", "sponsor", "sites",
+        "nct_id",
+        "title",
+        "status",
+        "phase",
+        "study_type",
+        "enrollment",
+        "arms",
+        "interventions",
+        "conditions",
+        "sponsor",
+        "sites",
     ],
     "trials-for-drug": ["nct_id", "title", "arm", "intervention"],
     "shared-conditions": ["condition", "label", "trials", "nct_ids"],
@@ -21,8 +30,14 @@ COLUMNS = {
 
 def test_every_named_query_runs_with_its_documented_columns(json_store: trialkg.TrialStore) -> None:
     queries = named_queries()
-    assert {"shared-drugs", "trial-summary", "trials-for-drug", "shared-conditions", "sponsors",
-            "sites-by-country"} <= set(queries)
+    assert {
+        "shared-drugs",
+        "trial-summary",
+        "trials-for-drug",
+        "shared-conditions",
+        "sponsors",
+        "sites-by-country",
+    } <= set(queries)
     for name, columns in COLUMNS.items():
         params = {"drug": "docetaxel"} if name == "trials-for-drug" else {}
         assert run_query(json_store, name, params).columns == columns
@@ -79,7 +94,9 @@ def test_parameters_are_bound_not_pasted(json_store: trialkg.TrialStore) -> None
     assert len(run_query(json_store, "trial-summary").rows) == 110
 
 
-def test_missing_unknown_and_writing_queries_are_refused(json_store: trialkg.TrialStore, tmp_path) -> None:
+def test_missing_unknown_and_writing_queries_are_refused(
+    json_store: trialkg.TrialStore, tmp_path
+) -> None:
     with pytest.raises(QueryError, match="needs --param drug=VALUE"):
         run_query(json_store, "trials-for-drug")
     with pytest.raises(QueryError, match="unknown query"):

@@ -33,6 +33,9 @@ def test_every_trialkg_term_in_the_graph_is_declared_with_label_and_comment(
 def test_classes_align_to_schema_org_and_biolink() -> None:
     documented = rdflib.Graph().parse(vocabulary_path(), format="turtle")
     trial = set(documented.objects(rdflib.URIRef(vocab.Trial), RDFS.subClassOf))
-    assert {rdflib.URIRef("http://schema.org/MedicalTrial"), rdflib.URIRef(vocab.BIOLINK + "ClinicalTrial")} <= trial
+    assert {
+        rdflib.URIRef("http://schema.org/MedicalTrial"),
+        rdflib.URIRef(vocab.BIOLINK + "ClinicalTrial"),
+    } <= trial
     drug = set(documented.objects(rdflib.URIRef(vocab.TKG + "Drug"), RDFS.subClassOf))
     assert rdflib.URIRef("http://schema.org/Drug") in drug

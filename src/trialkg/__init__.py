@@ -20,12 +20,12 @@ try:
 except PackageNotFoundError:  # running from a source checkout without installing
     __version__ = "0.1.0"
 
-from trialkg import analytics  # noqa: E402
-from trialkg.build import BuildOptions, BuildReport, build, build_trials  # noqa: E402
-from trialkg.query import QueryResult, run_query  # noqa: E402
-from trialkg.readers import read_paths  # noqa: E402
-from trialkg.store import TrialStore, open_store  # noqa: E402
-from trialkg.validate import validate_store  # noqa: E402
+from trialkg import analytics
+from trialkg.build import BuildOptions, BuildReport, build, build_trials
+from trialkg.query import QueryResult, run_query
+from trialkg.readers import read_paths
+from trialkg.store import TrialStore, open_store
+from trialkg.validate import validate_store
 
 __all__ = [
     "BuildOptions",

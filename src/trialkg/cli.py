@@ -82,13 +82,35 @@ def _show_progress() -> bool:
 @main.command()
 @click.argument("inputs", nargs=-1, type=click.Path(exists=False))
 @store_option
-@click.option("--format", "format_name", default=None, help="Force a reader (see `trialkg formats`).")
+@click.option(
+    "--format", "format_name", default=None, help="Force a reader (see `trialkg formats`)."
+)
 @click.option("--strict", is_flag=True, help="Stop at the first bad record (exit 2).")
-@click.option("--include-contacts", is_flag=True, help="Keep phone numbers and e-mails of named people.")
-@click.option("--workers", type=click.IntRange(1, 64), default=None, help="Processes for reading and mapping (default: CPU count).")
-@click.option("--force", is_flag=True, help="Rebuild files even when their content was built before.")
-@click.option("--no-compact", is_flag=True, help="Skip compacting the store after a large build (queries are then slower).")
-@click.option("--chunk", "chunk_trials", type=click.IntRange(1, 100000), default=2000, show_default=True, help="Trials per store write.")
+@click.option(
+    "--include-contacts", is_flag=True, help="Keep phone numbers and e-mails of named people."
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Processes for reading and mapping (default: CPU count).",
+)
+@click.option(
+    "--force", is_flag=True, help="Rebuild files even when their content was built before."
+)
+@click.option(
+    "--no-compact",
+    is_flag=True,
+    help="Skip compacting the store after a large build (queries are then slower).",
+)
+@click.option(
+    "--chunk",
+    "chunk_trials",
+    type=click.IntRange(1, 100000),
+    default=2000,
+    show_default=True,
+    help="Trials per store write.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors and the summary line.")
 @_fails_cleanly
 def build(
@@ -137,8 +159,14 @@ def build(
     path = _store_path(store_path)
     with open_store(path) as store:
         if store.recovered_graphs:
-            click.echo(f"an interrupted build left {store.recovered_graphs} graphs half-written: removed, they are built again", err=True)
-        report = run_build(store, paths, options, on_error=on_error, on_progress=on_progress if progress else None)
+            click.echo(
+                f"an interrupted build left {store.recovered_graphs} graphs half-written: "
+                "removed, they are built again",
+                err=True,
+            )
+        report = run_build(
+            store, paths, options, on_error=on_error, on_progress=on_progress if progress else None
+        )
     if progress:
         click.echo("\r\x1b[K", err=True, nl=False)
     click.echo(f"{report.summary()} ({report.seconds:.1f} s) -> {path}")
@@ -148,11 +176,25 @@ def build(
 
 @main.command()
 @store_option
-@click.option("--workers", type=click.IntRange(1, 64), default=None, help="Processes (default: CPU count).")
-@click.option("--engine", type=click.Choice(["sparql", "pyshacl"]), default="sparql", show_default=True,
-              help="sparql: the shapes as queries on the store (pyshacl only for what does not compile); "
-                   "pyshacl: pyshacl itself on chunks of trials (slower).")
-@click.option("--chunk", "chunk_trials", type=click.IntRange(1, 100000), default=200, show_default=True, help="Trials per pyshacl call.")
+@click.option(
+    "--workers", type=click.IntRange(1, 64), default=None, help="Processes (default: CPU count)."
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["sparql", "pyshacl"]),
+    default="sparql",
+    show_default=True,
+    help="sparql: the shapes as queries on the store (pyshacl only for what does not compile); "
+    "pyshacl: pyshacl itself on chunks of trials (slower).",
+)
+@click.option(
+    "--chunk",
+    "chunk_trials",
+    type=click.IntRange(1, 100000),
+    default=200,
+    show_default=True,
+    help="Trials per pyshacl call.",
+)
 @_fails_cleanly
 def validate(store_path: str | None, workers: int | None, engine: str, chunk_trials: int) -> None:
     """Check the store against the SHACL shapes: exit 0 conforms, 1 does not, 2 error."""
@@ -160,7 +202,10 @@ def validate(store_path: str | None, workers: int | None, engine: str, chunk_tri
 
     with open_store(_store_path(store_path), read_only=True) as store:
         report = validate_store(
-            store, chunk_trials=chunk_trials, workers=workers or min(os.cpu_count() or 1, 8), engine=engine
+            store,
+            chunk_trials=chunk_trials,
+            workers=workers or min(os.cpu_count() or 1, 8),
+            engine=engine,
         )
     click.echo(report.text(), nl=False)
     sys.exit(EXIT_OK if report.conforms else EXIT_DATA)
@@ -179,8 +224,16 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 @main.command()
 @click.argument("name")
 @store_option
-@click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="A query parameter (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table", show_default=True)
+@click.option(
+    "--param", "params", multiple=True, metavar="KEY=VALUE", help="A query parameter (repeatable)."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json"]),
+    default="table",
+    show_default=True,
+)
 @_fails_cleanly
 def query(name: str, store_path: str | None, params: tuple[str, ...], fmt: str) -> None:
     """Run a named query (see `trialkg queries`) or a SPARQL file (FILE.rq), read-only."""
@@ -200,10 +253,26 @@ def queries() -> None:
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["turtle", "jsonld", "ntriples", "nquads", "trig"]), required=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["turtle", "jsonld", "ntriples", "nquads", "trig"]),
+    required=True,
+)
 @store_option
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None, help="File to write (default: standard output).")
-@click.option("--workers", type=click.IntRange(1, 64), default=None, help="Processes reading the store (default: CPU count).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="File to write (default: standard output).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Processes reading the store (default: CPU count).",
+)
 @_fails_cleanly
 def export(fmt: str, store_path: str | None, output: str | None, workers: int | None) -> None:
     """Write the whole store in an RDF format, sorted: the same store gives the same bytes."""
@@ -221,7 +290,9 @@ def export(fmt: str, store_path: str | None, output: str | None, workers: int | 
             with partial.open("wb") as handle:
                 count = run_export(store, fmt, handle, workers=processes)
             partial.replace(target)  # a half-written export never takes the real name
-            click.echo(f"{count} statements -> {output} ({time.perf_counter() - started:.1f} s)", err=True)
+            click.echo(
+                f"{count} statements -> {output} ({time.perf_counter() - started:.1f} s)", err=True
+            )
 
 
 @main.command()
@@ -263,7 +334,9 @@ def compare(first: str, second: str) -> None:
 
 @main.command("link-report")
 @store_option
-@click.option("--limit", type=click.IntRange(1), default=50, show_default=True, help="Rows to show.")
+@click.option(
+    "--limit", type=click.IntRange(1), default=50, show_default=True, help="Rows to show."
+)
 @_fails_cleanly
 def link_report(store_path: str | None, limit: int) -> None:
     """Mentions that did not link to a vocabulary term, most frequent first."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import pyoxigraph as ox
 
@@ -33,6 +34,9 @@ DESCRIBES = ox.NamedNode(_TKG + "describes")
 SOURCE_FORMAT = ox.NamedNode(_TKG + "sourceFormat")
 LAST_UPDATE = ox.NamedNode(_TKG + "recordLastUpdate")
 PARTIAL = ox.NamedNode(_TKG + "partial")
+
+# Any term a quad may hold; ``_rename`` gives back the kind it was given or a NamedNode.
+_Term = TypeVar("_Term", bound=ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,33 +60,36 @@ def _view_base(nct_id: str, key: str) -> str:
     return iri.part(nct_id, "view", key)
 
 
+def _first_value(store: TrialStore, graph: ox.NamedNode, predicate: ox.NamedNode) -> str:
+    """The value of the graph node's first ``predicate`` statement in its own graph, or ""."""
+    for quad in store.oxigraph.quads_for_pattern(graph, predicate, None, graph):
+        if not isinstance(quad.object, ox.Triple):
+            return str(quad.object.value)
+    return ""
+
+
 def _sources(store: TrialStore, nct_id: str) -> list[_Source]:
     trial_node = ox.NamedNode(iri.trial(nct_id))
     found = []
     for name in store.graphs_of_trial(nct_id):
         graph = ox.NamedNode(name)
-        node = ox.NamedNode(name)
-
-        def first(predicate: ox.NamedNode) -> str:
-            for quad in store.oxigraph.quads_for_pattern(node, predicate, None, graph):
-                return str(quad.object.value)
-            return ""
-
-        is_view = not any(True for _ in store.oxigraph.quads_for_pattern(trial_node, TYPE, TRIAL, graph))
+        is_view = not any(
+            True for _ in store.oxigraph.quads_for_pattern(trial_node, TYPE, TRIAL, graph)
+        )
         found.append(
             _Source(
                 graph=name,
                 key=name.rsplit("/", 1)[-1],
-                reader=first(SOURCE_FORMAT),
-                last_update=first(LAST_UPDATE),
-                partial=first(PARTIAL) == "true",
+                reader=_first_value(store, graph, SOURCE_FORMAT),
+                last_update=_first_value(store, graph, LAST_UPDATE),
+                partial=_first_value(store, graph, PARTIAL) == "true",
                 is_view=is_view,
             )
         )
     return found
 
 
-def _rename(term: ox.NamedNode | ox.BlankNode | ox.Literal, old: tuple[str, str], new: tuple[str, str]) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+def _rename(term: _Term, old: tuple[str, str], new: tuple[str, str]) -> _Term | ox.NamedNode:
     """Move a trial or trial-part IRI from one naming to the other."""
     if not isinstance(term, ox.NamedNode):
         return term
@@ -110,8 +117,8 @@ def _rewrite(store: TrialStore, source: _Source, nct_id: str, *, to_view: bool) 
             quads.append(quad)
             continue
         subject = _rename(quad.subject, old, new)
-        obj = _rename(quad.object, old, new)
-        if quad.predicate == TYPE and subject.value == new[0]:
+        obj: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple = _rename(quad.object, old, new)
+        if quad.predicate == TYPE and isinstance(subject, ox.NamedNode) and subject.value == new[0]:
             obj = TRIAL_VIEW if to_view else TRIAL
         quads.append(ox.Quad(subject, quad.predicate, obj, graph))
     if to_view:

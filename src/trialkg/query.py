@@ -28,6 +28,8 @@ from trialkg.resources import resource_dir
 from trialkg.store import TrialStore
 
 Cell = str | int | float | None
+# One combination of parameter values, typed as the engine's substitutions.
+_Bindings = dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]
 
 _PARAM = re.compile(r"^#\s*param\s+([A-Za-z_]\w*)\s*:\s*([\w-]+)", re.MULTILINE)
 _FORBIDDEN = re.compile(
@@ -116,8 +118,11 @@ def resolve_drug(store: TrialStore, mention: str) -> list[ox.NamedNode]:
     if external is not None:
         target = ox.NamedNode(external)
         for relation in (vocab.EXACT_MATCH, vocab.CLOSE_MATCH):
-            for quad in store.oxigraph.quads_for_pattern(None, ox.NamedNode(relation), target, None):
-                found.add(quad.subject.value)
+            for quad in store.oxigraph.quads_for_pattern(
+                None, ox.NamedNode(relation), target, None
+            ):
+                if isinstance(quad.subject, ox.NamedNode):
+                    found.add(quad.subject.value)
         if external.startswith(vocab.ID):
             found.add(external)
     else:
@@ -145,7 +150,7 @@ def resolve_drug(store: TrialStore, mention: str) -> list[ox.NamedNode]:
     return [ox.NamedNode(value) for value in sorted(found)]
 
 
-def _bindings(store: TrialStore, query: NamedQuery, params: dict[str, str]) -> list[dict[ox.Variable, ox.NamedNode | ox.Literal]]:
+def _bindings(store: TrialStore, query: NamedQuery, params: dict[str, str]) -> list[_Bindings]:
     unknown = set(params) - set(query.params)
     if unknown:
         raise QueryError(
@@ -154,8 +159,10 @@ def _bindings(store: TrialStore, query: NamedQuery, params: dict[str, str]) -> l
         )
     missing = set(query.params) - set(params)
     if missing:
-        raise QueryError(f"query {query.name!r} needs --param {', '.join(f'{m}=VALUE' for m in sorted(missing))}")
-    combos: list[dict[ox.Variable, ox.NamedNode | ox.Literal]] = [{}]
+        raise QueryError(
+            f"query {query.name!r} needs --param {', '.join(f'{m}=VALUE' for m in sorted(missing))}"
+        )
+    combos: list[_Bindings] = [{}]
     for name, kind in query.params.items():
         value = params[name]
         terms: list[ox.NamedNode | ox.Literal]
@@ -214,7 +221,7 @@ def run_query(
         if isinstance(result, ox.QueryTriples):
             return QueryResult(
                 ["subject", "predicate", "object"],
-                sorted((_cell(t.subject), _cell(t.predicate), _cell(t.object)) for t in result),  # type: ignore[type-var]
+                sorted((_cell(t.subject), _cell(t.predicate), _cell(t.object)) for t in result),
             )
         # The engine binds parameters through the projection; the user gave
         # their values, so they are not result columns.
@@ -261,7 +268,11 @@ def _sparql_json(result: QueryResult) -> str:
             if isinstance(value, str) and re.match(r"^https?://", value):
                 binding[column] = {"type": "uri", "value": value}
             elif isinstance(value, int):
-                binding[column] = {"type": "literal", "value": str(value), "datatype": vocab.XSD + "integer"}
+                binding[column] = {
+                    "type": "literal",
+                    "value": str(value),
+                    "datatype": vocab.XSD + "integer",
+                }
             else:
                 binding[column] = {"type": "literal", "value": str(value)}
         bindings.append(binding)
@@ -283,7 +294,9 @@ def _table(result: QueryResult, max_width: int = 60) -> str:
         "  ".join(c.ljust(w) for c, w in zip(result.columns, widths, strict=True)).rstrip(),
         "  ".join("-" * w for w in widths),
     ]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells]
+    lines += [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells
+    ]
     lines.append(f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''})")
     return "\n".join(lines) + "\n"
 

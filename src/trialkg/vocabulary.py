@@ -29,6 +29,10 @@ def property_names() -> tuple[str, ...]:
     names = {
         q.subject.value[len(vocab.TKG) :]
         for q in vocabulary_quads()
-        if q.predicate == _TYPE and q.object.value in _PROPERTY_CLASSES and q.subject.value.startswith(vocab.TKG)
+        if isinstance(q.subject, ox.NamedNode)
+        and isinstance(q.object, ox.NamedNode)
+        and q.predicate == _TYPE
+        and q.object.value in _PROPERTY_CLASSES
+        and q.subject.value.startswith(vocab.TKG)
     }
     return tuple(sorted(names))

@@ -32,7 +32,10 @@ def triples_to_rdflib(triples: Iterable[Triple], graph: rdflib.Graph | None = No
     return target
 
 
-def ox_to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+def ox_to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node:
+    if isinstance(term, ox.Triple):
+        # trialkg never writes triple terms, and rdflib has no node for them.
+        raise TypeError(f"a triple term has no rdflib equivalent: {term}")
     if isinstance(term, ox.NamedNode):
         return rdflib.URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -48,7 +51,9 @@ def ox_to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
 def to_rdflib_graph(quads: Iterable[ox.Quad], graph: rdflib.Graph | None = None) -> rdflib.Graph:
     target = graph if graph is not None else rdflib.Graph()
     for quad in quads:
-        target.add((ox_to_rdflib(quad.subject), ox_to_rdflib(quad.predicate), ox_to_rdflib(quad.object)))
+        target.add(
+            (ox_to_rdflib(quad.subject), ox_to_rdflib(quad.predicate), ox_to_rdflib(quad.object))
+        )
     return target
 
 
@@ -61,7 +66,9 @@ def to_rdflib_dataset(quads: Iterable[ox.Quad]) -> rdflib.Dataset:
             if isinstance(name, ox.NamedNode)
             else dataset.default_context
         )
-        context.add((ox_to_rdflib(quad.subject), ox_to_rdflib(quad.predicate), ox_to_rdflib(quad.object)))
+        context.add(
+            (ox_to_rdflib(quad.subject), ox_to_rdflib(quad.predicate), ox_to_rdflib(quad.object))
+        )
     return dataset
 
 

@@ -134,7 +134,9 @@ def read_document(document: Document, *, format: str | None = None) -> Iterator[
 def _display(path: Path, root: Path | None) -> str:
     if root is not None:
         try:
-            return (root.name + "/" + path.relative_to(root).as_posix()) if root != path else path.name
+            return (
+                (root.name + "/" + path.relative_to(root).as_posix()) if root != path else path.name
+            )
         except ValueError:
             pass
     return path.name

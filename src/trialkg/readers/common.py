@@ -174,7 +174,10 @@ def phase_values(text: str | None) -> tuple[str, ...]:
         found.append("EARLY_PHASE1")
         upper = re.sub(r"EARLY[\s_]*PHASE[\s_]*(1|I)\b", " ", upper)
     # "Phase 1/2" and "Phase 1/Phase 2" both name two phases.
-    for m in re.finditer(r"PHASE[\s_]*((?:[1-4]|IV|III|II|I)(?:\s*[/,&]\s*(?:PHASE[\s_]*)?(?:[1-4]|IV|III|II|I))*)\b", upper):
+    for m in re.finditer(
+        r"PHASE[\s_]*((?:[1-4]|IV|III|II|I)(?:\s*[/,&]\s*(?:PHASE[\s_]*)?(?:[1-4]|IV|III|II|I))*)\b",
+        upper,
+    ):
         for part in re.findall(r"IV|III|II|I|[1-4]", m.group(1)):
             found.append("PHASE" + _ROMAN.get(part, part))
     result = tuple(dict.fromkeys(p for p in found if p in PHASES))
@@ -185,7 +188,10 @@ def study_type_value(text: str | None) -> str | None:
     return enum_value(
         text,
         STUDY_TYPES,
-        aliases={"EXPANDED_ACCESS": "EXPANDED_ACCESS", "OBSERVATIONAL_PATIENT_REGISTRY": "OBSERVATIONAL"},
+        aliases={
+            "EXPANDED_ACCESS": "EXPANDED_ACCESS",
+            "OBSERVATIONAL_PATIENT_REGISTRY": "OBSERVATIONAL",
+        },
     )
 
 
@@ -246,9 +252,17 @@ def int_value(text: str | None) -> int | None:
 
 # A heading, perhaps behind a bullet, perhaps with the first item on the same line:
 # "Inclusion Criteria:", "- KEY EXCLUSION CRITERIA:", "Exclusion Criteria: 1. Age < 18".
-_INCLUSION_HEAD = re.compile(r"^\s*(?:[-*\u2022]\s*)?(?:key\s+)?inclusion\s+criteria\b[^:\n]{0,40}(?::\s*(?P<rest>.*))?$", re.IGNORECASE)
-_EXCLUSION_HEAD = re.compile(r"^\s*(?:[-*\u2022]\s*)?(?:key\s+)?exclusion\s+criteria\b[^:\n]{0,40}(?::\s*(?P<rest>.*))?$", re.IGNORECASE)
-_BULLET = re.compile(r"^\s*(?:[*\-\u2022\u25cf\u25aa\u2023\u2043\u00b7]|\d{1,2}[.)]|\(\d{1,2}\)|[a-z][.)])\s+")
+_INCLUSION_HEAD = re.compile(
+    r"^\s*(?:[-*\u2022]\s*)?(?:key\s+)?inclusion\s+criteria\b[^:\n]{0,40}(?::\s*(?P<rest>.*))?$",
+    re.IGNORECASE,
+)
+_EXCLUSION_HEAD = re.compile(
+    r"^\s*(?:[-*\u2022]\s*)?(?:key\s+)?exclusion\s+criteria\b[^:\n]{0,40}(?::\s*(?P<rest>.*))?$",
+    re.IGNORECASE,
+)
+_BULLET = re.compile(
+    r"^\s*(?:[*\-\u2022\u25cf\u25aa\u2023\u2043\u00b7]|\d{1,2}[.)]|\(\d{1,2}\)|[a-z][.)])\s+"
+)
 
 
 def _unescape_markdown(text: str) -> str:
@@ -340,8 +354,13 @@ def allocation_value(text: str | None) -> str | None:
     return enum_value(
         text,
         ALLOCATIONS,
-        aliases={"RANDOMISED": "RANDOMIZED", "NON_RANDOMISED": "NON_RANDOMIZED", "N_A": "NA",
-                 "NOT_APPLICABLE": "NA", "NONRANDOMIZED": "NON_RANDOMIZED"},
+        aliases={
+            "RANDOMISED": "RANDOMIZED",
+            "NON_RANDOMISED": "NON_RANDOMIZED",
+            "N_A": "NA",
+            "NOT_APPLICABLE": "NA",
+            "NONRANDOMIZED": "NON_RANDOMIZED",
+        },
     )
 
 
@@ -353,7 +372,8 @@ def intervention_model_value(text: str | None) -> str | None:
 
 
 def masking_value(text: str | None) -> str | None:
-    """``Open Label`` and ``None (Open Label)`` are NONE; ``Double (Participant, ...)`` is DOUBLE."""
+    """``Open Label`` and ``None (Open Label)`` are NONE;
+    ``Double (Participant, ...)`` is DOUBLE."""
     if text is None:
         return None
     key = _enum_key(text)
