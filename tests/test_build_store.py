@@ -30,14 +30,18 @@ def test_building_the_same_record_twice_replaces_it(tmp_path: Path) -> None:
     assert _nquads(store) == after_first
 
 
-def test_unchanged_input_is_skipped_and_a_newer_record_replaces_only_its_graph(tmp_path: Path) -> None:
+def test_unchanged_input_is_skipped_and_a_newer_record_replaces_only_its_graph(
+    tmp_path: Path,
+) -> None:
     records = tmp_path / "records"
     records.mkdir()
     for name in ("NCT02369484.json", "NCT02856893.json"):
         shutil.copy(JSON_DIR / name, records / name)
     store = trialkg.open_store(tmp_path / "store")
     trialkg.build(store, [records])
-    other_graph = sorted(str(q) for q in store.quads("https://w3id.org/trialkg/graph/NCT02856893/ctgov-json"))
+    other_graph = sorted(
+        str(q) for q in store.quads("https://w3id.org/trialkg/graph/NCT02856893/ctgov-json")
+    )
 
     unchanged = trialkg.build(store, [records])
     assert (unchanged.built, unchanged.unchanged_documents) == (0, 2)
@@ -49,7 +53,10 @@ def test_unchanged_input_is_skipped_and_a_newer_record_replaces_only_its_graph(t
     assert (newer.built, newer.unchanged_documents) == (1, 1)
     titles = trialkg.run_query(store, "trial-summary").as_dicts()
     assert [r["title"] for r in titles if r["nct_id"] == "NCT02369484"] == ["A newer title"]
-    assert sorted(str(q) for q in store.quads("https://w3id.org/trialkg/graph/NCT02856893/ctgov-json")) == other_graph
+    assert (
+        sorted(str(q) for q in store.quads("https://w3id.org/trialkg/graph/NCT02856893/ctgov-json"))
+        == other_graph
+    )
 
 
 def test_a_rejected_record_adds_nothing_and_the_rest_is_built(tmp_path: Path) -> None:
@@ -82,7 +89,9 @@ def test_strict_mode_stops_at_the_first_bad_record(tmp_path: Path) -> None:
 
 def test_unknown_format_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "recipe.txt").write_text("Pancakes: flour, eggs, milk.\n")
-    report = trialkg.build(trialkg.open_store(), [tmp_path / "recipe.txt", tmp_path / "missing.json"])
+    report = trialkg.build(
+        trialkg.open_store(), [tmp_path / "recipe.txt", tmp_path / "missing.json"]
+    )
     assert report.rejected == 2
     assert "no reader recognises this content" in str(report.errors[0])
     assert "no such file" in str(report.errors[1])
@@ -106,8 +115,10 @@ def test_the_store_persists_and_gives_rdflib_views(tmp_path: Path) -> None:
     assert len(graph) == len(dataset) > 100
     import rdflib
 
-    title = graph.value(rdflib.URIRef("https://clinicaltrials.gov/study/NCT02369484"),
-                        rdflib.URIRef("https://w3id.org/trialkg/vocab#briefTitle"))
+    title = graph.value(
+        rdflib.URIRef("https://clinicaltrials.gov/study/NCT02369484"),
+        rdflib.URIRef("https://w3id.org/trialkg/vocab#briefTitle"),
+    )
     assert str(title) == "Afatinib in NSCLC With HER2 Mutation"
 
 
@@ -126,7 +137,9 @@ def test_what_vocabularies_say_of_a_shared_drug_is_in_the_shared_graph_once(tmp_
     drugs = [
         q.subject
         for q in store.oxigraph.quads_for_pattern(None, label, ox.Literal("Docetaxel"), shared)
-        if ox.Quad(q.subject, ox.NamedNode(vocab.TYPE), ox.NamedNode(vocab.CONCEPT_CLASSES["drug"]), shared)
+        if ox.Quad(
+            q.subject, ox.NamedNode(vocab.TYPE), ox.NamedNode(vocab.CONCEPT_CLASSES["drug"]), shared
+        )
         in store.oxigraph
     ]
     assert len(drugs) == 1
@@ -136,7 +149,9 @@ def test_what_vocabularies_say_of_a_shared_drug_is_in_the_shared_graph_once(tmp_
     assert in_trial_graphs == {vocab.IN_CLINICAL_TRIALS_FOR}
     giving = {
         q.graph_name.value
-        for q in store.oxigraph.quads_for_pattern(None, ox.NamedNode(vocab.TKG + "concept"), drug, None)
+        for q in store.oxigraph.quads_for_pattern(
+            None, ox.NamedNode(vocab.TKG + "concept"), drug, None
+        )
     }
     assert len(giving) == 7
     # A trial's rdflib view still carries the drug's label and class.
@@ -192,7 +207,9 @@ def test_pages_saved_under_one_name_by_two_sites_are_both_kept(tmp_path: Path) -
 
     source_file = ox.NamedNode("https://w3id.org/trialkg/vocab#sourceFile")
     sources = {
-        next(iter(store.oxigraph.quads_for_pattern(ox.NamedNode(g), source_file, None))).object.value
+        next(
+            iter(store.oxigraph.quads_for_pattern(ox.NamedNode(g), source_file, None))
+        ).object.value
         for g in graphs
     }
     assert {s.rsplit("/", 2)[-2] + "/" + s.rsplit("/", 1)[-1] for s in sources} == {
