@@ -144,7 +144,9 @@ def trial_nquads(trial: Trial, options: MappingOptions, digest: str | None = Non
     graph = graph_name(trial)
     if digest is not None:
         own.append((graph, vocab.TKG + "sourceHash", Lit(digest)))
-    return TrialQuads(graph, nquads_text(own, graph), len(own), nquads_lines(shared, vocab.SHARED_GRAPH))
+    return TrialQuads(
+        graph, nquads_text(own, graph), len(own), nquads_lines(shared, vocab.SHARED_GRAPH)
+    )
 
 
 class SharedLines:
@@ -289,7 +291,9 @@ class _Writer:
         self._writing: dict[int, set[str]] = {}
         self._reconciling = threading.Lock()
         self._threads = [
-            threading.Thread(target=self._run, args=(slot,), name=f"trialkg-writer-{slot}", daemon=True)
+            threading.Thread(
+                target=self._run, args=(slot,), name=f"trialkg-writer-{slot}", daemon=True
+            )
             for slot in range(count)
         ]
         for thread in self._threads:

@@ -17,6 +17,7 @@ SELECT ?class (COUNT(DISTINCT ?node) AS ?n) WHERE {
 GROUP BY ?class ORDER BY ?class
 """
 
+
 def store_stats(store: TrialStore) -> str:
     lines = [
         f"triples (quads): {len(store)}",

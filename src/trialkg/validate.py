@@ -248,9 +248,7 @@ def _fallback_shapes(left: tuple[str, ...]) -> rdflib.Graph:
 
 
 # Shared nodes named in a trial graph: IRIs of ours that are not a trial's own parts.
-_SHARED_NODE = re.compile(
-    rb"<(" + re.escape(vocab.ID.encode()) + rb"(?!trial/)[^>]*)>"
-)
+_SHARED_NODE = re.compile(rb"<(" + re.escape(vocab.ID.encode()) + rb"(?!trial/)[^>]*)>")
 
 
 def _chunks(store: TrialStore, chunk_trials: int) -> Iterator[tuple[int, bytes]]:

@@ -167,7 +167,9 @@ def map_trial_graphs(
     intervention_nodes: dict[str, str] = {}
     drug_nodes: list[str] = []
     for intervention, concepts in zip(trial.interventions, links.interventions, strict=True):
-        node = part("intervention", intervention_slug(f"{intervention.type or 'other'} {intervention.name}"))
+        node = part(
+            "intervention", intervention_slug(f"{intervention.type or 'other'} {intervention.name}")
+        )
         intervention_nodes.setdefault(_intervention_ref(intervention.type, intervention.name), node)
         intervention_nodes.setdefault(_intervention_ref(None, intervention.name), node)
         w.link(t, p("intervention"), node)

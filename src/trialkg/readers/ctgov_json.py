@@ -13,12 +13,12 @@ from typing import Any
 
 from trialkg.errors import InputError
 from trialkg.model import (
+    PHASES,
     Arm,
     Contact,
     Eligibility,
     Identifier,
     Intervention,
-    PHASES,
     MeshTerm,
     Official,
     Organisation,
@@ -81,7 +81,14 @@ def _studies(text: str, name: str) -> Iterator[tuple[int, dict[str, Any] | Input
             try:
                 item = _loads(line)
             except json.JSONDecodeError as error:
-                yield number - 1, InputError(f"malformed JSON on line {number}: {error}", file=name, record=f"line {number}")
+                yield (
+                    number - 1,
+                    InputError(
+                        f"malformed JSON on line {number}: {error}",
+                        file=name,
+                        record=f"line {number}",
+                    ),
+                )
                 continue
             yield from _unwrap(item, name, number - 1)
         return
@@ -110,13 +117,25 @@ def _unwrap(data: Any, name: str, index: int) -> Iterator[tuple[int, dict[str, A
             if isinstance(item, dict):
                 yield index + offset, item
             else:
-                yield index + offset, InputError("a list item is not a study object", file=name, record=f"#{index + offset}")
+                yield (
+                    index + offset,
+                    InputError(
+                        "a list item is not a study object", file=name, record=f"#{index + offset}"
+                    ),
+                )
     elif isinstance(data, dict) and isinstance(data.get("studies"), list):
         for offset, item in enumerate(data["studies"]):
             if isinstance(item, dict):
                 yield index + offset, item
             else:
-                yield index + offset, InputError("a studies item is not a study object", file=name, record=f"#{index + offset}")
+                yield (
+                    index + offset,
+                    InputError(
+                        "a studies item is not a study object",
+                        file=name,
+                        record=f"#{index + offset}",
+                    ),
+                )
     elif isinstance(data, dict):
         yield index, data
     else:
@@ -168,11 +187,16 @@ def study_to_trial(study: dict[str, Any], *, file: str | None, index: int = 0) -
     """The domain Trial of one API v2 study object."""
     protocol = study.get("protocolSection")
     if not isinstance(protocol, dict):
-        raise InputError("no protocolSection", file=file, record=f"#{index}", field="protocolSection")
+        raise InputError(
+            "no protocolSection", file=file, record=f"#{index}", field="protocolSection"
+        )
     nct_id = _str(protocol, "identificationModule", "nctId")
     if not nct_id:
         raise InputError(
-            "the study has no NCT id", file=file, record=f"#{index}", field="identificationModule.nctId"
+            "the study has no NCT id",
+            file=file,
+            record=f"#{index}",
+            field="identificationModule.nctId",
         )
     if not is_nct_id(nct_id):
         raise InputError(
@@ -198,14 +222,20 @@ def study_to_trial(study: dict[str, Any], *, file: str | None, index: int = 0) -
     def when(key: str, field: str) -> Any:
         struct = status.get(key)
         if isinstance(struct, dict):
-            return partial_date(struct.get("date"), struct.get("type"), file=file, record=nct_id, field=field)
+            return partial_date(
+                struct.get("date"), struct.get("type"), file=file, record=nct_id, field=field
+            )
         return None
 
     def plain_date(key: str) -> Any:
-        return partial_date(_str(status, key), None, file=file, record=nct_id, field=f"statusModule.{key}")
+        return partial_date(
+            _str(status, key), None, file=file, record=nct_id, field=f"statusModule.{key}"
+        )
 
     enrollment = _get(design, "enrollmentInfo", "count")
-    if enrollment is not None and not (isinstance(enrollment, int) and not isinstance(enrollment, bool)):
+    if enrollment is not None and not (
+        isinstance(enrollment, int) and not isinstance(enrollment, bool)
+    ):
         raise InputError(
             f"enrollment count {enrollment!r} is not a whole number",
             file=file,
@@ -216,7 +246,10 @@ def study_to_trial(study: dict[str, Any], *, file: str | None, index: int = 0) -
     overall_status = _str(status, "overallStatus")
     if overall_status is not None and status_value(overall_status) is None:
         raise InputError(
-            f"unknown overall status {overall_status!r}", file=file, record=nct_id, field="statusModule.overallStatus"
+            f"unknown overall status {overall_status!r}",
+            file=file,
+            record=nct_id,
+            field="statusModule.overallStatus",
         )
 
     secondary = tuple(
@@ -248,7 +281,11 @@ def study_to_trial(study: dict[str, Any], *, file: str | None, index: int = 0) -
     )
     outcomes = tuple(
         Outcome(kind, measure, _str(item, "timeFrame"), _str(item, "description"))
-        for kind, key in (("PRIMARY", "primaryOutcomes"), ("SECONDARY", "secondaryOutcomes"), ("OTHER", "otherOutcomes"))
+        for kind, key in (
+            ("PRIMARY", "primaryOutcomes"),
+            ("SECONDARY", "secondaryOutcomes"),
+            ("OTHER", "otherOutcomes"),
+        )
         for item in _list(outcomes_module, key)
         if (measure := _str(item, "measure"))
     )
@@ -303,7 +340,8 @@ def study_to_trial(study: dict[str, Any], *, file: str | None, index: int = 0) -
             reader=NAME,
             file=file,
             record_index=index,
-            last_update=_str(status, "lastUpdatePostDateStruct", "date") or _str(status, "lastUpdateSubmitDate"),
+            last_update=_str(status, "lastUpdatePostDateStruct", "date")
+            or _str(status, "lastUpdateSubmitDate"),
         ),
         brief_title=_str(ident, "briefTitle"),
         official_title=_str(ident, "officialTitle"),
@@ -314,10 +352,14 @@ def study_to_trial(study: dict[str, Any], *, file: str | None, index: int = 0) -
         last_known_status=status_value(_str(status, "lastKnownStatus")),
         why_stopped=_str(status, "whyStopped"),
         start_date=when("startDateStruct", "statusModule.startDateStruct.date"),
-        primary_completion_date=when("primaryCompletionDateStruct", "statusModule.primaryCompletionDateStruct.date"),
+        primary_completion_date=when(
+            "primaryCompletionDateStruct", "statusModule.primaryCompletionDateStruct.date"
+        ),
         completion_date=when("completionDateStruct", "statusModule.completionDateStruct.date"),
         first_posted=when("studyFirstPostDateStruct", "statusModule.studyFirstPostDateStruct.date"),
-        last_update_posted=when("lastUpdatePostDateStruct", "statusModule.lastUpdatePostDateStruct.date"),
+        last_update_posted=when(
+            "lastUpdatePostDateStruct", "statusModule.lastUpdatePostDateStruct.date"
+        ),
         status_verified=plain_date("statusVerifiedDate"),
         study_type=study_type_value(_str(design, "studyType")),
         phases=_phases(design, file=file, record=nct_id),
@@ -336,7 +378,9 @@ def study_to_trial(study: dict[str, Any], *, file: str | None, index: int = 0) -
         keywords=_strs(conditions, "keywords"),
         lead_sponsor=_organisation(sponsors.get("leadSponsor")),
         collaborators=tuple(
-            org for item in _list(sponsors, "collaborators") if (org := _organisation(item)) is not None
+            org
+            for item in _list(sponsors, "collaborators")
+            if (org := _organisation(item)) is not None
         ),
         responsible_party=responsible_party,
         officials=tuple(
@@ -344,14 +388,18 @@ def study_to_trial(study: dict[str, Any], *, file: str | None, index: int = 0) -
             for item in _list(contacts, "overallOfficials")
             if (name := _str(item, "name"))
         ),
-        central_contacts=tuple(_contact(c) for c in _list(contacts, "centralContacts") if isinstance(c, dict)),
+        central_contacts=tuple(
+            _contact(c) for c in _list(contacts, "centralContacts") if isinstance(c, dict)
+        ),
         arms=arms,
         interventions=interventions,
         outcomes=outcomes,
         eligibility=eligibility,
         sites=sites,
         references=tuple(
-            Reference(citation=_str(item, "citation"), pmid=_str(item, "pmid"), type=_str(item, "type"))
+            Reference(
+                citation=_str(item, "citation"), pmid=_str(item, "pmid"), type=_str(item, "type")
+            )
             for item in _list(protocol, "referencesModule", "references")
             if isinstance(item, dict) and (_str(item, "citation") or _str(item, "pmid"))
         ),
@@ -379,7 +427,9 @@ def _contact(data: dict[str, Any]) -> Contact:
     extension = _str(data, "phoneExt")
     if phone and extension:
         phone = f"{phone} ext {extension}"
-    return Contact(name=_str(data, "name"), role=_str(data, "role"), phone=phone, email=_str(data, "email"))
+    return Contact(
+        name=_str(data, "name"), role=_str(data, "role"), phone=phone, email=_str(data, "email")
+    )
 
 
 def _meshes(derived: dict[str, Any], module: str) -> tuple[MeshTerm, ...]:
@@ -392,8 +442,10 @@ def _meshes(derived: dict[str, Any], module: str) -> tuple[MeshTerm, ...]:
 
 READER = Reader(
     name=NAME,
-    description="ClinicalTrials.gov API v2 JSON: a study, a list of studies, an API page, JSON Lines, "
-    "or the bulk download zip of per-study files",
+    description=(
+        "ClinicalTrials.gov API v2 JSON: a study, a list of studies, an API page, "
+        "JSON Lines, or the bulk download zip of per-study files"
+    ),
     detect=detect,
     read=read,
 )
