@@ -583,13 +583,28 @@ def test_page_reads_enrollment_with_its_type_and_design_pairs() -> None:
 # --- NCT ids --------------------------------------------------------------------------------
 
 
-def test_a_page_without_any_label_is_not_claimed_but_reads_by_file_name_when_forced() -> None:
+def test_a_page_without_any_label_is_read_by_its_file_name_for_what_it_states() -> None:
+    """arnoldpalmerhospital.com's page has a title, a paragraph of aims and a date, no
+    labels and no id: no reader claims its content, but its file name names the trial,
+    so the general reader takes the title, and nothing more, as a partial record."""
     path = FIXTURES / "third_party_unrecognised" / "arnoldpalmerhospital.com" / "NCT02101853.txt"
     with pytest.raises(UnknownFormatError):
         detect(Document(path.name, path.read_bytes()))
-    (trial,) = read_paths([path], format="page")
-    assert isinstance(trial, Trial)
-    assert (trial.nct_id, trial.source.nct_id_from_filename) == ("NCT02101853", True)
+    for format in (None, "page"):
+        (trial,) = read_paths([path], format=format)
+        assert isinstance(trial, Trial)
+        assert (trial.nct_id, trial.source.nct_id_from_filename) == ("NCT02101853", True)
+        assert trial.source.reader == "page" and trial.source.partial
+        title = "Blinatumomab in Treating Younger Patients W/Relapsed B-cell ALL"
+        assert trial.brief_title == title
+        assert trial.start_date is None and trial.brief_summary is None  # unlabelled: not guessed
+    # The same words under a name that names no trial are still refused.
+    (refused,) = read_document(Document("page.txt", path.read_bytes()))
+    assert isinstance(refused, UnknownFormatError)
+    # A file named after a trial but stating nothing trialkg can read is refused too.
+    (junk,) = read_document(Document("NCT02101853.txt", b"flour, eggs, milk\n\n3 tbsp sugar\n"))
+    assert isinstance(junk, UnknownFormatError)
+    assert "no reader recognises this content" in str(junk)
 
 
 def test_file_name_variants_give_the_id() -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from trialkg.errors import InputError, UnknownFormatError
@@ -118,10 +118,40 @@ def get_reader(name: str) -> Reader:
         raise UnknownFormatError(f"unknown format {name!r}; known formats: {known}") from None
 
 
+def _states_something(trial: Trial) -> bool:
+    """Whether a trial has any field besides its id and source."""
+    return any(
+        getattr(trial, f.name) not in (None, ())
+        for f in fields(trial)
+        if f.name not in ("nct_id", "source")
+    )
+
+
+def _named_page(document: Document, unknown: UnknownFormatError) -> Iterator[RecordResult]:
+    """A page no reader recognises (no labels, no id in its text) whose file name names its
+    trial: what the general page reader finds on it (its title, say), if it finds anything."""
+    from trialkg.readers.common import NCT_ID
+
+    base = document.name.replace("!", "/").rsplit("/", 1)[-1]
+    if NCT_ID.search(base) is None:
+        raise unknown
+    results = list(get_reader("page").read(document))
+    if not any(isinstance(r, Trial) and _states_something(r) for r in results):
+        raise unknown
+    yield from results
+
+
 def read_document(document: Document, *, format: str | None = None) -> Iterator[RecordResult]:
     """Trials (or per-record errors) from one document; raises when the document is unreadable."""
     try:
-        reader = get_reader(format) if format else detect(document)
+        if format:
+            reader = get_reader(format)
+        else:
+            try:
+                reader = detect(document)
+            except UnknownFormatError as unknown:
+                yield from _named_page(document, unknown)
+                return
         for result in reader.read(document):
             if isinstance(result, InputError):
                 yield result.located(file=document.name)
