@@ -221,3 +221,23 @@ def test_pages_saved_under_one_name_by_two_sites_are_both_kept(tmp_path: Path) -
     trialkg.build(store, inputs, BuildOptions(force=True))
     again = store.graphs_of_trial("NCT02465060") + store.graphs_of_trial("NCT02481830")
     assert sorted(again) == sorted(graphs)
+
+
+def test_a_forked_worker_does_not_keep_the_store_locked(tmp_path: Path) -> None:
+    """Worker processes forked while a store is open (a build's, an export's) drop their
+    copy of the lock, so one that outlives its parent cannot lock the store."""
+    import multiprocessing
+    import time
+
+    path = tmp_path / "store"
+    store = trialkg.open_store(path)
+    context = multiprocessing.get_context("fork")
+    child = context.Process(target=time.sleep, args=(30,), daemon=True)
+    child.start()
+    try:
+        store.close()
+        with trialkg.open_store(path) as again:  # the child still runs
+            assert child.is_alive() and len(again) == 0
+    finally:
+        child.terminate()
+        child.join()

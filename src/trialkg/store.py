@@ -48,6 +48,23 @@ JOURNAL = "trialkg-pending-graphs.txt"
 LOCK = "trialkg.lock"
 
 
+# Lock descriptors this process holds. A forked child (a build's or an export's worker)
+# closes its copies at once, so that a worker outliving a killed parent cannot keep
+# the store locked.
+_HELD: set[int] = set()
+
+
+def _forget_inherited_locks() -> None:
+    for descriptor in _HELD:
+        with contextlib.suppress(OSError):
+            os.close(descriptor)
+    _HELD.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_inherited_locks)
+
+
 def _lock(folder: Path, exclusive: bool) -> int | None:
     """An open descriptor holding the folder's lock, or None where flock is not available."""
     try:
@@ -69,6 +86,7 @@ def _lock(folder: Path, exclusive: bool) -> int | None:
             f"the store at {folder} is being written (a build is running); "
             "query, validate or export it when the build has finished"
         ) from None
+    _HELD.add(descriptor)
     return descriptor
 
 
@@ -127,10 +145,12 @@ class TrialStore:
         self._unlock()
 
     def _unlock(self) -> None:
-        if self._lock is not None:
+        descriptor = getattr(self, "_lock", None)
+        if descriptor is not None and descriptor in _HELD:  # not a forked child's copy
+            _HELD.discard(descriptor)
             with contextlib.suppress(OSError):
-                os.close(self._lock)  # closing the descriptor releases the lock
-            self._lock = None
+                os.close(descriptor)  # closing the descriptor releases the lock
+        self._lock = None
 
     def __del__(self) -> None:
         self._unlock()
