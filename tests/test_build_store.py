@@ -241,3 +241,39 @@ def test_a_forked_worker_does_not_keep_the_store_locked(tmp_path: Path) -> None:
     finally:
         child.terminate()
         child.join()
+
+
+def test_a_file_the_store_refuses_does_not_take_shared_facts_from_the_rest(
+    tmp_path: Path,
+) -> None:
+    """A record whose MeSH id holds a space makes an IRI the store refuses: that file is
+    reported and lost, while the record built after it, which names the same drug
+    (afatinib), still finds the drug's label and class in the shared graph."""
+    import pyoxigraph as ox
+
+    from trialkg.rdf import vocab
+
+    record = json.loads(AFATINIB.read_text())
+    record["derivedSection"]["interventionBrowseModule"]["meshes"][0]["id"] = "D01 2>"
+    records = tmp_path / "records"
+    records.mkdir()
+    (records / "a.json").write_text(json.dumps(record))
+    shutil.copy(JSON_DIR / "NCT06062823.json", records / "b.json")
+    store = trialkg.open_store(tmp_path / "store")
+    report = trialkg.build(store, [records])
+    assert (report.built, report.rejected) == (1, 1)
+    assert "the store refused this file's graphs" in str(report.errors[0])
+    assert store.trial_ids() == ["NCT06062823"]
+    shared = ox.NamedNode(vocab.SHARED_GRAPH)
+    drugs = {
+        q.object.value
+        for q in store.oxigraph.quads_for_pattern(None, ox.NamedNode(vocab.TKG + "concept"), None)
+    }
+    labels = {
+        q.object.value
+        for drug in drugs
+        for q in store.oxigraph.quads_for_pattern(
+            ox.NamedNode(drug), ox.NamedNode(vocab.LABEL), None, shared
+        )
+    }
+    assert "Afatinib" in labels

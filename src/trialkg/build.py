@@ -22,6 +22,7 @@ only its trial's graph.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import multiprocessing
 import os
@@ -118,6 +119,7 @@ class _DocumentResult:
     trials: int = 0
     triples: int = 0
     shared: list[str] = field(default_factory=list)  # shared-graph lines new to this worker
+    shared_nquads: bytes = b""  # of those, the ones new to the build (set by the main process)
     errors: list[InputError] = field(default_factory=list)
     unreadable: bool = False  # the input itself could not be read (no record counted)
 
@@ -350,19 +352,22 @@ class _Writer:
     def _write(self, chunk: _Chunk, slot: int) -> None:
         graphs = [g for r in chunk.results for g in r.graphs]
         try:
-            self.store.write_chunk(
-                graphs, b"".join(r.nquads for r in chunk.results), chunk.quads, slot=slot
-            )
+            text = b"".join(r.nquads + r.shared_nquads for r in chunk.results)
+            self.store.write_chunk(graphs, text, chunk.quads, slot=slot)
         except StoreError:
             for result in chunk.results:
                 try:
-                    self.store.write_chunk(result.graphs, result.nquads, result.triples, slot=slot)
+                    text = result.nquads + result.shared_nquads
+                    self.store.write_chunk(result.graphs, text, result.triples, slot=slot)
                 except StoreError as error:
                     with self._lock:
                         refused = InputError(
                             f"the store refused this file's graphs: {error}", file=result.name
                         )
                         self.failures.append((refused, result.trials))
+                    # Other trials may name the shared nodes it described first.
+                    with contextlib.suppress(StoreError):
+                        self.store.write_chunk([], result.shared_nquads, 0, slot=slot)
         # Trials that now have several sources: the most authoritative speaks for them.
         # One thread at a time; each after its own write, so the last sees every source.
         with self._reconciling:
@@ -370,7 +375,9 @@ class _Writer:
         with self._lock:
             self.written_trials += chunk.trials
             if self.store.path is not None:
-                self.written_bytes += sum(len(r.nquads) for r in chunk.results)
+                self.written_bytes += sum(
+                    len(r.nquads) + len(r.shared_nquads) for r in chunk.results
+                )
 
 
 def _trial_of_graph(name: str) -> str:
@@ -493,7 +500,7 @@ def build(
                 if result.shared:
                     # Another worker may have sent a line already: load each once.
                     fresh = shared.fresh(result.shared)
-                    result.nquads += "".join(fresh).encode("utf-8")
+                    result.shared_nquads = "".join(fresh).encode("utf-8")
                     result.triples += len(fresh)
                     result.shared = []
                 if not result.unreadable:
