@@ -107,9 +107,8 @@ def _show_progress() -> bool:
     "--chunk",
     "chunk_trials",
     type=click.IntRange(1, 100000),
-    default=2000,
-    show_default=True,
-    help="Trials per store write.",
+    default=None,
+    help="At most this many trials per store write [default: 5000, and at most 900,000 quads].",
 )
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors and the summary line.")
 @_fails_cleanly
@@ -122,7 +121,7 @@ def build(
     workers: int | None,
     force: bool,
     no_compact: bool,
-    chunk_trials: int,
+    chunk_trials: int | None,
     quiet: bool,
 ) -> None:
     """Read records (files, directories, zips) into the store.
@@ -143,7 +142,7 @@ def build(
         workers=workers or min(os.cpu_count() or 1, 8),
         force=force,
         compact=not no_compact,
-        chunk_trials=chunk_trials,
+        **({"chunk_trials": chunk_trials} if chunk_trials else {}),
     )
 
     def on_error(error: InputError) -> None:
