@@ -55,11 +55,12 @@ class BuildOptions:
     strict: bool = False  # stop at the first bad record
     include_contacts: bool = False  # keep phone numbers and e-mails of named people
     workers: int = 1  # processes for reading, linking and mapping
-    # At most this many trials and quads per store write. The bulk loader's cost per
-    # quad falls with the size of the write (10k trials: 11.7 us per quad in writes of
-    # 400k quads, 9.9 us in writes of 900k); a write stays below one batch of the
-    # loader (BULK_BATCH_QUADS), the most it adds atomically.
-    chunk_trials: int = 5000
+    # At most this many trials and quads per store write, below one batch of the bulk
+    # loader (BULK_BATCH_QUADS), the most it adds atomically. Alone, the loader costs
+    # less per quad in bigger writes (11.7 us at 400k quads, 9.9 us at 900k); in the
+    # 50k benchmark 2000 and 5000 trials per write (~550k and 900k quads) built at the
+    # same rate, and 5000 took 0.8 GB more memory.
+    chunk_trials: int = 2000
     chunk_quads: int = 900_000
     batch_documents: int = 16  # documents per task handed to a worker
     writers: int = 2  # threads writing chunks to an on-disk store

@@ -108,7 +108,7 @@ def _show_progress() -> bool:
     "chunk_trials",
     type=click.IntRange(1, 100000),
     default=None,
-    help="At most this many trials per store write [default: 5000, and at most 900,000 quads].",
+    help="At most this many trials per store write [default: 2000, and at most 900,000 quads].",
 )
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors and the summary line.")
 @_fails_cleanly
