@@ -27,6 +27,7 @@ import contextlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import rdflib
 from rdflib import RDF, RDFS
@@ -342,6 +343,11 @@ class Compiler(ShapeReader):
         result_path = str(path_node) if isinstance(path_node, URIRef) else ""
         severity, message = self.severity(prop), self.message(prop)
         found = []
+
+        def check(predicate: URIRef, query: str, **options: Any) -> Check:
+            component = _component(predicate)
+            return Check(str(shape), component, result_path, severity, message, query, **options)
+
         for predicate, argument in self.constraints(prop):
             if predicate == SH.minCount and integer(argument) == 1 and self._shared_path(path):
                 # A path many classes use (rdfs:label): test each focus node, rather
@@ -349,40 +355,18 @@ class Compiler(ShapeReader):
                 targets = " UNION ".join(f"{{ {part} }}" for part in self._targets(shape))
                 few = f"{{ {targets} }} FILTER NOT EXISTS {{ ?this {path} ?any }}"
                 query = f"SELECT DISTINCT ?this WHERE {{ {few} }}"
-                found.append(
-                    Check(str(shape), _component(predicate), result_path, severity, message, query)
-                )
+                found.append(check(predicate, query))
             elif predicate == SH.minCount:
                 few = self._too_few("?this", path, integer(argument), focus)
                 query = f"SELECT DISTINCT ?this WHERE {{ {few} }}"
-                found.append(
-                    Check(
-                        str(shape),
-                        _component(predicate),
-                        result_path,
-                        severity,
-                        message,
-                        query,
-                    )
-                )
+                found.append(check(predicate, query))
             elif predicate == SH.maxCount:
                 many = self._too_many("?this", path, integer(argument), focus)
                 query = f"SELECT DISTINCT ?this WHERE {{ {many} }}"
                 # Offenders from the scan of the path; only they are tested as focus nodes.
                 many = self._too_many("?this", path, integer(argument), "")
                 candidates = f"SELECT DISTINCT ?this WHERE {{ {many} }}"
-                found.append(
-                    Check(
-                        str(shape),
-                        _component(predicate),
-                        result_path,
-                        severity,
-                        message,
-                        candidates,
-                        targets=is_focus,
-                        joined=query,
-                    )
-                )
+                found.append(check(predicate, candidates, targets=is_focus, joined=query))
             elif predicate == SH.sparql:
                 found.append(
                     self._sparql_check(
@@ -405,18 +389,7 @@ class Compiler(ShapeReader):
                     values = f"{{ {self._pairs('?this', path, '?value', focus)} {focus} }}"
                     pattern, recheck = self.bad(predicate, argument, "?value", values, prop)
                     query = f"SELECT DISTINCT ?this ?value WHERE {{ {pattern} }}"
-                    found.append(
-                        Check(
-                            str(shape),
-                            _component(predicate),
-                            result_path,
-                            severity,
-                            message,
-                            query,
-                            False,
-                            recheck,
-                        )
-                    )
+                    found.append(check(predicate, query, recheck=recheck))
                 else:
                     # The scan of the path, filtered on its own; only the rows it keeps
                     # are then tested for being focus nodes.
@@ -429,17 +402,8 @@ class Compiler(ShapeReader):
                         f"{{ {{ SELECT ?this ?value WHERE {{ {pattern} }} }} {focus} }}"
                     )
                     found.append(
-                        Check(
-                            str(shape),
-                            _component(predicate),
-                            result_path,
-                            severity,
-                            message,
-                            candidates,
-                            False,
-                            recheck,
-                            targets=is_focus,
-                            joined=joined,
+                        check(
+                            predicate, candidates, recheck=recheck, targets=is_focus, joined=joined
                         )
                     )
         return found
