@@ -39,7 +39,7 @@ from trialkg.errors import InputError, StoreError
 from trialkg.linking import default_linker
 from trialkg.merge import reconcile
 from trialkg.model import Trial
-from trialkg.rdf import vocab
+from trialkg.rdf import iri, vocab
 from trialkg.rdf.mapping import MappingOptions, graph_name, map_trial_graphs
 from trialkg.rdf.terms import Lit, nquads_lines, nquads_text
 from trialkg.readers import Document, get_reader, iter_documents, read_document
@@ -381,13 +381,9 @@ class _Writer:
                 )
 
 
-def _trial_of_graph(name: str) -> str:
-    return name[len(vocab.GRAPH) :].split("/", 1)[0]
-
-
 def _reconcile_chunk(store: TrialStore, graphs: list[str]) -> None:
     several = [
-        nct for nct in {_trial_of_graph(g) for g in graphs} if len(store.graphs_of_trial(nct)) > 1
+        nct for nct in {iri.trial_of(g) or g for g in graphs} if len(store.graphs_of_trial(nct)) > 1
     ]
     if several:
         reconcile(store, several)

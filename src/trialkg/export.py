@@ -27,27 +27,22 @@ from typing import IO, Any
 import pyoxigraph as ox
 
 from trialkg.errors import TrialKGError
-from trialkg.rdf import vocab
+from trialkg.rdf import iri, vocab
 from trialkg.store import TrialStore
 
 FORMATS = ("turtle", "jsonld", "ntriples", "nquads", "trig")
 EXTENSIONS = {"turtle": "ttl", "jsonld": "jsonld", "ntriples": "nt", "nquads": "nq", "trig": "trig"}
 
-_TRIAL_OWNED = tuple(
-    f"<{prefix}".encode() for prefix in (vocab.CTGOV, vocab.ID + "trial/", vocab.GRAPH)
-)
+_TRIAL_OWNED = tuple(f"<{prefix}".encode() for prefix in iri.TRIAL_OWNED)
 _BATCH_TRIALS = 50
 
 # A trial's graphs, each with its sorted N-Triples lines.
 TrialBlock = list[tuple[str, list[bytes]]]
 
 
-def _trial_of_graph(name: str) -> str:
-    return name[len(vocab.GRAPH) :].split("/", 1)[0] if name.startswith(vocab.GRAPH) else name
-
-
 def _trial_graph_names(store: TrialStore) -> list[list[str]]:
-    return [list(names) for _, names in groupby(store.graph_names(), key=_trial_of_graph)]
+    names = store.graph_names()
+    return [list(group) for _, group in groupby(names, key=lambda g: iri.trial_of(g) or g)]
 
 
 def _graph_lines(store: ox.Store, name: str) -> list[bytes]:

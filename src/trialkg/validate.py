@@ -27,7 +27,7 @@ from pyshacl import validate as shacl_validate
 from rdflib.namespace import SH
 
 from trialkg.errors import ValidationError
-from trialkg.rdf import vocab
+from trialkg.rdf import iri, vocab
 from trialkg.rdf.convert import ox_to_rdflib, to_rdflib_graph
 from trialkg.resources import resource_dir
 from trialkg.shacl_sparql import Check, Compiler, compile_shapes, iter_checks, still_fails
@@ -110,11 +110,8 @@ def shapes_graph() -> rdflib.Graph:
     return graph
 
 
-def _trial_of(iri: str) -> str:
-    for prefix in (vocab.CTGOV, vocab.ID + "trial/", vocab.GRAPH):
-        if iri.startswith(prefix):
-            return iri[len(prefix) :].split("/", 1)[0]
-    return ""
+def _trial_of(value: str) -> str:
+    return iri.trial_of(value) or ""
 
 
 def validate_graph(graph: rdflib.Graph, shapes: rdflib.Graph | None = None) -> list[Violation]:
@@ -222,7 +219,7 @@ def _focus_members(
     members: set[str] = set()
     ordered = sorted(candidates)
     for start in range(0, len(ordered), batch):
-        values = " ".join(f"<{iri}>" for iri in ordered[start : start + batch])
+        values = " ".join(f"<{node}>" for node in ordered[start : start + batch])
         query = f"SELECT ?this WHERE {{ VALUES ?this {{ {values} }} {targets} }}"
         members.update(row["this"].value for row in _solutions(store, query))
     return members

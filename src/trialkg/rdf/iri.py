@@ -36,6 +36,21 @@ def graph(nct_id: str, source_key: str) -> str:
     return f"{vocab.GRAPH}{nct_id}/{source_key}"
 
 
+# IRIs a trial owns: the trial, its parts, its source graphs. Every other IRI of ours
+# names a node trials share (a drug, a city ...), or is the shared graph.
+TRIAL_OWNED = (vocab.CTGOV, vocab.ID + "trial/", vocab.GRAPH)
+
+
+def trial_of(value: str) -> str | None:
+    """The NCT id of a trial-owned IRI (the trial, a part, a source graph); else None."""
+    if value == vocab.SHARED_GRAPH:
+        return None
+    for prefix in TRIAL_OWNED:
+        if value.startswith(prefix):
+            return value[len(prefix) :].split("/", 1)[0]
+    return None
+
+
 def part(nct_id: str, kind: str, local: str) -> str:
     return f"{vocab.ID}trial/{nct_id}/{kind}/{local}"
 
