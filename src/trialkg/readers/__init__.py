@@ -130,10 +130,9 @@ def _states_something(trial: Trial) -> bool:
 def _named_page(document: Document, unknown: UnknownFormatError) -> Iterator[RecordResult]:
     """A page no reader recognises (no labels, no id in its text) whose file name names its
     trial: what the general page reader finds on it (its title, say), if it finds anything."""
-    from trialkg.readers.common import NCT_ID
+    from trialkg.readers.labels import file_nct_id
 
-    base = document.name.replace("!", "/").rsplit("/", 1)[-1]
-    if NCT_ID.search(base) is None:
+    if file_nct_id(document.name) is None:
         raise unknown
     results = list(get_reader("page").read(document))
     if not any(isinstance(r, Trial) and _states_something(r) for r in results):

@@ -245,6 +245,12 @@ def file_basename(name: str) -> str:
     return PurePosixPath(name.replace("\\", "/").rsplit("!", 1)[-1]).name
 
 
+def file_nct_id(name: str) -> str | None:
+    """The NCT id a document's file name carries (``NCT01234567_results.txt``), if any."""
+    found = _FILE_NCT.search(file_basename(name))
+    return found.group(0) if found else None
+
+
 def resolve_nct_id(text: str, name: str, labelled: Iterable[str | None]) -> tuple[str, bool]:
     """The page's NCT id and whether it came from the file name.
 
@@ -256,9 +262,9 @@ def resolve_nct_id(text: str, name: str, labelled: Iterable[str | None]) -> tupl
         if value and (m := NCT_ID.search(value)):
             return m.group(0), False
     page_ids = NCT_ID.findall(text)
-    from_name = _FILE_NCT.search(file_basename(name))
+    from_name = file_nct_id(name)
     if from_name:
-        return from_name.group(0), from_name.group(0) not in page_ids
+        return from_name, from_name not in page_ids
     if page_ids:
         return page_ids[0], False
     raise InputError(
