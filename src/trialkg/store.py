@@ -28,7 +28,7 @@ import pyoxigraph as ox
 import rdflib
 
 from trialkg.errors import StoreError
-from trialkg.rdf import vocab
+from trialkg.rdf import iri, vocab
 
 STORE_ENV = "TRIALKG_STORE"
 DEFAULT_STORE = "trialkg-store"
@@ -362,8 +362,12 @@ class TrialStore:
         from trialkg.rdf.convert import to_rdflib_graph
 
         quads = [q for name in self.graphs_of_trial(nct_id) for q in self.quads(name)]
-        named = {q.object.value for q in quads if isinstance(q.object, ox.NamedNode)}
-        named.update(q.subject.value for q in quads if isinstance(q.subject, ox.NamedNode))
+        # Every shared node a trial graph describes is also the object of one of its links.
+        named = {
+            q.object.value
+            for q in quads
+            if isinstance(q.object, ox.NamedNode) and iri.trial_of(q.object.value) is None
+        }
         return to_rdflib_graph([*quads, *self.shared_quads(named)])
 
 
