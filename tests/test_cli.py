@@ -44,6 +44,37 @@ def test_build_with_no_input_links_imatinib_across_the_seeds(tmp_path: Path) -> 
     assert imatinib[0]["trials"]["value"] == "2"
 
 
+def _imatinib_trials(cwd: Path, env: dict[str, str] | None = None) -> str:
+    shared = run("query", "shared-drugs", "--format", "json", cwd=cwd, env=env)
+    assert shared.returncode == 0, shared.stderr
+    rows = json.loads(shared.stdout)["results"]["bindings"]
+    return " ".join(
+        r["nct_ids"]["value"] for r in rows if "imatinib" in r["label"]["value"].lower()
+    )
+
+
+def test_an_edited_overlay_or_option_builds_unchanged_records_again(tmp_path: Path) -> None:
+    assert run("build", cwd=tmp_path).returncode == 0
+    again = run("build", cwd=tmp_path)
+    assert "built: 0" in again.stdout and "unchanged files skipped: 2" in again.stdout
+    assert _imatinib_trials(tmp_path) == "NCT05385549 NCT06038552"
+    # The overlay forbids linking seed 001's name for the drug: the same records are
+    # linked again, and imatinib is no longer shared.
+    overlay = tmp_path / "overlay.tsv"
+    overlay.write_text("drug\tImatinib Mesylate\t-\n", encoding="utf-8")
+    env = {"TRIALKG_OVERLAY": str(overlay)}
+    relinked = run("build", cwd=tmp_path, env=env)
+    assert relinked.returncode == 0, relinked.stderr
+    assert "built: 2" in relinked.stdout and "unchanged" not in relinked.stdout
+    assert _imatinib_trials(tmp_path, env) == ""
+    assert "unchanged files skipped: 2" in run("build", cwd=tmp_path, env=env).stdout
+    # Another mapping option is another content too.
+    contacts = run("build", "--include-contacts", cwd=tmp_path, env=env)
+    assert "built: 2" in contacts.stdout and "unchanged" not in contacts.stdout
+    missing = run("build", cwd=tmp_path, env={"TRIALKG_OVERLAY": str(tmp_path / "none.tsv")})
+    assert missing.returncode == 2 and "none.tsv" in missing.stderr
+
+
 def test_store_from_environment_validate_export_stats(tmp_path: Path) -> None:
     env = {"TRIALKG_STORE": str(tmp_path / "kg")}
     sample = tmp_path / "in"

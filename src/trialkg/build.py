@@ -13,11 +13,12 @@ sends a line of it only the first time it makes it in a build, and the main
 process loads each line once, so a drug that ten thousand trials name is
 described once rather than ten thousand times.
 
-A document whose content (with this trialkg version and format) was built
-before is skipped after an index lookup of its content hash, which every trial
-graph carries (``tkg:sourceHash``); building the same input again so does no
-work beyond reading and hashing it, and a newer version of a record replaces
-only its trial's graph.
+A document whose content was built before, by this trialkg version with the
+same format, options and vocabulary (the shipped lexicon's version and the
+overlay's entries), is skipped after an index lookup of its content hash, which
+every trial graph carries (``tkg:sourceHash``); building the same input again so
+does no work beyond reading and hashing it, a newer version of a record replaces
+only its trial's graph, and an edited overlay links every record again.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from typing import TypeVar
 from trialkg import __version__
 from trialkg.errors import InputError, StoreError
 from trialkg.linking import default_linker
+from trialkg.linking.lexicon import linking_fingerprint
 from trialkg.merge import reconcile
 from trialkg.model import Trial
 from trialkg.rdf import iri, vocab
@@ -125,9 +127,17 @@ class _DocumentResult:
     unreadable: bool = False  # the input itself could not be read (no record counted)
 
 
-def content_hash(document: Document, format: str | None) -> str:
+def build_context(options: BuildOptions) -> str:
+    """What a document's graph depends on besides its bytes; part of its content hash."""
+    return (
+        f"trialkg {__version__} {options.format or 'auto'}"
+        f" contacts={int(options.include_contacts)} links={linking_fingerprint()}\n"
+    )
+
+
+def content_hash(document: Document, context: str) -> str:
     digest = hashlib.sha256()
-    digest.update(f"trialkg {__version__} {format or 'auto'}\n".encode())
+    digest.update(context.encode())
     digest.update(document.data)
     return digest.hexdigest()
 
@@ -436,6 +446,7 @@ def build(
         report.documents_total = count_documents(paths)
     started = time.perf_counter()
     chunk_quads = min(options.chunk_quads, BULK_BATCH_QUADS - 50_000)
+    context = build_context(options)  # reads the overlay: a bad one fails the build at once
 
     def fail(error: InputError) -> None:
         report.errors.append(error)
@@ -462,7 +473,7 @@ def build(
                 waiting.append(item)
                 continue
             report.documents += 1
-            waiting.append((item, content_hash(item, options.format)))
+            waiting.append((item, content_hash(item, context)))
             if len(waiting) >= options.batch_documents:
                 batch = changed()
                 waiting = []

@@ -8,7 +8,7 @@ import pytest
 
 from trialkg.errors import InputError
 from trialkg.linking import Linker
-from trialkg.linking.lexicon import OVERLAY_ENV, Lexicon
+from trialkg.linking.lexicon import OVERLAY_ENV, Lexicon, linking_fingerprint
 from trialkg.linking.overlay import parse_overlay
 from trialkg.model import Intervention, Organisation
 
@@ -72,6 +72,18 @@ def test_an_overlay_names_an_organisation(overlay_linker: Linker) -> None:
 def test_an_overlay_changes_the_fingerprint(overlay_linker: Linker, linker: Linker) -> None:
     assert linker.lexicon.fingerprint == linker.lexicon.version
     assert overlay_linker.lexicon.fingerprint.startswith(linker.lexicon.version + "+overlay-")
+
+
+def test_the_fingerprint_is_known_without_loading_the_vocabulary(
+    overlay_linker: Linker, linker: Linker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(OVERLAY_ENV, raising=False)
+    assert linking_fingerprint() == linker.lexicon.fingerprint
+    path = tmp_path / "mine.tsv"
+    path.write_text(OVERLAY, encoding="utf-8")
+    assert linking_fingerprint(path) == overlay_linker.lexicon.fingerprint
+    path.write_text(OVERLAY.replace("mesh:D009190", "mesh:D009191"), encoding="utf-8")
+    assert linking_fingerprint(path) != overlay_linker.lexicon.fingerprint
 
 
 def test_the_environment_names_the_overlay(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

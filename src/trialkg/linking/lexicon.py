@@ -23,6 +23,7 @@ import gzip
 import hashlib
 import os
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -219,10 +220,7 @@ class Lexicon:
         A build that caches its output per input file should include it in its cache key,
         so that a new vocabulary or an edited overlay links the same records again.
         """
-        if not self._overlay_entries:
-            return self.version
-        digest = hashlib.sha256(repr(self._overlay_entries).encode()).hexdigest()[:12]
-        return f"{self.version}+overlay-{digest}"
+        return _fingerprint(self.version, self._overlay_entries)
 
     def __len__(self) -> int:
         return len(self._concepts)
@@ -285,6 +283,41 @@ def _sections(text: str, name: str) -> tuple[dict[str, str], list[list[str]], li
     if terms and terms[-1] == "":
         terms.pop()
     return header, sources, concepts, terms
+
+
+def _fingerprint(version: str, overlay: tuple[OverlayEntry, ...]) -> str:
+    if not overlay:
+        return version
+    digest = hashlib.sha256(repr(overlay).encode()).hexdigest()[:12]
+    return f"{version}+overlay-{digest}"
+
+
+@cache
+def shipped_version() -> str:
+    """The shipped lexicon's version, read from its header alone (no full load)."""
+    name = "trialkg/data/lexicon.tsv.gz"
+    try:
+        with (
+            resources.files("trialkg").joinpath("data/lexicon.tsv.gz").open("rb") as raw,
+            gzip.open(raw, "rt", encoding="utf-8") as text,
+        ):
+            for line in text:
+                if not line.startswith("#"):
+                    break
+                field, _, value = line[1:].rstrip("\n").partition("\t")
+                if field == "version":
+                    return value
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"the vocabulary file is damaged: {error}", file=name) from error
+    return "unknown"
+
+
+def linking_fingerprint(overlay: str | os.PathLike[str] | None = None) -> str:
+    """The ``fingerprint`` the default lexicon will have, without loading it: the shipped
+    version and the entries of the overlay file (``TRIALKG_OVERLAY`` unless given)."""
+    overlay_path = os.fspath(overlay) if overlay is not None else os.environ.get(OVERLAY_ENV)
+    entries = tuple(read_overlay(overlay_path)) if overlay_path else ()
+    return _fingerprint(shipped_version(), entries)
 
 
 _DEFAULT: Lexicon | None = None
