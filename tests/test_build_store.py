@@ -277,3 +277,45 @@ def test_a_file_the_store_refuses_does_not_take_shared_facts_from_the_rest(
         )
     }
     assert "Afatinib" in labels
+
+
+def test_a_replaced_record_takes_shared_facts_no_trial_names_with_it(tmp_path: Path) -> None:
+    """Afatinib is given only by NCT02369484. Once a newer version of that record gives
+    gefitinib instead, what the shared graph said of afatinib goes, gefitinib's stays,
+    and the store holds exactly what a fresh build of the newer files holds."""
+    import pyoxigraph as ox
+
+    from trialkg.rdf import vocab
+
+    records = tmp_path / "records"
+    records.mkdir()
+    shutil.copy(AFATINIB, records / "a.json")
+    shutil.copy(JSON_DIR / "NCT02856893.json", records / "b.json")
+    store = trialkg.open_store(tmp_path / "store")
+    first = trialkg.build(store, [records])
+    assert first.pruned == 0
+
+    def shared_labels() -> set[str]:
+        return {
+            str(q.object.value)
+            for q in store.oxigraph.quads_for_pattern(
+                None, ox.NamedNode(vocab.LABEL), None, ox.NamedNode(vocab.SHARED_GRAPH)
+            )
+        }
+
+    assert {"Afatinib", "Gefitinib"} <= shared_labels()
+    record = json.loads(AFATINIB.read_text())
+    record["protocolSection"]["armsInterventionsModule"]["interventions"][0].update(
+        name="Gefitinib", otherNames=[]
+    )
+    del record["derivedSection"]["interventionBrowseModule"]
+    (records / "a.json").write_text(json.dumps(record))
+    second = trialkg.build(store, [records])
+    assert (second.built, second.unchanged_documents) == (1, 1)
+    assert second.pruned > 0
+    assert "shared statements no trial names removed" in second.summary()
+    labels = shared_labels()
+    assert "Gefitinib" in labels and not any("fatinib" in label for label in labels)
+    fresh = trialkg.open_store(tmp_path / "fresh")
+    trialkg.build(fresh, [records])
+    assert _nquads(store) == _nquads(fresh)

@@ -80,6 +80,7 @@ class BuildReport:
     rejected: int = 0
     unchanged_documents: int = 0
     triples: int = 0
+    pruned: int = 0  # shared-graph statements no trial needs any more, removed
     seconds: float = 0.0
     documents_total: int | None = None  # known up front for folders and zips, for an ETA
     errors: list[InputError] = field(default_factory=list)
@@ -93,6 +94,8 @@ class BuildReport:
         ]
         if self.unchanged_documents:
             parts.append(f"unchanged files skipped: {self.unchanged_documents}")
+        if self.pruned:
+            parts.append(f"shared statements no trial names removed: {self.pruned}")
         return ", ".join(parts)
 
     def progress(self) -> str:
@@ -447,6 +450,7 @@ def build(
     started = time.perf_counter()
     chunk_quads = min(options.chunk_quads, BULK_BATCH_QUADS - 50_000)
     context = build_context(options)  # reads the overlay: a bad one fails the build at once
+    replaced_before = store.replaced_graphs
 
     def fail(error: InputError) -> None:
         report.errors.append(error)
@@ -539,6 +543,9 @@ def build(
         writer.close()
         report_failures()
         store.flush()
+    if store.replaced_graphs > replaced_before:
+        # Replaced graphs may have been the last to name a drug, a site's city ...
+        report.pruned = store.prune_shared()
     # N-Quads text and table files are of a size: compare what was loaded with the store.
     if (
         options.compact
@@ -570,5 +577,7 @@ def build_trials(
         report.built += 1
         report.triples += mapped.triples + len(fresh)
     reconcile(store, built_ids)
+    if store.replaced_graphs:
+        report.pruned = store.prune_shared()
     store.flush()
     return report

@@ -121,6 +121,7 @@ class TrialStore:
             self._unlock()
             raise StoreError(f"cannot open the store at {self.path}: {error}") from error
         self.recovered_graphs = 0  # graphs of an interrupted write removed on opening
+        self.replaced_graphs = 0  # graphs this object removed or replaced since opening
         if self.path is not None and not read_only:
             self.recovered_graphs = self._recover()
 
@@ -170,7 +171,10 @@ class TrialStore:
         store = self.oxigraph
         try:
             for name in graphs:
-                store.remove_graph(ox.NamedNode(name))
+                node = ox.NamedNode(name)
+                if store.contains_named_graph(node):
+                    store.remove_graph(node)
+                    self.replaced_graphs += 1
             if nquads:
                 store.load(nquads, format=ox.RdfFormat.N_QUADS)
         except (OSError, SyntaxError) as error:
@@ -191,6 +195,7 @@ class TrialStore:
                 node = ox.NamedNode(name)
                 if store.contains_named_graph(node):
                     store.remove_graph(node)
+                    self.replaced_graphs += 1
             if nquads:
                 if quads < BULK_BATCH_QUADS:
                     store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
@@ -281,6 +286,47 @@ class TrialStore:
         for name in self.graphs_of_trial(nct_id):
             self.oxigraph.remove_graph(ox.NamedNode(name))
             removed += 1
+        self.replaced_graphs += removed
+        return removed
+
+    def prune_shared(self) -> int:
+        """Remove what the shared graph says of nodes no trial graph names any more (a
+        drug only a replaced or removed version of a record gave); returns the statements
+        removed. What the kept nodes point to (link records, a salt's ingredient) stays."""
+        store = self.oxigraph
+        query = f"SELECT DISTINCT ?s WHERE {{ GRAPH <{vocab.SHARED_GRAPH}> {{ ?s ?p ?o }} }}"
+        result = store.query(query)
+        assert isinstance(result, ox.QuerySolutions)
+        subjects = {row["s"] for row in result}
+
+        def in_trial_graphs(node: ox.NamedNode | ox.BlankNode) -> bool:
+            return any(
+                quad.graph_name != SHARED
+                for pattern in (
+                    store.quads_for_pattern(None, None, node),
+                    store.quads_for_pattern(node, None, None),
+                )
+                for quad in pattern
+            )
+
+        kept = {node for node in subjects if in_trial_graphs(node)}
+        # Nodes only the shared graph names stay when a kept node points to them.
+        waiting = subjects - kept
+        while waiting:
+            reached = {
+                node
+                for node in waiting
+                if any(q.subject in kept for q in store.quads_for_pattern(None, None, node, SHARED))
+            }
+            if not reached:
+                break
+            kept |= reached
+            waiting -= reached
+        removed = 0
+        for node in sorted(waiting, key=str):
+            for quad in list(store.quads_for_pattern(node, None, None, SHARED)):
+                store.remove(quad)
+                removed += 1
         return removed
 
     def flush(self) -> None:
