@@ -150,6 +150,28 @@ def test_violating_records_give_pyshacl_s_report() -> None:
     assert {v.trial for v in fast} - {""} == {"NCT02369484", "NCT02856893"}  # "": shared nodes
 
 
+def test_candidate_rows_in_small_batches_and_uncached_give_the_same_report(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Candidate rows go through in batches and only small results are cached, so that
+    memory stays flat; batches of 2 rows and a cache of 3 change nothing."""
+    from trialkg import validate
+
+    store = trialkg.open_store()
+    trialkg.build(store, [JSON_DIR])  # 182 people whose role an official may not have ...
+    for edit in EDITS.values():
+        store.oxigraph.update(PREFIXES + edit)
+    checks, _ = compiled_checks(False)
+    rows = {c.query: sum(map(len, validate._candidates(store.oxigraph, c))) for c in checks}
+    assert max(rows.values()) > 100
+    reference = set(validate_store(store).violations)
+    monkeypatch.setattr(validate, "_BATCH_ROWS", 2)
+    monkeypatch.setattr(validate, "_CACHED_ROWS", 3)
+    small = set(validate_store(store).violations)
+    assert small == reference, _diff(small, reference)
+    assert len(reference) > 10
+
+
 @pytest.mark.parametrize("name", sorted(EDITS))
 def test_each_broken_rule_alone(name: str) -> None:
     store = _store([EDITS[name]])

@@ -160,19 +160,26 @@ def _open_worker(path: str) -> None:
 
 
 def _run_check(check: Check, store: ox.Store | None = None) -> list[Violation]:
-    """The results of one compiled check."""
+    """The results of one compiled check, its candidate rows taken in batches."""
     target = store if store is not None else _WORKER_STORE
     assert target is not None
-    rows = _candidates(target, check)
-    if check.targets and rows:
-        if any(not isinstance(focus, ox.NamedNode) for focus, _ in rows):
-            rows = [
-                (row["this"], row["value"] if check.has_value else None)
-                for row in _solutions(target, check.joined)
-            ]
-        else:
+    found: list[Violation] = []
+    for rows in _candidates(target, check):
+        if check.targets:
+            if any(not isinstance(focus, ox.NamedNode) for focus, _ in rows):
+                # Blank focus nodes cannot be named in a query: join the targets instead.
+                joined = [
+                    (row["this"], row["value"] if check.has_value else None)
+                    for row in _solutions(target, check.joined)
+                ]
+                return _violations(check, joined)
             members = _focus_members(target, check.targets, {focus.value for focus, _ in rows})
             rows = [(focus, value) for focus, value in rows if focus.value in members]
+        found.extend(_violations(check, rows))
+    return found
+
+
+def _violations(check: Check, rows: Iterable[tuple[Term, Term | None]]) -> list[Violation]:
     found = []
     for focus, value in rows:
         if check.value_is_focus:
@@ -196,20 +203,37 @@ def _run_check(check: Check, store: ox.Store | None = None) -> list[Violation]:
     return found
 
 
+# Candidate rows of checks with targets, by query: shapes that test the same path the same
+# way share them. Only results of at most _CACHED_ROWS rows are kept, and rows are handed
+# on in batches, so that memory does not grow with the store.
 _CANDIDATES: dict[str, list[tuple[Term, Term | None]]] = {}
+_CACHED_ROWS = 20_000
+_BATCH_ROWS = 5_000
 
 
-def _candidates(store: ox.Store, check: Check) -> list[tuple[Term, Term | None]]:
-    """The rows of a check's query; shapes that test the same path the same way share them."""
-    if check.targets and check.query in _CANDIDATES:
-        return _CANDIDATES[check.query]
-    rows = [
-        (row["this"], row["value"] if check.has_value else None)
-        for row in _solutions(store, check.query)
-    ]
-    if check.targets:
-        _CANDIDATES[check.query] = rows
-    return rows
+def _candidates(store: ox.Store, check: Check) -> Iterator[list[tuple[Term, Term | None]]]:
+    """The rows of a check's query, in batches."""
+    cached = _CANDIDATES.get(check.query) if check.targets else None
+    if cached is not None:
+        for start in range(0, len(cached), _BATCH_ROWS):
+            yield cached[start : start + _BATCH_ROWS]
+        return
+    kept: list[tuple[Term, Term | None]] | None = [] if check.targets else None
+    batch: list[tuple[Term, Term | None]] = []
+    for row in _solutions(store, check.query):
+        batch.append((row["this"], row["value"] if check.has_value else None))
+        if len(batch) == _BATCH_ROWS:
+            if kept is not None:
+                kept.extend(batch)
+                if len(kept) > _CACHED_ROWS:
+                    kept = None
+            yield batch
+            batch = []
+    if kept is not None:
+        kept.extend(batch)
+        _CANDIDATES[check.query] = kept
+    if batch:
+        yield batch
 
 
 def _focus_members(
