@@ -162,8 +162,10 @@ def test_candidate_rows_in_small_batches_and_uncached_give_the_same_report(
     for edit in EDITS.values():
         store.oxigraph.update(PREFIXES + edit)
     checks, _ = compiled_checks(False)
+    validate._CANDIDATES.clear()
     rows = {c.query: sum(map(len, validate._candidates(store.oxigraph, c))) for c in checks}
     assert max(rows.values()) > 100
+    validate._CANDIDATES.clear()
     reference = set(validate_store(store).violations)
     monkeypatch.setattr(validate, "_BATCH_ROWS", 2)
     monkeypatch.setattr(validate, "_CACHED_ROWS", 3)

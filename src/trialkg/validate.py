@@ -370,6 +370,7 @@ def validate_store(
             None if context_workers <= 1 else path,
         ):
             found.update(violations)
+    _CANDIDATES.clear()  # rows of this store: of no use to the next call
     report.violations = sorted(found)
     return report
 
