@@ -221,6 +221,13 @@ def test_pages_saved_under_one_name_by_two_sites_are_both_kept(tmp_path: Path) -
     trialkg.build(store, inputs, BuildOptions(force=True))
     again = store.graphs_of_trial("NCT02465060") + store.graphs_of_trial("NCT02481830")
     assert sorted(again) == sorted(graphs)
+    # The same page given alone, or through the folder above its site's, is the same source.
+    alone = pages / "centerwatch.com" / "NCT02465060.txt"
+    for given in (alone, pages):
+        trialkg.build(store, [given], BuildOptions(force=True))
+        assert sorted(store.graphs_of_trial("NCT02465060")) == sorted(
+            g for g in graphs if "NCT02465060" in g
+        )
 
 
 def test_a_forked_worker_does_not_keep_the_store_locked(tmp_path: Path) -> None:

@@ -200,6 +200,7 @@ class Source:
     partial: bool = False  # an excerpt that stops mid-record
     nct_id_from_filename: bool = False
     site: str | None = None  # the web site a page came from, when known
+    folder: str | None = None  # the folder the file sits in on disk, when it is a file
 
     @property
     def key(self) -> str:
@@ -211,11 +212,15 @@ class Source:
         (often the site's), so that two sites' pages saved under the same name, or
         one site's page and its print view, never overwrite each other, while the
         same file built again replaces its graph. Only those two parts of the path
-        count, not the folders the build reached them through.
+        count, not the folders the build reached them through: a file on disk is
+        named by the folder it really sits in (``folder``), given alone or in its
+        folder; a zip member by its path in the archive.
         """
         if self.reader in STRUCTURED_READERS or self.file is None:
             return self.reader
         parts = self.file.replace("\\", "/").replace("!", "/").rsplit("/", 2)
+        if self.folder is not None:
+            parts = [self.folder, parts[-1]]
         name = "/".join(parts[-2:])
         digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:10]
         if self.site is not None:

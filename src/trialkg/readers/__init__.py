@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from trialkg.errors import InputError, UnknownFormatError
@@ -32,6 +32,9 @@ class Document:
 
     name: str  # as shown to the user: "corpus/NCT01.json" or "bulk.zip!NCT01.json"
     data: bytes
+    # The folder a file on disk sits in, however the user reached it (a page's source
+    # key uses it); None for a zip member, whose name holds its folders.
+    folder: str | None = None
 
     def text(self) -> str:
         """The document decoded as UTF-8 (with a BOM or without), else as Latin-1."""
@@ -127,6 +130,12 @@ def _states_something(trial: Trial) -> bool:
     )
 
 
+def _in_folder(trial: Trial, folder: str | None) -> Trial:
+    if folder is None or trial.source.file is None:
+        return trial
+    return replace(trial, source=replace(trial.source, folder=folder))
+
+
 def _named_page(document: Document, unknown: UnknownFormatError) -> Iterator[RecordResult]:
     """A page no reader recognises (no labels, no id in its text) whose file name names its
     trial: what the general page reader finds on it (its title, say), if it finds anything."""
@@ -137,7 +146,8 @@ def _named_page(document: Document, unknown: UnknownFormatError) -> Iterator[Rec
     results = list(get_reader("page").read(document))
     if not any(isinstance(r, Trial) and _states_something(r) for r in results):
         raise unknown
-    yield from results
+    for result in results:
+        yield result if isinstance(result, InputError) else _in_folder(result, document.folder)
 
 
 def read_document(document: Document, *, format: str | None = None) -> Iterator[RecordResult]:
@@ -155,7 +165,7 @@ def read_document(document: Document, *, format: str | None = None) -> Iterator[
             if isinstance(result, InputError):
                 yield result.located(file=document.name)
             else:
-                yield result
+                yield _in_folder(result, document.folder)
     except InputError as error:
         yield error.located(file=document.name)
 
@@ -201,7 +211,7 @@ def _file_documents(path: Path, name: str) -> Iterator[Document | InputError]:
     except OSError as error:
         yield InputError(f"cannot read: {error.strerror}", file=name)
         return
-    yield Document(name, data)
+    yield Document(name, data, folder=path.resolve().parent.name)
 
 
 def _zip_documents(path: Path, name: str) -> Iterator[Document | InputError]:
