@@ -13,6 +13,7 @@ The results are merged into one report, grouped by trial, naming the field.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import re
@@ -268,25 +269,40 @@ def _fallback_shapes(left: tuple[str, ...]) -> rdflib.Graph:
     return graph
 
 
-# Shared nodes named in a trial graph: IRIs of ours that are not a trial's own parts.
-_SHARED_NODE = re.compile(rb"<(" + re.escape(vocab.ID.encode()) + rb"(?!trial/)[^>]*)>")
+_IRI = re.compile(rb"<([^>]*)>")
 
 
-def _chunks(store: TrialStore, chunk_trials: int) -> Iterator[tuple[int, bytes]]:
+def _chunks(store: TrialStore, chunk_trials: int) -> Iterator[tuple[tuple[str, ...], bytes]]:
     """N-Triples of chunks of trials (all graphs of a trial together), read from the store,
-    with what the shared graph says of the shared nodes they name."""
+    with what the store says of the other nodes they name: shared nodes (from the shared
+    graph) and, in a store edited by hand, another trial's parts."""
     trials: list[str] = []
     parts: list[bytes] = []
     last = None
 
-    def chunk() -> tuple[int, bytes]:
+    def chunk() -> tuple[tuple[str, ...], bytes]:
         text = b"".join(parts)
-        nodes = {m.decode() for m in _SHARED_NODE.findall(text)}
-        shared = ox.serialize(
-            (ox.Triple(q.subject, q.predicate, q.object) for q in store.shared_quads(nodes)),
+        own = set(trials)
+        shared: set[str] = set()
+        foreign: set[str] = set()
+        for match in {m.decode() for m in _IRI.findall(text)}:
+            owner = iri.trial_of(match)
+            if owner is None and match.startswith(vocab.ID):
+                shared.add(match)
+            elif owner is not None and owner not in own:
+                foreign.add(match)
+        about = itertools.chain(
+            store.shared_quads(shared),
+            *(
+                store.oxigraph.quads_for_pattern(ox.NamedNode(n), None, None)
+                for n in sorted(foreign)
+            ),
+        )
+        more = ox.serialize(
+            (ox.Triple(q.subject, q.predicate, q.object) for q in about),
             format=ox.RdfFormat.N_TRIPLES,
         )
-        return len(trials), text + (shared or b"")
+        return tuple(trials), text + (more or b"")
 
     for name in store.graph_names():
         if name == vocab.SHARED_GRAPH:
@@ -308,11 +324,14 @@ def _chunks(store: TrialStore, chunk_trials: int) -> Iterator[tuple[int, bytes]]
 _FALLBACK_SHAPES: rdflib.Graph | None = None
 
 
-def _validate_chunk(args: tuple[int, bytes]) -> tuple[int, list[Violation]]:
-    count, ntriples = args
+def _validate_chunk(args: tuple[tuple[str, ...], bytes]) -> list[Violation]:
+    """pyshacl on a chunk; the chunk answers for its own trials' nodes and shared nodes
+    (another trial's node it names is there for lookups only: its own chunk answers)."""
+    trials, ntriples = args
     graph = to_rdflib_graph(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES))
     assert _FALLBACK_SHAPES is not None
-    return count, validate_graph(graph, _FALLBACK_SHAPES)
+    own = set(trials)
+    return [v for v in validate_graph(graph, _FALLBACK_SHAPES) if not v.trial or v.trial in own]
 
 
 def _map(
@@ -363,7 +382,7 @@ def validate_store(
         _FALLBACK_SHAPES = shapes_graph()
     if _FALLBACK_SHAPES is not None:
         context_workers = workers if path is not None else 1
-        for _, violations in _map(
+        for violations in _map(
             _validate_chunk,
             _chunks(store, chunk_trials),
             context_workers,
