@@ -32,14 +32,16 @@ from types import FrameType, TracebackType
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(REPO))
+
+from tests.fixture_seeds import fixture_seeds  # noqa: E402
 
 from trialkg.errors import InputError  # noqa: E402
 from trialkg.linking import default_linker  # noqa: E402
 from trialkg.model import Trial  # noqa: E402
 from trialkg.rdf.mapping import map_trial  # noqa: E402
-from trialkg.readers import Document, detect, read_document, readers  # noqa: E402
+from trialkg.readers import Document, read_document, readers  # noqa: E402
 
-FIXTURES = REPO / "tests" / "fixtures"
 SEED_FOLDERS = ("json", "xml", "pages", "third_party", "seeds", "compare")
 MEGABYTE = 1 << 20
 MAX_SEED_BYTES = 256_000  # a record of a thousand sites makes every example slow
@@ -140,23 +142,7 @@ MUTATIONS: tuple[Mutation, ...] = (
 )  # fmt: skip
 
 
-def load_seeds() -> dict[str, list[tuple[str, bytes]]]:
-    found: dict[str, list[tuple[str, bytes]]] = {name: [] for name in readers()}
-    for folder in SEED_FOLDERS:
-        for path in sorted((FIXTURES / folder).rglob("*")):
-            if path.is_file() and path.suffix in {".json", ".xml", ".txt"}:
-                data = path.read_bytes()
-                if len(data) > MAX_SEED_BYTES:
-                    continue
-                try:
-                    name = detect(Document(path.name, data)).name
-                except InputError:
-                    continue
-                found[name].append((str(path.relative_to(FIXTURES)), data))
-    return found
-
-
-SEEDS = load_seeds()
+SEEDS = fixture_seeds(SEED_FOLDERS, MAX_SEED_BYTES)
 ALL_SEEDS = [item for items in SEEDS.values() for item in items]
 
 

@@ -16,7 +16,6 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
-from pathlib import Path
 from types import FrameType
 
 import pytest
@@ -27,9 +26,10 @@ from trialkg.errors import InputError
 from trialkg.linking import default_linker
 from trialkg.model import Trial
 from trialkg.rdf.mapping import map_trial
-from trialkg.readers import Document, detect, read_document, readers
+from trialkg.readers import Document, read_document, readers
 
-FIXTURES = Path(__file__).parent / "fixtures"
+from .fixture_seeds import fixture_seeds
+
 SEED_FOLDERS = ("json", "xml", "pages", "third_party", "seeds")
 SEEDS_PER_READER = 2
 MAX_SEED_BYTES = 64_000  # keeps the linker's share of each example small
@@ -66,21 +66,7 @@ def time_limit(seconds: float) -> Iterator[None]:
 @cache
 def seeds() -> dict[str, list[tuple[str, bytes]]]:
     """Real fixture records, grouped by the reader that detects them."""
-    found: dict[str, list[tuple[str, bytes]]] = {name: [] for name in readers()}
-    for folder in SEED_FOLDERS:
-        for path in sorted((FIXTURES / folder).rglob("*")):
-            if not path.is_file() or path.suffix not in {".json", ".xml", ".txt"}:
-                continue
-            data = path.read_bytes()
-            if len(data) > MAX_SEED_BYTES:
-                continue
-            try:
-                name = detect(Document(path.name, data)).name
-            except InputError:
-                continue
-            if len(found[name]) < SEEDS_PER_READER:
-                found[name].append((path.name, data))
-    return found
+    return fixture_seeds(SEED_FOLDERS, MAX_SEED_BYTES, SEEDS_PER_READER)
 
 
 def check(
