@@ -18,7 +18,9 @@ same format, options and vocabulary (the shipped lexicon's version and the
 overlay's entries), is skipped after an index lookup of its content hash, which
 every trial graph carries (``tkg:sourceHash``); building the same input again so
 does no work beyond reading and hashing it, a newer version of a record replaces
-only its trial's graph, and an edited overlay links every record again.
+only its trial's graph, and an edited overlay links every record again. A build
+that replaced graphs ends by removing what the shared graph says of nodes no
+trial names any more (``TrialStore.prune_shared``).
 """
 
 from __future__ import annotations
