@@ -326,3 +326,27 @@ def test_a_replaced_record_takes_shared_facts_no_trial_names_with_it(tmp_path: P
     fresh = trialkg.open_store(tmp_path / "fresh")
     trialkg.build(fresh, [records])
     assert _nquads(store) == _nquads(fresh)
+
+
+def test_removing_a_trial_leaves_what_a_build_of_the_others_gives(tmp_path: Path) -> None:
+    """Every source of the trial goes (its record and a page of it), and with them what
+    the shared graph said only of them."""
+    pages = Path(__file__).parent / "fixtures" / "third_party" / "hra.nhs.uk"
+    records = tmp_path / "records"
+    records.mkdir()
+    shutil.copy(AFATINIB, records / "a.json")
+    shutil.copy(JSON_DIR / "NCT02856893.json", records / "b.json")
+    store = trialkg.open_store(tmp_path / "store")
+    trialkg.build(store, [records, pages])
+    assert len(store.graphs_of_trial("NCT02856893")) == 2  # the record and the hra.nhs.uk page
+    assert store.remove_trials(["NCT02856893", "NCT00000000"]) == {"NCT02856893": 2}
+    assert store.prune_shared() > 0
+    assert not store.interrupted_write
+    # The same files, in folders of the same names, without the removed trial's.
+    (tmp_path / "other" / "records").mkdir(parents=True)
+    (tmp_path / "other" / "hra.nhs.uk").mkdir()
+    shutil.copy(AFATINIB, tmp_path / "other" / "records" / "a.json")
+    shutil.copy(pages / "NCT03465722.txt", tmp_path / "other" / "hra.nhs.uk")
+    fresh = trialkg.open_store(tmp_path / "fresh")
+    trialkg.build(fresh, [tmp_path / "other" / "records", tmp_path / "other" / "hra.nhs.uk"])
+    assert _nquads(store) == _nquads(fresh)

@@ -75,6 +75,26 @@ def test_an_edited_overlay_or_option_builds_unchanged_records_again(tmp_path: Pa
     assert missing.returncode == 2 and "none.tsv" in missing.stderr
 
 
+def test_remove_takes_trials_out_with_what_only_they_named(tmp_path: Path) -> None:
+    assert run("build", cwd=tmp_path).returncode == 0
+    removed = run("remove", "nct05385549", cwd=tmp_path)
+    assert removed.returncode == 0, removed.stderr
+    assert removed.stdout.startswith("removed 1 trials (1 graphs); shared statements no trial")
+    assert _imatinib_trials(tmp_path) == ""  # imatinib is no longer shared
+    assert "Trial:           1" in run("stats", cwd=tmp_path).stdout
+    # The other seed still names imatinib: the shared graph keeps its label.
+    kept = run("query", "trials-for-drug", "--param", "drug=imatinib", cwd=tmp_path)
+    assert "NCT06038552" in kept.stdout and "NCT05385549" not in kept.stdout
+    again = run("remove", "NCT05385549", "NCT06038552", cwd=tmp_path)
+    assert again.returncode == 1 and "not in the store: NCT05385549" in again.stderr
+    assert "removed 1 trials" in again.stdout
+    bad = run("remove", "NCT123", cwd=tmp_path)
+    assert bad.returncode == 2 and "not an NCT id: NCT123" in bad.stderr
+    nowhere = run("remove", "NCT05385549", "--store", str(tmp_path / "none"), cwd=tmp_path)
+    assert nowhere.returncode == 2 and "no trialkg store" in nowhere.stderr
+    assert not (tmp_path / "none").exists()
+
+
 def test_store_from_environment_validate_export_stats(tmp_path: Path) -> None:
     env = {"TRIALKG_STORE": str(tmp_path / "kg")}
     sample = tmp_path / "in"

@@ -295,6 +295,33 @@ def export(fmt: str, store_path: str | None, output: str | None, workers: int | 
 
 
 @main.command()
+@click.argument("nct_ids", nargs=-1, required=True)
+@store_option
+@_fails_cleanly
+def remove(nct_ids: tuple[str, ...], store_path: str | None) -> None:
+    """Remove trials (every source of each) from the store, e.g. records the registry
+    withdrew, and what the shared graph said only of them. Exit 1 when some NCT id
+    is not in the store."""
+    from trialkg.readers.common import NCT_ID
+
+    wanted = [value.strip().upper() for value in nct_ids]
+    malformed = [value for value in wanted if not NCT_ID.fullmatch(value)]
+    if malformed:
+        raise click.UsageError(f"not an NCT id: {', '.join(malformed)}")
+    with open_store(_store_path(store_path), create=False) as store:
+        removed = store.remove_trials(wanted)
+        pruned = store.prune_shared() if removed else 0
+    missing = sorted(set(wanted) - set(removed))
+    click.echo(
+        f"removed {len(removed)} trials ({sum(removed.values())} graphs); "
+        f"shared statements no trial names removed: {pruned}"
+    )
+    if missing:
+        click.echo(f"not in the store: {' '.join(missing)}", err=True)
+        sys.exit(EXIT_DATA)
+
+
+@main.command()
 @store_option
 @_fails_cleanly
 def stats(store_path: str | None) -> None:

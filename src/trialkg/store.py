@@ -98,12 +98,20 @@ class TrialStore:
     """A trial graph store on disk (``path``) or in memory (``path=None``)."""
 
     def __init__(
-        self, path: str | os.PathLike[str] | None = None, *, read_only: bool = False
+        self,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        read_only: bool = False,
+        create: bool = True,
     ) -> None:
         self.path = Path(path) if path is not None else None
         self.read_only = read_only
         self._lock: int | None = None
-        if self.path is not None and read_only and not (self.path / "CURRENT").exists():
+        if (
+            self.path is not None
+            and (read_only or not create)
+            and not (self.path / "CURRENT").exists()
+        ):
             raise StoreError(
                 f"no trialkg store at {self.path}; "
                 f"build one with `trialkg build --store {self.path}`"
@@ -280,14 +288,20 @@ class TrialStore:
         """Whether a build stopped while writing; the next build (or writable open) cleans up."""
         return bool(self._journals())
 
-    def remove_trial(self, nct_id: str) -> int:
-        """Remove every graph of a trial; returns how many graphs went."""
-        removed = 0
-        for name in self.graphs_of_trial(nct_id):
-            self.oxigraph.remove_graph(ox.NamedNode(name))
-            removed += 1
-        self.replaced_graphs += removed
-        return removed
+    def remove_trials(self, nct_ids: Iterable[str]) -> dict[str, int]:
+        """Remove every graph (every source) of these trials; returns, for each trial the
+        store held, how many graphs went. The graphs are journaled first, like a build's
+        write: a removal cut short is completed when the store is next opened for writing.
+        Call ``prune_shared`` afterwards to drop what only these trials named."""
+        graphs = {nct_id: self.graphs_of_trial(nct_id) for nct_id in sorted(set(nct_ids))}
+        found = {nct_id: names for nct_id, names in graphs.items() if names}
+        self._journal_write([name for names in found.values() for name in names])
+        for names in found.values():
+            for name in names:
+                self.oxigraph.remove_graph(ox.NamedNode(name))
+                self.replaced_graphs += 1
+        self._journal_clear()
+        return {nct_id: len(names) for nct_id, names in found.items()}
 
     def prune_shared(self) -> int:
         """Remove what the shared graph says of nodes no trial graph names any more (a
@@ -418,7 +432,7 @@ class TrialStore:
 
 
 def open_store(
-    path: str | os.PathLike[str] | None = None, *, read_only: bool = False
+    path: str | os.PathLike[str] | None = None, *, read_only: bool = False, create: bool = True
 ) -> TrialStore:
-    """Open (or create) a store; ``None`` means an in-memory store."""
-    return TrialStore(path, read_only=read_only)
+    """Open (or, unless ``create`` is false, create) a store; ``None`` means in memory."""
+    return TrialStore(path, read_only=read_only, create=create)
