@@ -477,6 +477,13 @@ def test_page_takes_no_sentence_case_heading_as_the_title() -> None:
     assert trial.brief_title is None
 
 
+def _general_page(data: bytes) -> Trial:
+    """The one trial the general page reader finds in a page's text."""
+    (trial,) = read_document(Document("x.txt", data), format="page")
+    assert isinstance(trial, Trial)
+    return trial
+
+
 @pytest.mark.parametrize(
     "head",
     [
@@ -494,8 +501,7 @@ def test_page_takes_no_sentence_case_heading_as_the_title() -> None:
 )
 def test_site_chrome_and_headlines_are_no_title(head: bytes) -> None:
     text = head + b"Aspirin for Pain in Adults With Migraine\nStatus: Recruiting\nNCT01234567\n"
-    (trial,) = read_document(Document("x.txt", text), format="page")
-    assert isinstance(trial, Trial)
+    trial = _general_page(text)
     assert trial.brief_title is None  # the first line of three words or more decides
     assert trial.overall_status == "RECRUITING"
 
@@ -507,8 +513,7 @@ def test_a_heading_badge_line_is_no_conditions_and_a_far_logo_no_sponsor() -> No
         b"Recruiting \xc2\xb7 Phase 2 \xc2\xb7 Drug\n"
         b"Status: Recruiting\nNCT ID: NCT01234567\n"
     )
-    (trial,) = read_document(Document("x.txt", text), format="page")
-    assert isinstance(trial, Trial)
+    trial = _general_page(text)
     assert trial.brief_title == "Aspirin for Pain in Adults With Migraine"
     assert trial.conditions == ()  # a status, a phase and a type are badges
     assert trial.lead_sponsor is None  # the site's logo stands above the title
@@ -516,40 +521,34 @@ def test_a_heading_badge_line_is_no_conditions_and_a_far_logo_no_sponsor() -> No
 
 def test_a_labelled_title_wins_and_a_heading_that_is_the_official_title_is_no_brief_title() -> None:
     text = b"Aspirin for Pain in Adults With Migraine\nTitle: Aspirin in Migraine\nNCT01234567\n"
-    (trial,) = read_document(Document("x.txt", text), format="page")
-    assert isinstance(trial, Trial)
+    trial = _general_page(text)
     assert trial.brief_title == "Aspirin in Migraine"
     text = (
         b"Aspirin for Pain in Adults With Migraine\nOfficial Title: Aspirin for pain in adults "
         b"with migraine\nNCT ID: NCT01234567\n"
     )
-    (trial,) = read_document(Document("x.txt", text), format="page")
-    assert isinstance(trial, Trial)
+    trial = _general_page(text)
     assert trial.official_title == "Aspirin for pain in adults with migraine"
     assert trial.brief_title is None
 
 
 def test_a_cut_table_row_is_left_out_and_a_closed_one_kept() -> None:
     table = b"NCT ID: NCT01234567\nName | Location |\n---|---|\nMayo Clinic | Rochester, MN 55905 |"
-    (trial,) = read_document(Document("x.txt", table), format="page")
-    assert isinstance(trial, Trial)
+    trial = _general_page(table)
     assert trial.sites == (Site("Mayo Clinic", "Rochester", "MN", "55905"),)
-    (cut,) = read_document(Document("x.txt", table[:-12]), format="page")
-    assert isinstance(cut, Trial)
+    cut = _general_page(table[:-12])
     assert cut.sites == ()
 
 
 def test_page_takes_a_label_under_a_label_as_no_value() -> None:
     text = b"NCT ID: NCT01234567\nSponsor:\nInformation provided by:\nPfizer\n"
-    (trial,) = read_document(Document("x.txt", text), format="page")
-    assert isinstance(trial, Trial)
+    trial = _general_page(text)
     assert trial.lead_sponsor is None
 
 
 def test_page_ends_a_collaborator_list_at_none_and_at_bare_numbers() -> None:
     text = b"NCT ID: NCT01234567\nSponsor\nAcme (Industry)\nCollaborator\n(none)\n638\n119\n"
-    (trial,) = read_document(Document("x.txt", text), format="page")
-    assert isinstance(trial, Trial)
+    trial = _general_page(text)
     assert trial.lead_sponsor == Organisation("Acme", "INDUSTRY")
     assert trial.collaborators == ()
 
@@ -561,8 +560,7 @@ def test_page_reads_enrollment_with_its_type_and_design_pairs() -> None:
         b"Masking: Double (Participant, Investigator); Primary Purpose: Prevention\n"
         b"Interventions: Drug: Aspirin\nBiological: Vaccine X\n"
     )
-    (trial,) = read_document(Document("x.txt", text), format="page")
-    assert isinstance(trial, Trial)
+    trial = _general_page(text)
     assert (trial.overall_status, trial.enrollment, trial.enrollment_type) == (
         "RECRUITING",
         120,
