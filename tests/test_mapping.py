@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 
 from trialkg.linking import default_linker
 from trialkg.model import Arm, Contact, Intervention, Organisation, Source, Trial
 from trialkg.rdf import vocab
-from trialkg.rdf.mapping import MappingOptions, map_trial
+from trialkg.rdf.mapping import MappingOptions, map_trial, map_trial_graphs
 from trialkg.rdf.terms import IRI, Lit
 
 TKG = vocab.TKG
@@ -96,3 +97,27 @@ def test_provenance_names_source_format_and_version() -> None:
     assert _objects(triples, graph, TKG + "describes") == {
         IRI("https://clinicaltrials.gov/study/NCT01234567")
     }
+
+
+def test_mapping_leaves_no_reference_cycles() -> None:
+    """A trial's triples are freed as soon as they are written, not at the next run of the
+    cyclic garbage collector: over a registry build, that is most of the workers' garbage."""
+    trial = _trial(
+        brief_title="Imatinib in CML",
+        interventions=[Intervention(type="DRUG", name="Imatinib Mesylate")],
+        lead_sponsor=Organisation(name="Novartis", agency_class="INDUSTRY"),
+    )
+    links = default_linker().link_trial(trial)
+    gc.collect()
+    gc.disable()
+    try:
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        own, shared = map_trial_graphs(trial, links)
+        assert own and shared  # the drug's node has vocabulary facts: both writers were used
+        gc.collect()
+        left = [type(o).__name__ for o in gc.garbage]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+    assert left == []

@@ -26,7 +26,9 @@ trial names any more (``TrialStore.prune_shared``).
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
+import itertools
 import multiprocessing
 import os
 import queue
@@ -244,21 +246,34 @@ def _process_batch(batch: list[_Task]) -> list[_DocumentResult]:
     ]
 
 
+def _start_worker() -> None:
+    """A worker process loads the vocabulary once, then sets it aside from the cyclic
+    garbage collector: its objects live as long as the process, and each full
+    collection would otherwise walk all of them again (about 10% of a worker's CPU)."""
+    default_linker()
+    gc.freeze()
+
+
 def _bounded_map(
     function: Callable[[T], R], items: Iterator[T], workers: int, window: int
 ) -> Iterator[R]:
     """``map`` on worker processes, in order, with at most ``window`` tasks in flight.
 
     ``Pool.imap`` would read the whole input ahead of the workers; this keeps
-    memory at a few batches.
+    memory at a few batches. The workers start with the first item: input that
+    is all built already (an unchanged rebuild) loads no vocabulary.
     """
     if workers <= 1:
         yield from map(function, items)
         return
+    try:
+        first = next(items)
+    except StopIteration:
+        return
     context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-    with context.Pool(workers) as pool:
+    with context.Pool(workers, initializer=_start_worker) as pool:
         pending: deque[multiprocessing.pool.AsyncResult[R]] = deque()
-        for item in items:
+        for item in itertools.chain([first], items):
             pending.append(pool.apply_async(function, (item,)))
             if len(pending) >= window:
                 yield pending.popleft().get()

@@ -58,12 +58,19 @@ def _decimal(value: float) -> Lit:
 class _Writer:
     """Collects triples; skips absent values so that 'not stated' stays absent.
 
-    ``shared`` is a writer of its own for the shared graph.
+    ``shared`` is a writer of its own for the shared graph (the shared graph's
+    writer is its own). It is not kept as a reference to itself: that cycle left
+    every trial's triples to the cyclic garbage collector instead of freeing them
+    at once.
     """
 
     def __init__(self, shared: _Writer | None = None) -> None:
         self.triples: list[Triple] = []
-        self.shared: _Writer = shared if shared is not None else self
+        self._shared = shared
+
+    @property
+    def shared(self) -> _Writer:
+        return self._shared if self._shared is not None else self
 
     def add(self, subject: str, predicate: str, obj: Object | None) -> None:
         if obj is not None:
