@@ -57,6 +57,7 @@ class Step:
     peak_mb: float
     triples: int
     note: str = ""
+    disk_mb: float = 0.0  # the store folder's size after the step (build only)
 
 
 def _tree_rss_kb(root: int) -> int:
@@ -123,6 +124,10 @@ def run_step(
     return step, (out or b"").decode()
 
 
+def _folder_bytes(folder: Path) -> int:
+    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+
+
 def trialkg(*args: str) -> list[str]:
     return [sys.executable, "-m", "trialkg", *args]
 
@@ -165,6 +170,7 @@ def bench_size(size: int, work: Path, workers: int, queries: list[str]) -> list[
         int(out.split("triples: ")[1].split(",")[0].split(" ")[0]) if "triples: " in out else 0
     )
     step.triples = triples
+    step.disk_mb = _folder_bytes(store) / 2**20
     steps.append(step)
 
     print(f"[{size}] build again, unchanged", file=sys.stderr)
@@ -250,6 +256,23 @@ def table(steps: list[Step]) -> str:
     return "\n".join(lines)
 
 
+def disk_line(steps: list[Step]) -> str:
+    """The store's size on disk after each build, per quad, and at the registry's size."""
+    builds = sorted(
+        (s for s in steps if s.name == "trialkg build" and s.disk_mb), key=lambda s: s.size
+    )
+    if not builds:
+        return ""
+    parts = [
+        f"{s.size} trials {s.disk_mb:,.0f} MB "
+        f"({s.disk_mb * 2**20 / max(1, s.triples):.0f} B per quad)"
+        for s in builds
+    ]
+    largest = builds[-1]
+    registry_gb = largest.disk_mb * REGISTRY / largest.size / 1024
+    return f"store on disk after build: {'; '.join(parts)}; 550k projected {registry_gb:.0f} GB"
+
+
 def _duration(seconds: float) -> str:
     minutes, secs = divmod(int(seconds + 0.5), 60)
     hours, minutes = divmod(minutes, 60)
@@ -286,6 +309,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.keep and args.work is None:
             shutil.rmtree(work, ignore_errors=True)
     print(table(steps))
+    print(disk_line(steps))
     load = os.getloadavg()
     print(
         f"\n{os.cpu_count()} CPUs; load average at the end "

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import multiprocessing
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -141,6 +142,16 @@ def test_the_pipeline_reads_only_a_few_batches_ahead() -> None:
     assert first == [0, 1, 2]
     assert consumed <= 3 + 8  # not the whole input, as Pool.imap would read it
     assert sum(results) == sum(range(3, 1000))
+
+
+def test_input_built_already_starts_no_worker_processes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers load the vocabulary when they start: an unchanged rebuild starts none."""
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("a pool of worker processes was started")
+
+    monkeypatch.setattr(multiprocessing, "get_context", refuse)
+    assert list(_bounded_map(abs, iter([]), workers=2, window=8)) == []
 
 
 def test_a_record_the_store_refuses_is_reported_and_the_rest_is_built(tmp_path: Path) -> None:
