@@ -250,40 +250,77 @@ def test_a_forked_worker_does_not_keep_the_store_locked(tmp_path: Path) -> None:
         child.join()
 
 
-def test_a_file_the_store_refuses_does_not_take_shared_facts_from_the_rest(
-    tmp_path: Path,
-) -> None:
-    """A record whose MeSH id holds a space makes an IRI the store refuses: that file is
-    reported and lost, while the record built after it, which names the same drug
-    (afatinib), still finds the drug's label and class in the shared graph."""
+def _shared_labels(store: trialkg.TrialStore) -> set[str]:
+    """The labels the shared graph gives the concepts of the store's interventions."""
     import pyoxigraph as ox
 
     from trialkg.rdf import vocab
 
-    record = json.loads(AFATINIB.read_text())
-    record["derivedSection"]["interventionBrowseModule"]["meshes"][0]["id"] = "D01 2>"
-    records = tmp_path / "records"
-    records.mkdir()
-    (records / "a.json").write_text(json.dumps(record))
-    shutil.copy(JSON_DIR / "NCT06062823.json", records / "b.json")
-    store = trialkg.open_store(tmp_path / "store")
-    report = trialkg.build(store, [records])
-    assert (report.built, report.rejected) == (1, 1)
-    assert "the store refused this file's graphs" in str(report.errors[0])
-    assert store.trial_ids() == ["NCT06062823"]
     shared = ox.NamedNode(vocab.SHARED_GRAPH)
     drugs = {
         q.object.value
         for q in store.oxigraph.quads_for_pattern(None, ox.NamedNode(vocab.TKG + "concept"), None)
     }
-    labels = {
+    return {
         q.object.value
         for drug in drugs
         for q in store.oxigraph.quads_for_pattern(
             ox.NamedNode(drug), ox.NamedNode(vocab.LABEL), None, shared
         )
     }
-    assert "Afatinib" in labels
+
+
+def _afatinib_pair(tmp_path: Path, first: dict) -> Path:
+    """a.json (given), then b.json, a record that names afatinib too."""
+    records = tmp_path / "records"
+    records.mkdir()
+    (records / "a.json").write_text(json.dumps(first))
+    shutil.copy(JSON_DIR / "NCT06062823.json", records / "b.json")
+    return records
+
+
+def test_a_record_making_a_bad_iri_does_not_take_shared_facts_from_the_rest(
+    tmp_path: Path,
+) -> None:
+    """A record whose MeSH id holds a space and a '>' makes an IRI N-Quads cannot hold:
+    it is rejected with its field named, while the record built after it, which names
+    the same drug (afatinib), still finds the drug's label and class in the shared graph."""
+    record = json.loads(AFATINIB.read_text())
+    record["derivedSection"]["interventionBrowseModule"]["meshes"][0]["id"] = "D01 2>"
+    store = trialkg.open_store(tmp_path / "store")
+    report = trialkg.build(store, [_afatinib_pair(tmp_path, record)])
+    assert (report.built, report.rejected) == (1, 1)
+    (error,) = report.errors
+    assert (error.file, error.record) == ("records/a.json", "NCT02369484")
+    assert error.field == "interventionMesh"
+    assert store.trial_ids() == ["NCT06062823"]
+    assert "Afatinib" in _shared_labels(store)
+
+
+def test_a_file_the_store_refuses_is_reported_and_keeps_shared_facts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A chunk the store will not take (a full disk, say) is written again file by file:
+    only the file it refuses is lost and reported, and the shared-graph lines that file
+    gave first are still written for the records after it."""
+    from trialkg.errors import StoreError
+    from trialkg.store import TrialStore
+
+    original = TrialStore.write_chunk
+
+    def refusing(self: TrialStore, graphs: list[str], *args: object, **kwargs: object) -> None:
+        if any("NCT02369484" in graph for graph in graphs):
+            raise StoreError("cannot write to the store: no space left on device")
+        original(self, graphs, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(TrialStore, "write_chunk", refusing)
+    store = trialkg.open_store(tmp_path / "store")
+    report = trialkg.build(store, [_afatinib_pair(tmp_path, json.loads(AFATINIB.read_text()))])
+    assert (report.built, report.rejected) == (1, 1)
+    (error,) = report.errors
+    assert error.file == "records/a.json" and "no space left on device" in error.message
+    assert store.trial_ids() == ["NCT06062823"]
+    assert "Afatinib" in _shared_labels(store)
 
 
 def test_a_replaced_record_takes_shared_facts_no_trial_names_with_it(tmp_path: Path) -> None:

@@ -154,23 +154,31 @@ def test_input_built_already_starts_no_worker_processes(monkeypatch: pytest.Monk
     assert list(_bounded_map(abs, iter([]), workers=2, window=8)) == []
 
 
-def test_a_record_the_store_refuses_is_reported_and_the_rest_is_built(tmp_path: Path) -> None:
-    folder = tmp_path / "records"
-    make_corpus(folder, 6)
-    # A MeSH id with a space makes an IRI N-Quads cannot hold.
-    bad = sorted(folder.iterdir())[2]
-    study = json.loads(bad.read_text())
+def _with_bad_mesh_id(path: Path) -> dict:
+    """The record of ``path`` with a MeSH id whose space makes an IRI N-Quads cannot hold."""
+    study = json.loads(path.read_text())
     study.setdefault("derivedSection", {}).setdefault("conditionBrowseModule", {})["meshes"] = [
         {"id": "D00 1234", "term": study["protocolSection"]["conditionsModule"]["conditions"][0]}
     ]
-    bad.write_text(json.dumps(study))
+    return study
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_record_making_a_bad_iri_is_rejected_alone(tmp_path: Path, workers: int) -> None:
+    """One bad record in a page of five (an API v2 page): the other four are built, and
+    the error names the file, the record and the field."""
+    paths = make_corpus(tmp_path / "records", 5)
+    studies = [json.loads(path.read_text()) for path in paths]
+    studies[2] = _with_bad_mesh_id(paths[2])
+    page = tmp_path / "page.json"
+    page.write_text(json.dumps({"studies": studies}))
     store = trialkg.open_store(tmp_path / "store")
-    report = trialkg.build(store, [folder])
-    if report.rejected == 0:
-        pytest.skip("the mapping now escapes or rejects such ids itself")
-    assert report.built == 5
-    assert bad.stem not in store.trial_ids()
-    assert any(bad.name in str(error) for error in report.errors)
+    report = trialkg.build(store, [page], BuildOptions(workers=workers))
+    assert (report.records_read, report.built, report.rejected) == (5, 4, 1)
+    assert store.trial_ids() == sorted(p.stem for i, p in enumerate(paths) if i != 2)
+    (error,) = report.errors
+    assert (error.file, error.record, error.field) == ("page.json", paths[2].stem, "conditionMesh")
+    assert "D00 1234" in error.message
 
 
 @pytest.fixture(scope="module")

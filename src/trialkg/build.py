@@ -39,6 +39,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+import pyoxigraph as ox
+
 from trialkg import __version__
 from trialkg.errors import InputError, StoreError
 from trialkg.linking import default_linker
@@ -47,7 +49,7 @@ from trialkg.merge import reconcile
 from trialkg.model import Trial
 from trialkg.rdf import iri, vocab
 from trialkg.rdf.mapping import MappingOptions, graph_name, map_trial_graphs
-from trialkg.rdf.terms import Lit, nquads_lines, nquads_text
+from trialkg.rdf.terms import IRI, Lit, Triple, nquads_lines, nquads_text
 from trialkg.readers import Document, get_reader, iter_documents, read_document
 from trialkg.store import BULK_BATCH_QUADS, TrialStore
 
@@ -159,11 +161,64 @@ class TrialQuads:
     shared: list[str]
 
 
+class IriCheck:
+    """Checks the IRIs of mapped triples as the store would (RFC 3987), record by record.
+
+    Most IRIs come from constants, registry identifiers and slugs; a few carry a
+    record's own words (a MeSH id as the record wrote it, say). Checked here, on
+    the worker that mapped the record, a bad one rejects that record alone, with
+    its field named; the store's loader can then skip its own check. Valid IRIs
+    are remembered (the vocabulary's recur in every trial), up to ``limit``.
+    """
+
+    def __init__(self, limit: int = 200_000) -> None:
+        self.limit = limit
+        self._valid: set[str] = set()
+
+    def first_invalid(self, triples: Iterable[Triple], graph: str) -> tuple[str, str] | None:
+        """The field (predicate) and value of the first IRI that is not valid, or None."""
+        valid = self._valid
+        check = self._check
+        if graph not in valid and not check(graph):
+            return "graph", graph
+        for subject, predicate, obj in triples:
+            if subject not in valid and not check(subject):
+                return predicate, subject
+            if predicate not in valid and not check(predicate):
+                return predicate, predicate
+            if obj.__class__ is IRI and obj not in valid and not check(obj):
+                return predicate, obj
+        if len(valid) > self.limit:
+            valid.clear()
+        return None
+
+    def _check(self, value: str) -> bool:
+        try:
+            ox.NamedNode(value)
+        except ValueError:
+            return False
+        self._valid.add(value)
+        return True
+
+
+_IRI_CHECK = IriCheck()
+
+
 def trial_nquads(trial: Trial, options: MappingOptions, digest: str | None = None) -> TrialQuads:
+    """A trial's N-Quads; an ``InputError`` naming the field if an IRI made from the
+    record is not a valid IRI."""
     own, shared = map_trial_graphs(trial, default_linker().link_trial(trial), options)
     graph = graph_name(trial)
     if digest is not None:
         own.append((graph, vocab.TKG + "sourceHash", Lit(digest)))
+    bad = _IRI_CHECK.first_invalid(itertools.chain(own, shared), graph)
+    if bad is not None:
+        predicate, value = bad
+        raise InputError(
+            f"makes the IRI <{value}>, which is not a valid IRI; the record is left out",
+            record=trial.nct_id,
+            field=predicate.rsplit("#", 1)[-1].rsplit("/", 1)[-1],
+        )
     return TrialQuads(
         graph, nquads_text(own, graph), len(own), nquads_lines(shared, vocab.SHARED_GRAPH)
     )
@@ -305,9 +360,9 @@ class _Writer:
     feeding the workers meanwhile. Two threads write to an on-disk store: while
     one waits for the disk, the other loads (a chunk that names a graph another
     thread is writing waits for it, so a newer version always lands last). A
-    chunk the loader refuses (a malformed IRI from some record) is written
-    document by document, so that only the bad document is lost; its error
-    reaches the build through ``failures``.
+    chunk the store refuses (it should not: the workers checked every IRI) is
+    written document by document, so that only the documents it refuses are
+    lost; their errors reach the build through ``failures``.
     """
 
     def __init__(self, store: TrialStore, threads: int = 2) -> None:
@@ -384,7 +439,7 @@ class _Writer:
         graphs = [g for r in chunk.results for g in r.graphs]
         try:
             text = b"".join(r.nquads + r.shared_nquads for r in chunk.results)
-            self.store.write_chunk(graphs, text, chunk.quads, slot=slot)
+            self.store.write_chunk(graphs, text, chunk.quads, slot=slot, checked=True)
         except StoreError:
             for result in chunk.results:
                 try:

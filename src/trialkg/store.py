@@ -188,13 +188,16 @@ class TrialStore:
         except (OSError, SyntaxError) as error:
             raise StoreError(f"cannot write to the store: {error}") from error
 
-    def write_chunk(self, graphs: list[str], nquads: bytes, quads: int, *, slot: int = 0) -> None:
+    def write_chunk(
+        self, graphs: list[str], nquads: bytes, quads: int, *, slot: int = 0, checked: bool = False
+    ) -> None:
         """Write whole trial graphs in bulk, replacing older versions of them.
 
         ``quads`` is the number of lines in ``nquads``. Each graph ends up whole
         or absent whenever the process stops (see the module's notes). Writers
         on several threads each use their own ``slot`` (journal file), and must
-        not write the same graph at once.
+        not write the same graph at once. ``checked``: the caller has checked
+        every IRI (the build's workers do), so the loader skips its own check.
         """
         store = self.oxigraph
         self._journal_write(graphs, slot)
@@ -206,7 +209,7 @@ class TrialStore:
                     self.replaced_graphs += 1
             if nquads:
                 if quads < BULK_BATCH_QUADS:
-                    store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+                    store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS, lenient=checked)
                 else:
                     store.load(nquads, format=ox.RdfFormat.N_QUADS)
         except (OSError, SyntaxError) as error:
