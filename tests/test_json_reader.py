@@ -138,6 +138,16 @@ def test_unknown_phase_and_wrong_types_are_input_errors() -> None:
     assert isinstance(error, InputError) and error.field == "designModule.enrollmentInfo.count"
 
 
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), "46.5", True])
+def test_a_site_coordinate_that_is_not_a_finite_number_names_the_site(value: object) -> None:
+    """Python's JSON parser takes NaN and Infinity; a coordinate must be a finite number."""
+    study = _study()
+    study["protocolSection"]["contactsLocationsModule"]["locations"][1]["geoPoint"]["lon"] = value
+    (error,) = _read(json.dumps(study).encode())
+    assert isinstance(error, InputError) and error.record == "NCT02369484"
+    assert error.field == "contactsLocationsModule.locations[1].geoPoint.lon"
+
+
 def test_absent_fields_stay_absent() -> None:
     study = {
         "protocolSection": {"identificationModule": {"nctId": "NCT01234567", "briefTitle": "A"}}

@@ -6,12 +6,14 @@ import dataclasses
 import gc
 
 from trialkg.linking import default_linker
-from trialkg.model import Arm, Contact, Intervention, Organisation, Source, Trial
+from trialkg.model import Arm, Contact, Intervention, Organisation, Site, Source, Trial
 from trialkg.rdf import vocab
 from trialkg.rdf.mapping import MappingOptions, map_trial, map_trial_graphs
 from trialkg.rdf.terms import IRI, Lit
 
 TKG = vocab.TKG
+SCHEMA = vocab.SCHEMA
+XSD = vocab.XSD
 
 
 def _trial(nct: str = "NCT01234567", **fields: object) -> Trial:
@@ -121,3 +123,17 @@ def test_mapping_leaves_no_reference_cycles() -> None:
         gc.garbage.clear()
         gc.enable()
     assert left == []
+
+
+def test_coordinates_are_plain_decimals_even_near_zero() -> None:
+    """Python writes 0.00001 as 1e-05, which is not an xsd:decimal."""
+    sites = (
+        Site(facility="Greenwich", latitude=0.00001, longitude=-0.00005),
+        Site(facility="Zurich", latitude=47.0, longitude=8.5412345678),
+    )
+    triples = _triples(_trial(sites=sites))
+    values = sorted(
+        o.value for _, p, o in triples if p in (SCHEMA + "latitude", SCHEMA + "longitude")
+    )
+    assert values == ["-0.00005", "0.00001", "47.0", "8.541235"]
+    assert {o.datatype for _, p, o in triples if p == SCHEMA + "latitude"} == {XSD + "decimal"}

@@ -205,3 +205,20 @@ def test_on_disk_store_with_two_processes(tmp_path: Path) -> None:
     with trialkg.open_store(path, read_only=True) as store:
         fast = set(validate_store(store, workers=2).violations)
     assert fast == reference, _diff(fast, reference)
+
+
+def test_a_latitude_that_is_not_a_number_is_a_violation_not_a_crash() -> None:
+    """ "NaN"^^xsd:decimal (a store edited by hand, or built before coordinates were
+    checked) compares with no bound; pyshacl itself raises on it. trialkg reports the
+    latitude as out of range."""
+    store = _store(
+        [
+            f"""DELETE {{ GRAPH ?g {{ ?site schema:latitude ?lat }} }}
+            INSERT {{ GRAPH ?g {{ ?site schema:latitude "NaN"^^xsd:decimal }} }}
+            WHERE {{ GRAPH ?g {{ <{TRIAL}> tkg:site ?site . ?site schema:latitude ?lat }} }}"""
+        ]
+    )
+    report = validate_store(store)
+    latitudes = {v for v in report.violations if v.path.endswith("latitude")}
+    assert latitudes and {v.value for v in latitudes} == {"NaN"}
+    assert {v.trial for v in report.violations} == {TRIAL.rsplit("/", 1)[-1]}

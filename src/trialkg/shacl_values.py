@@ -365,5 +365,5 @@ def _in_range(value: Node, bound: Literal, op: str) -> bool:
                 "<": value < bound,
             }[op]
         )
-    except TypeError:
+    except (TypeError, ArithmeticError):  # "NaN"^^xsd:decimal compares with nothing
         return False

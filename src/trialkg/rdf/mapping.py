@@ -52,7 +52,9 @@ def _int(value: int) -> Lit:
 
 
 def _decimal(value: float) -> Lit:
-    return Lit(repr(round(value, 6)), XSD + "decimal")
+    """An xsd:decimal of up to six places, never in exponent form (0.00001, not 1e-05)."""
+    text = f"{round(value, 6):.6f}".rstrip("0")
+    return Lit(text + "0" if text.endswith(".") else text, XSD + "decimal")
 
 
 class _Writer:

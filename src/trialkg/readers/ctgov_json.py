@@ -7,6 +7,7 @@ that knows its field names.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -308,6 +309,20 @@ def study_to_trial(study: dict[str, Any], *, file: str | None, index: int = 0) -
             sampling_method=_str(eligibility_module, "samplingMethod"),
         )
 
+    def coordinate(item: dict[str, Any], index: int, key: str) -> float | None:
+        value = _get(item, "geoPoint", key)
+        if value is None:
+            return None
+        number = _float(value)
+        if number is None or not math.isfinite(number):
+            raise InputError(
+                f"the site's coordinate {value!r} is not a finite number",
+                file=file,
+                record=nct_id,
+                field=f"contactsLocationsModule.locations[{index}].geoPoint.{key}",
+            )
+        return number
+
     sites = tuple(
         Site(
             facility=_str(item, "facility"),
@@ -316,11 +331,11 @@ def study_to_trial(study: dict[str, Any], *, file: str | None, index: int = 0) -
             zip=_str(item, "zip"),
             country=_str(item, "country"),
             status=_str(item, "status"),
-            latitude=_float(_get(item, "geoPoint", "lat")),
-            longitude=_float(_get(item, "geoPoint", "lon")),
+            latitude=coordinate(item, index, "lat"),
+            longitude=coordinate(item, index, "lon"),
             contacts=tuple(_contact(c) for c in _list(item, "contacts") if isinstance(c, dict)),
         )
-        for item in _list(contacts, "locations")
+        for index, item in enumerate(_list(contacts, "locations"))
         if isinstance(item, dict)
     )
 
