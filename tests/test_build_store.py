@@ -297,6 +297,26 @@ def test_a_record_making_a_bad_iri_does_not_take_shared_facts_from_the_rest(
     assert "Afatinib" in _shared_labels(store)
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_record_with_an_unpaired_surrogate_is_rejected_alone(
+    tmp_path: Path, workers: int
+) -> None:
+    """JSON's "\\ud800" escape gives a string no UTF-8 text can hold: that record is
+    rejected with its field named, the other study of the page is built (the build used
+    to stop with a traceback)."""
+    bad = json.loads(AFATINIB.read_text())
+    bad["protocolSection"]["identificationModule"]["briefTitle"] = "Afatinib \ud800 in NSCLC"
+    good = json.loads((JSON_DIR / "NCT06062823.json").read_text())
+    page = tmp_path / "page.json"
+    page.write_text(json.dumps({"studies": [bad, good]}))
+    store = trialkg.open_store(tmp_path / "store")
+    report = trialkg.build(store, [page], BuildOptions(workers=workers))
+    assert (report.built, report.rejected) == (1, 1)
+    (error,) = report.errors
+    assert (error.file, error.record, error.field) == ("page.json", "NCT02369484", "briefTitle")
+    assert store.trial_ids() == ["NCT06062823"]
+
+
 def test_a_file_the_store_refuses_is_reported_and_keeps_shared_facts(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

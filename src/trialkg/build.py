@@ -156,7 +156,7 @@ class TrialQuads:
     """One trial mapped: its graph's N-Quads, and the lines it adds to the shared graph."""
 
     graph: str
-    nquads: str
+    nquads: bytes  # UTF-8
     triples: int
     shared: list[str]
 
@@ -195,7 +195,7 @@ class IriCheck:
     def _check(self, value: str) -> bool:
         try:
             ox.NamedNode(value)
-        except ValueError:
+        except (ValueError, UnicodeEncodeError):
             return False
         self._valid.add(value)
         return True
@@ -217,11 +217,36 @@ def trial_nquads(trial: Trial, options: MappingOptions, digest: str | None = Non
         raise InputError(
             f"makes the IRI <{value}>, which is not a valid IRI; the record is left out",
             record=trial.nct_id,
-            field=predicate.rsplit("#", 1)[-1].rsplit("/", 1)[-1],
+            field=_local_name(predicate),
         )
-    return TrialQuads(
-        graph, nquads_text(own, graph), len(own), nquads_lines(shared, vocab.SHARED_GRAPH)
-    )
+    shared_lines = nquads_lines(shared, vocab.SHARED_GRAPH)
+    try:
+        nquads = nquads_text(own, graph).encode("utf-8")
+        "".join(shared_lines).encode("utf-8")
+    except UnicodeEncodeError as error:
+        # JSON's \ud800 escapes give Python strings that no UTF-8 text can hold.
+        raise InputError(
+            f"holds an unpaired surrogate ({error.object[error.start]!r}), which no RDF text "
+            "can carry; the record is left out",
+            record=trial.nct_id,
+            field=_local_name(_unencodable(itertools.chain(own, shared))),
+        ) from None
+    return TrialQuads(graph, nquads, len(own), shared_lines)
+
+
+def _local_name(predicate: str) -> str:
+    return predicate.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def _unencodable(triples: Iterable[Triple]) -> str:
+    """The predicate of the first literal UTF-8 cannot encode."""
+    for _, predicate, obj in triples:
+        if isinstance(obj, Lit) and not obj.value.isascii():
+            try:
+                obj.value.encode("utf-8")
+            except UnicodeEncodeError:
+                return predicate
+    return ""
 
 
 class SharedLines:
@@ -260,7 +285,7 @@ _WORKER_SHARED = SharedLines()
 def _process(document: Document, digest: str, options: BuildOptions) -> _DocumentResult:
     result = _DocumentResult(document.name, digest)
     mapping = MappingOptions(include_contacts=options.include_contacts)
-    texts: dict[str, tuple[str, int]] = {}  # graph -> (N-Quads, triples); a later record wins
+    texts: dict[str, tuple[bytes, int]] = {}  # graph -> (N-Quads, triples); a later record wins
     for item in read_document(document, format=options.format):
         if isinstance(item, InputError):
             result.errors.append(item)
@@ -285,7 +310,7 @@ def _process(document: Document, digest: str, options: BuildOptions) -> _Documen
     result.graphs = list(texts)
     result.trials = len(texts)
     result.triples = sum(count for _, count in texts.values())
-    result.nquads = "".join(text for text, _ in texts.values()).encode("utf-8")
+    result.nquads = b"".join(text for text, _ in texts.values())
     return result
 
 
@@ -643,7 +668,7 @@ def build_trials(
     for trial in trials:
         mapped = trial_nquads(trial, options)
         fresh = shared.fresh(mapped.shared)
-        store.replace_graphs([mapped.graph], (mapped.nquads + "".join(fresh)).encode("utf-8"))
+        store.replace_graphs([mapped.graph], mapped.nquads + "".join(fresh).encode("utf-8"))
         built_ids.add(trial.nct_id)
         report.records_read += 1
         report.built += 1
