@@ -407,3 +407,30 @@ def test_removing_a_trial_leaves_what_a_build_of_the_others_gives(tmp_path: Path
     fresh = trialkg.open_store(tmp_path / "fresh")
     trialkg.build(fresh, [tmp_path / "other" / "records", tmp_path / "other" / "hra.nhs.uk"])
     assert _nquads(store) == _nquads(fresh)
+
+
+def test_trials_made_in_code_are_written_and_a_bad_one_reported() -> None:
+    """``build_trials``: trials a notebook made itself; one whose MeSH id cannot be an IRI
+    is reported with its field, the other is written."""
+    from trialkg.model import MeshTerm, Source, Trial
+
+    def trial(nct_id: str, mesh_id: str) -> Trial:
+        return Trial(
+            nct_id=nct_id,
+            source=Source(reader="ctgov-json", file=f"{nct_id}.json"),
+            brief_title="Made in a notebook",
+            condition_meshes=(MeshTerm(id=mesh_id, term="Lung Neoplasms"),),
+        )
+
+    store = trialkg.open_store()
+    report = trialkg.build_trials(
+        store, [trial("NCT00000001", "D0 08175"), trial("NCT00000002", "D008175")]
+    )
+    assert (report.records_read, report.built, report.rejected) == (2, 1, 1)
+    (error,) = report.errors
+    assert (error.file, error.record, error.field) == (
+        "NCT00000001.json",
+        "NCT00000001",
+        "conditionMesh",
+    )
+    assert store.trial_ids() == ["NCT00000002"]

@@ -660,17 +660,25 @@ COMPACT_SHARE = 0.2  # compact when a build loaded at least this share of the st
 def build_trials(
     store: TrialStore, trials: Iterable[Trial], *, include_contacts: bool = False
 ) -> BuildReport:
-    """Write trials the caller already has (from a reader or made in code) to the store."""
+    """Write trials the caller already has (from a reader or made in code) to the store.
+
+    A trial that cannot be written (a bad IRI from its words, say) is reported in the
+    report's ``errors`` and the rest are written."""
     report = BuildReport()
     options = MappingOptions(include_contacts=include_contacts)
     built_ids = set()
     shared = SharedLines()
     for trial in trials:
-        mapped = trial_nquads(trial, options)
+        report.records_read += 1
+        try:
+            mapped = trial_nquads(trial, options)
+        except InputError as error:
+            report.errors.append(error.located(file=trial.source.file))
+            report.rejected += 1
+            continue
         fresh = shared.fresh(mapped.shared)
         store.replace_graphs([mapped.graph], mapped.nquads + "".join(fresh).encode("utf-8"))
         built_ids.add(trial.nct_id)
-        report.records_read += 1
         report.built += 1
         report.triples += mapped.triples + len(fresh)
     reconcile(store, built_ids)
