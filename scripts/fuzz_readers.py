@@ -19,7 +19,9 @@ Prints figures per reader at the end; exits 1 when it found something.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import random
+import re
 import signal
 import sys
 import tempfile
@@ -36,10 +38,11 @@ sys.path.insert(0, str(REPO))
 
 from tests.fixture_seeds import fixture_seeds  # noqa: E402
 
+from trialkg.build import trial_nquads  # noqa: E402
 from trialkg.errors import InputError  # noqa: E402
 from trialkg.linking import default_linker  # noqa: E402
 from trialkg.model import Trial  # noqa: E402
-from trialkg.rdf.mapping import map_trial  # noqa: E402
+from trialkg.rdf.mapping import MappingOptions  # noqa: E402
 from trialkg.readers import Document, read_document, readers  # noqa: E402
 
 SEED_FOLDERS = ("json", "xml", "pages", "third_party", "seeds", "compare")
@@ -136,9 +139,27 @@ def splice(data: bytes, rng: random.Random) -> tuple[bytes, str]:
     return data[:at] + part + data[at:], f"{len(part)} bytes of {name} at {at}"
 
 
+_STRING_VALUE = re.compile(rb'": ?"')
+_NUMBER_VALUE = re.compile(rb'": ?(-?\d[\d.eE+-]*)')
+
+
+def json_oddity(data: bytes, rng: random.Random) -> tuple[bytes, str]:
+    """What Python's JSON parser takes and RDF cannot: an unpaired surrogate opening a
+    string value, or NaN, Infinity or an overflow in place of a number value."""
+    oddity = rng.choice((b"\\ud800", b"\\udfff", b"NaN", b"Infinity", b"-1e999"))
+    if oddity.startswith(b"\\"):
+        places = [(m.end(), m.end()) for m in _STRING_VALUE.finditer(data)]
+    else:
+        places = [m.span(1) for m in _NUMBER_VALUE.finditer(data)]
+    if not places:
+        return data, "no JSON value to change"
+    start, end = rng.choice(places)
+    return data[:start] + oddity + data[end:], f"{oddity.decode()} at {start}"
+
+
 MUTATIONS: tuple[Mutation, ...] = (
     truncate, shuffle_lines, duplicate_lines, drop_lines, drop_span, reencode, huge_line,
-    binary_junk, nul_bytes, line_endings, splice,
+    binary_junk, nul_bytes, line_endings, splice, json_oddity,
 )  # fmt: skip
 
 
@@ -207,7 +228,8 @@ def run(data: bytes, reader: str, hang: float) -> Outcome:
                 if isinstance(result, Trial):
                     trials += 1
                     step = "link+map"
-                    map_trial(result, default_linker().link_trial(result))
+                    with contextlib.suppress(InputError):  # a record the build rejects
+                        trial_nquads(result, MappingOptions())
                     step = "read"
                 elif not isinstance(result, InputError):
                     raise TypeError(f"reader yielded {type(result).__name__}")

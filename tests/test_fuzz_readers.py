@@ -10,6 +10,8 @@ same kind of campaign for minutes instead of seconds.
 
 from __future__ import annotations
 
+import contextlib
+import re
 import signal
 import threading
 import time
@@ -22,10 +24,11 @@ import pytest
 from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 
+from trialkg.build import trial_nquads
 from trialkg.errors import InputError
 from trialkg.linking import default_linker
 from trialkg.model import Trial
-from trialkg.rdf.mapping import map_trial
+from trialkg.rdf.mapping import MappingOptions
 from trialkg.readers import Document, read_document, readers
 
 from .fixture_seeds import fixture_seeds
@@ -72,20 +75,25 @@ def seeds() -> dict[str, list[tuple[str, bytes]]]:
 def check(
     document: Document, format: str | None, *, limit: float = HARD_LIMIT
 ) -> list[Trial | InputError]:
-    """Read, link and map; any exception other than InputError fails the caller."""
-    linker = default_linker()  # loaded outside the time limit
+    """Read, link, map and serialise as the build does; any exception other than
+    InputError fails the caller."""
+    default_linker()  # loaded outside the time limit
     with time_limit(limit):
         results = list(read_document(document, format=format))
         for result in results:
             assert isinstance(result, (Trial, InputError)), type(result)
             if isinstance(result, Trial):
-                map_trial(result, linker.link_trial(result))
+                with contextlib.suppress(InputError):  # a record the build would reject
+                    trial_nquads(result, MappingOptions())
     return results
 
 
 # -- damage -----------------------------------------------------------------------------------
 
 FILLERS = (b"A", b"word ", b" ", b"\t", b"-", b"(", b"Phase 2 ", b"1", b"NCT0", b": ", b"\xc3\xa9")
+# What Python's JSON parser takes and RDF cannot: an unpaired surrogate escape inside a
+# string, the NaN and Infinity tokens and an overflowing number in place of a value.
+JSON_ODDITIES = (b"\\ud800", b"NaN", b"Infinity", b"-1e999")
 
 
 def _index(draw: st.DrawFn, size: int) -> int:
@@ -155,9 +163,27 @@ def line_endings(data: bytes, draw: st.DrawFn) -> bytes:
     return data.replace(b"\n", draw(st.sampled_from([b"\r\n", b"\r", b"", b"\n\n"])))
 
 
+_STRING_VALUE = re.compile(rb'": ?"')
+_NUMBER_VALUE = re.compile(rb'": ?(-?\d[\d.eE+-]*)')
+
+
+def json_oddity(data: bytes, draw: st.DrawFn) -> bytes:
+    """A JSON string value opened with an unpaired surrogate, or a number value turned
+    into NaN, Infinity or an overflow (which Python's parser gives as a float)."""
+    oddity = draw(st.sampled_from(JSON_ODDITIES))
+    if oddity.startswith(b"\\"):
+        places = [(m.end(), m.end()) for m in _STRING_VALUE.finditer(data)]
+    else:
+        places = [m.span(1) for m in _NUMBER_VALUE.finditer(data)]
+    if not places:
+        return data
+    start, end = draw(st.sampled_from(places))
+    return data[:start] + oddity + data[end:]
+
+
 MUTATIONS = (
     truncate, shuffle_lines, duplicate_lines, drop_lines, drop_span, reencode,
-    huge_line, binary_junk, nul_bytes, line_endings,
+    huge_line, binary_junk, nul_bytes, line_endings, json_oddity,
 )  # fmt: skip
 
 
