@@ -148,6 +148,39 @@ def test_a_site_coordinate_that_is_not_a_finite_number_names_the_site(value: obj
     assert error.field == "contactsLocationsModule.locations[1].geoPoint.lon"
 
 
+def _set(study: dict, path: str, value: object) -> None:
+    *parents, last = path.split(".")
+    node = study
+    for key in parents:
+        node = node[int(key)] if isinstance(node, list) else node[key]
+    node[int(last) if isinstance(node, list) else last] = value
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "field"),
+    [
+        ("protocolSection.designModule.phases", "PHASE2", "phases"),
+        ("protocolSection.contactsLocationsModule.locations.0", "Zurich", "locations"),
+        ("protocolSection.eligibilityModule.healthyVolunteers", "yes", "healthyVolunteers"),
+        ("protocolSection.statusModule.startDateStruct", "2015-09", "statusModule.startDateStruct"),
+        ("protocolSection.identificationModule.briefTitle", {"text": "A title"}, "briefTitle"),
+        ("protocolSection.conditionsModule.keywords", ["NSCLC", 7], "keywords"),
+        ("hasResults", "true", "hasResults"),
+    ],
+)
+def test_a_field_of_another_json_type_is_reported_not_dropped(
+    path: str, value: object, field: str
+) -> None:
+    """The API's own records never do this; a damaged or hand-made one may. The record is
+    rejected with the field named, rather than read without the field."""
+    study = _study()
+    _set(study, path, value)
+    (error,) = _read(json.dumps(study).encode())
+    assert isinstance(error, InputError), error
+    assert (error.record, error.field) == ("NCT02369484", field)
+    assert "JSON" in error.message
+
+
 def test_absent_fields_stay_absent() -> None:
     study = {
         "protocolSection": {"identificationModule": {"nctId": "NCT01234567", "briefTitle": "A"}}

@@ -64,6 +64,9 @@ def read(document: Document) -> Iterator[RecordResult]:
             yield study_to_trial(study, file=document.name, index=index)
         except InputError as error:
             yield error
+        except _WrongType as error:
+            record = _nct_id_of(study) or f"#{index}"
+            yield InputError(str(error), file=document.name, record=record, field=error.field)
         except (TypeError, AttributeError, ValueError) as error:
             # A field of the wrong JSON type deep in the record.
             record = _nct_id_of(study) or f"#{index}"
@@ -144,22 +147,42 @@ def _unwrap(data: Any, name: str, index: int) -> Iterator[tuple[int, dict[str, A
 
 
 def _nct_id_of(study: dict[str, Any]) -> str | None:
-    ident = _get(study, "protocolSection", "identificationModule")
+    try:
+        ident = _get(study, "protocolSection", "identificationModule")
+    except _WrongType:
+        return None
     value = ident.get("nctId") if isinstance(ident, dict) else None
     return value if isinstance(value, str) else None
 
 
+class _WrongType(TypeError):
+    """A field of another JSON type than the API gives: reported, never dropped in silence."""
+
+    def __init__(self, path: tuple[str, ...], value: Any, expected: str) -> None:
+        self.field = ".".join(path)
+        kind = {dict: "object", list: "array", str: "string", bool: "boolean"}.get(
+            type(value), "number"
+        )
+        super().__init__(f"{self.field} is a JSON {kind} where the API gives {expected}")
+
+
 def _get(data: Any, *path: str) -> Any:
-    for key in path:
-        if not isinstance(data, dict):
+    for depth, key in enumerate(path):
+        if data is None:
             return None
+        if not isinstance(data, dict):
+            raise _WrongType(path[:depth], data, "an object")
         data = data.get(key)
     return data
 
 
 def _list(data: Any, *path: str) -> list[Any]:
     value = _get(data, *path)
-    return value if isinstance(value, list) else []
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise _WrongType(path, value, "an array")
+    return value
 
 
 def _str(data: Any, *path: str) -> str | None:
@@ -168,11 +191,33 @@ def _str(data: Any, *path: str) -> str | None:
         return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
-    return clean(value) if isinstance(value, str) else None
+    if not isinstance(value, str):
+        raise _WrongType(path, value, "a string")
+    return clean(value)
+
+
+def _objects(data: Any, *path: str) -> list[dict[str, Any]]:
+    """An array of objects; an item of another type is an error, not skipped."""
+    values = _list(data, *path)
+    for value in values:
+        if not isinstance(value, dict):
+            raise _WrongType(path, value, "objects")
+    return values
+
+
+def _bool(data: Any, *path: str) -> bool | None:
+    value = _get(data, *path)
+    if value is None or isinstance(value, bool):
+        return value
+    raise _WrongType(path, value, "a boolean")
 
 
 def _strs(data: Any, *path: str) -> tuple[str, ...]:
-    return tuple(v.strip() for v in _list(data, *path) if isinstance(v, str) and v.strip())
+    values = _list(data, *path)
+    for value in values:
+        if not isinstance(value, str):
+            raise _WrongType(path, value, "strings")
+    return tuple(v.strip() for v in values if v.strip())
 
 
 def _organisation(data: Any) -> Organisation | None:
@@ -222,11 +267,13 @@ def study_to_trial(study: dict[str, Any], *, file: str | None, index: int = 0) -
 
     def when(key: str, field: str) -> Any:
         struct = status.get(key)
-        if isinstance(struct, dict):
-            return partial_date(
-                struct.get("date"), struct.get("type"), file=file, record=nct_id, field=field
-            )
-        return None
+        if struct is None:
+            return None
+        if not isinstance(struct, dict):
+            raise _WrongType(("statusModule", key), struct, "an object")
+        return partial_date(
+            struct.get("date"), struct.get("type"), file=file, record=nct_id, field=field
+        )
 
     def plain_date(key: str) -> Any:
         return partial_date(
@@ -292,10 +339,12 @@ def study_to_trial(study: dict[str, Any], *, file: str | None, index: int = 0) -
     )
 
     eligibility = None
+    if eligibility_module is not None and not isinstance(eligibility_module, dict):
+        raise _WrongType(("eligibilityModule",), eligibility_module, "an object")
     if isinstance(eligibility_module, dict):
         criteria = _str(eligibility_module, "eligibilityCriteria")
         inclusion, exclusion = split_criteria(criteria)
-        healthy = eligibility_module.get("healthyVolunteers")
+        healthy = _bool(eligibility_module, "healthyVolunteers")
         eligibility = Eligibility(
             criteria_text=criteria,
             inclusion=inclusion,
@@ -303,7 +352,7 @@ def study_to_trial(study: dict[str, Any], *, file: str | None, index: int = 0) -
             minimum_age=_str(eligibility_module, "minimumAge"),
             maximum_age=_str(eligibility_module, "maximumAge"),
             sex=sex_value(_str(eligibility_module, "sex")),
-            healthy_volunteers=healthy if isinstance(healthy, bool) else None,
+            healthy_volunteers=healthy,
             std_ages=_strs(eligibility_module, "stdAges"),
             study_population=_str(eligibility_module, "studyPopulation"),
             sampling_method=_str(eligibility_module, "samplingMethod"),
@@ -333,10 +382,9 @@ def study_to_trial(study: dict[str, Any], *, file: str | None, index: int = 0) -
             status=_str(item, "status"),
             latitude=coordinate(item, index, "lat"),
             longitude=coordinate(item, index, "lon"),
-            contacts=tuple(_contact(c) for c in _list(item, "contacts") if isinstance(c, dict)),
+            contacts=tuple(_contact(c) for c in _objects(item, "contacts")),
         )
-        for index, item in enumerate(_list(contacts, "locations"))
-        if isinstance(item, dict)
+        for index, item in enumerate(_objects(contacts, "locations"))
     )
 
     responsible = sponsors.get("responsibleParty")
@@ -403,9 +451,7 @@ def study_to_trial(study: dict[str, Any], *, file: str | None, index: int = 0) -
             for item in _list(contacts, "overallOfficials")
             if (name := _str(item, "name"))
         ),
-        central_contacts=tuple(
-            _contact(c) for c in _list(contacts, "centralContacts") if isinstance(c, dict)
-        ),
+        central_contacts=tuple(_contact(c) for c in _objects(contacts, "centralContacts")),
         arms=arms,
         interventions=interventions,
         outcomes=outcomes,
@@ -415,12 +461,12 @@ def study_to_trial(study: dict[str, Any], *, file: str | None, index: int = 0) -
             Reference(
                 citation=_str(item, "citation"), pmid=_str(item, "pmid"), type=_str(item, "type")
             )
-            for item in _list(protocol, "referencesModule", "references")
-            if isinstance(item, dict) and (_str(item, "citation") or _str(item, "pmid"))
+            for item in _objects(protocol, "referencesModule", "references")
+            if _str(item, "citation") or _str(item, "pmid")
         ),
         condition_meshes=_meshes(derived, "conditionBrowseModule"),
         intervention_meshes=_meshes(derived, "interventionBrowseModule"),
-        has_results=study.get("hasResults") if isinstance(study.get("hasResults"), bool) else None,
+        has_results=_bool(study, "hasResults"),
     )
 
 
