@@ -159,12 +159,24 @@ def _set(study: dict, path: str, value: object) -> None:
 @pytest.mark.parametrize(
     ("path", "value", "field"),
     [
-        ("protocolSection.designModule.phases", "PHASE2", "phases"),
-        ("protocolSection.contactsLocationsModule.locations.0", "Zurich", "locations"),
-        ("protocolSection.eligibilityModule.healthyVolunteers", "yes", "healthyVolunteers"),
+        ("protocolSection.designModule.phases", "PHASE2", "designModule.phases"),
+        (
+            "protocolSection.contactsLocationsModule.locations.0",
+            "Zurich",
+            "contactsLocationsModule.locations[0]",
+        ),
+        (
+            "protocolSection.eligibilityModule.healthyVolunteers",
+            "yes",
+            "eligibilityModule.healthyVolunteers",
+        ),
         ("protocolSection.statusModule.startDateStruct", "2015-09", "statusModule.startDateStruct"),
-        ("protocolSection.identificationModule.briefTitle", {"text": "A title"}, "briefTitle"),
-        ("protocolSection.conditionsModule.keywords", ["NSCLC", 7], "keywords"),
+        (
+            "protocolSection.identificationModule.briefTitle",
+            {"text": "A title"},
+            "identificationModule.briefTitle",
+        ),
+        ("protocolSection.conditionsModule.keywords", ["NSCLC", 7], "conditionsModule.keywords[1]"),
         ("hasResults", "true", "hasResults"),
     ],
 )

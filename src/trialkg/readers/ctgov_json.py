@@ -66,7 +66,8 @@ def read(document: Document) -> Iterator[RecordResult]:
             yield error
         except _WrongType as error:
             record = _nct_id_of(study) or f"#{index}"
-            yield InputError(str(error), file=document.name, record=record, field=error.field)
+            field = error.locate(study)
+            yield InputError(error.message, file=document.name, record=record, field=field)
         except (TypeError, AttributeError, ValueError) as error:
             # A field of the wrong JSON type deep in the record.
             record = _nct_id_of(study) or f"#{index}"
@@ -156,14 +157,69 @@ def _nct_id_of(study: dict[str, Any]) -> str | None:
 
 
 class _WrongType(TypeError):
-    """A field of another JSON type than the API gives: reported, never dropped in silence."""
+    """A field of another JSON type than the API gives: reported, never dropped in silence.
 
-    def __init__(self, path: tuple[str, ...], value: Any, expected: str) -> None:
-        self.field = ".".join(path)
-        kind = {dict: "object", list: "array", str: "string", bool: "boolean"}.get(
+    ``path`` runs from the object the reading function was given (keys, and list
+    indices as ints); ``locate`` finds where that object sits in the study.
+    """
+
+    def __init__(self, path: tuple[str | int, ...], value: Any, expected: str) -> None:
+        self.path = path
+        self.value = value
+        self.kind = {dict: "object", list: "array", str: "string", bool: "boolean"}.get(
             type(value), "number"
         )
-        super().__init__(f"{self.field} is a JSON {kind} where the API gives {expected}")
+        self.expected = expected
+        super().__init__(f"{_field(path)}: {self.message}")
+
+    @property
+    def message(self) -> str:
+        return f"a JSON {self.kind} where the API gives {self.expected}"
+
+    def locate(self, study: Any) -> str:
+        """The field's whole path in the study (only on an error: a walk of the record)."""
+        found = _find(study, (), self.path, self.value) or self.path
+        # Named as the reader's other messages name fields: from the module on.
+        return _field(found[1:] if found[:1] == ("protocolSection",) else found)
+
+
+def _field(path: tuple[str | int, ...]) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+def _follow(node: Any, path: tuple[str | int, ...]) -> Any:
+    for part in path:
+        if isinstance(part, int):
+            if not isinstance(node, list) or part >= len(node):
+                return None
+            node = node[part]
+        elif isinstance(node, dict):
+            node = node.get(part)
+        else:
+            return None
+    return node
+
+
+def _find(
+    node: Any, where: tuple[str | int, ...], path: tuple[str | int, ...], value: Any
+) -> tuple[str | int, ...] | None:
+    """Where, under ``node``, ``path`` leads to this very ``value``."""
+    if isinstance(node, dict):
+        if _follow(node, path) is value:
+            return where + path
+        children: Any = node.items()
+    elif isinstance(node, list):
+        children = enumerate(node)
+    else:
+        return None
+    for key, child in children:
+        found = _find(child, (*where, key), path, value)
+        if found is not None:
+            return found
+    return None
 
 
 def _get(data: Any, *path: str) -> Any:
@@ -174,6 +230,16 @@ def _get(data: Any, *path: str) -> Any:
             raise _WrongType(path[:depth], data, "an object")
         data = data.get(key)
     return data
+
+
+def _module(data: dict[str, Any], key: str) -> dict[str, Any]:
+    """A module of the study: an object, or empty when absent."""
+    value = data.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise _WrongType((key,), value, "an object")
+    return value
 
 
 def _list(data: Any, *path: str) -> list[Any]:
@@ -199,9 +265,9 @@ def _str(data: Any, *path: str) -> str | None:
 def _objects(data: Any, *path: str) -> list[dict[str, Any]]:
     """An array of objects; an item of another type is an error, not skipped."""
     values = _list(data, *path)
-    for value in values:
+    for index, value in enumerate(values):
         if not isinstance(value, dict):
-            raise _WrongType(path, value, "objects")
+            raise _WrongType((*path, index), value, "an object")
     return values
 
 
@@ -214,9 +280,9 @@ def _bool(data: Any, *path: str) -> bool | None:
 
 def _strs(data: Any, *path: str) -> tuple[str, ...]:
     values = _list(data, *path)
-    for value in values:
+    for index, value in enumerate(values):
         if not isinstance(value, str):
-            raise _WrongType(path, value, "strings")
+            raise _WrongType((*path, index), value, "a string")
     return tuple(v.strip() for v in values if v.strip())
 
 
@@ -252,18 +318,18 @@ def study_to_trial(study: dict[str, Any], *, file: str | None, index: int = 0) -
             field="identificationModule.nctId",
         )
 
-    ident = protocol.get("identificationModule") or {}
-    status = protocol.get("statusModule") or {}
-    sponsors = protocol.get("sponsorCollaboratorsModule") or {}
-    description = protocol.get("descriptionModule") or {}
-    conditions = protocol.get("conditionsModule") or {}
-    design = protocol.get("designModule") or {}
-    design_info = design.get("designInfo") or {}
-    arms_module = protocol.get("armsInterventionsModule") or {}
-    outcomes_module = protocol.get("outcomesModule") or {}
+    ident = _module(protocol, "identificationModule")
+    status = _module(protocol, "statusModule")
+    sponsors = _module(protocol, "sponsorCollaboratorsModule")
+    description = _module(protocol, "descriptionModule")
+    conditions = _module(protocol, "conditionsModule")
+    design = _module(protocol, "designModule")
+    design_info = _module(design, "designInfo")
+    arms_module = _module(protocol, "armsInterventionsModule")
+    outcomes_module = _module(protocol, "outcomesModule")
     eligibility_module = protocol.get("eligibilityModule")
-    contacts = protocol.get("contactsLocationsModule") or {}
-    derived = study.get("derivedSection") or {}
+    contacts = _module(protocol, "contactsLocationsModule")
+    derived = _module(study, "derivedSection")
 
     def when(key: str, field: str) -> Any:
         struct = status.get(key)
