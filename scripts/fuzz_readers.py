@@ -38,9 +38,9 @@ sys.path.insert(0, str(REPO))
 
 from tests.fixture_seeds import fixture_seeds  # noqa: E402
 
-from trialkg.build import trial_nquads  # noqa: E402
 from trialkg.errors import InputError  # noqa: E402
 from trialkg.linking import default_linker  # noqa: E402
+from trialkg.mapped import trial_nquads  # noqa: E402
 from trialkg.model import Trial  # noqa: E402
 from trialkg.rdf.mapping import MappingOptions  # noqa: E402
 from trialkg.readers import Document, read_document, readers  # noqa: E402

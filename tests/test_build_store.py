@@ -165,7 +165,7 @@ def test_what_vocabularies_say_of_a_shared_drug_is_in_the_shared_graph_once(tmp_
 
 
 def test_shared_lines_are_given_once_and_the_memory_of_them_is_bounded() -> None:
-    from trialkg.build import SharedLines
+    from trialkg.mapped import SharedLines
 
     lines = SharedLines(limit=3)
     assert lines.fresh(["a\n", "b\n", "a\n"]) == ["a\n", "b\n"]

@@ -24,9 +24,9 @@ import pytest
 from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 
-from trialkg.build import trial_nquads
 from trialkg.errors import InputError
 from trialkg.linking import default_linker
+from trialkg.mapped import trial_nquads
 from trialkg.model import Trial
 from trialkg.rdf.mapping import MappingOptions
 from trialkg.readers import Document, read_document, readers

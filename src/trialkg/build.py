@@ -26,7 +26,6 @@ trial names any more (``TrialStore.prune_shared``).
 from __future__ import annotations
 
 import contextlib
-import gc
 import hashlib
 import itertools
 import multiprocessing
@@ -39,18 +38,24 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-import pyoxigraph as ox
-
 from trialkg import __version__
 from trialkg.errors import InputError, StoreError
-from trialkg.linking import default_linker
 from trialkg.linking.lexicon import linking_fingerprint
+from trialkg.mapped import (
+    DocumentResult,
+    RecordOptions,
+    SharedLines,
+    Task,
+    forget_shared_lines,
+    process_batch,
+    start_worker,
+    trial_nquads,
+)
 from trialkg.merge import reconcile
 from trialkg.model import Trial
-from trialkg.rdf import iri, vocab
-from trialkg.rdf.mapping import MappingOptions, graph_name, map_trial_graphs
-from trialkg.rdf.terms import IRI, Lit, Triple, nquads_lines, nquads_text
-from trialkg.readers import Document, get_reader, iter_documents, read_document
+from trialkg.rdf import iri
+from trialkg.rdf.mapping import MappingOptions
+from trialkg.readers import Document, get_reader, iter_documents
 from trialkg.store import BULK_BATCH_QUADS, TrialStore
 
 T = TypeVar("T")
@@ -120,22 +125,6 @@ def _duration(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-@dataclass(slots=True)
-class _DocumentResult:
-    """What one document gives: N-Quads, the graphs it fills, and its errors."""
-
-    name: str
-    digest: str
-    nquads: bytes = b""
-    graphs: list[str] = field(default_factory=list)
-    trials: int = 0
-    triples: int = 0
-    shared: list[str] = field(default_factory=list)  # shared-graph lines new to this worker
-    shared_nquads: bytes = b""  # of those, the ones new to the build (set by the main process)
-    errors: list[InputError] = field(default_factory=list)
-    unreadable: bool = False  # the input itself could not be read (no record counted)
-
-
 def build_context(options: BuildOptions) -> str:
     """What a document's graph depends on besides its bytes; part of its content hash."""
     return (
@@ -149,189 +138,6 @@ def content_hash(document: Document, context: str) -> str:
     digest.update(context.encode())
     digest.update(document.data)
     return digest.hexdigest()
-
-
-@dataclass(frozen=True, slots=True)
-class TrialQuads:
-    """One trial mapped: its graph's N-Quads, and the lines it adds to the shared graph."""
-
-    graph: str
-    nquads: bytes  # UTF-8
-    triples: int
-    shared: list[str]
-
-
-class IriCheck:
-    """Checks the IRIs of mapped triples as the store would (RFC 3987), record by record.
-
-    Most IRIs come from constants, registry identifiers and slugs; a few carry a
-    record's own words (a MeSH id as the record wrote it, say). Checked here, on
-    the worker that mapped the record, a bad one rejects that record alone, with
-    its field named; the store's loader can then skip its own check. Valid IRIs
-    are remembered (the vocabulary's recur in every trial), up to ``limit``.
-    """
-
-    def __init__(self, limit: int = 200_000) -> None:
-        self.limit = limit
-        self._valid: set[str] = set()
-
-    def first_invalid(self, triples: Iterable[Triple], graph: str) -> tuple[str, str] | None:
-        """The field (predicate) and value of the first IRI that is not valid, or None."""
-        valid = self._valid
-        check = self._check
-        if graph not in valid and not check(graph):
-            return "graph", graph
-        for subject, predicate, obj in triples:
-            if subject not in valid and not check(subject):
-                return predicate, subject
-            if predicate not in valid and not check(predicate):
-                return predicate, predicate
-            if obj.__class__ is IRI and obj not in valid and not check(obj):
-                return predicate, obj
-        if len(valid) > self.limit:
-            valid.clear()
-        return None
-
-    def _check(self, value: str) -> bool:
-        try:
-            ox.NamedNode(value)
-        except (ValueError, UnicodeEncodeError):
-            return False
-        self._valid.add(value)
-        return True
-
-
-_IRI_CHECK = IriCheck()
-
-
-def trial_nquads(trial: Trial, options: MappingOptions, digest: str | None = None) -> TrialQuads:
-    """A trial's N-Quads; an ``InputError`` naming the field if an IRI made from the
-    record is not a valid IRI."""
-    own, shared = map_trial_graphs(trial, default_linker().link_trial(trial), options)
-    graph = graph_name(trial)
-    if digest is not None:
-        own.append((graph, vocab.TKG + "sourceHash", Lit(digest)))
-    bad = _IRI_CHECK.first_invalid(itertools.chain(own, shared), graph)
-    if bad is not None:
-        predicate, value = bad
-        raise InputError(
-            f"makes the IRI <{value}>, which is not a valid IRI; the record is left out",
-            record=trial.nct_id,
-            field=_local_name(predicate),
-        )
-    shared_lines = nquads_lines(shared, vocab.SHARED_GRAPH)
-    try:
-        nquads = nquads_text(own, graph).encode("utf-8")
-        "".join(shared_lines).encode("utf-8")
-    except UnicodeEncodeError as error:
-        # JSON's \ud800 escapes give Python strings that no UTF-8 text can hold.
-        raise InputError(
-            f"holds an unpaired surrogate ({error.object[error.start]!r}), which no RDF text "
-            "can carry; the record is left out",
-            record=trial.nct_id,
-            field=_local_name(_unencodable(itertools.chain(own, shared))),
-        ) from None
-    return TrialQuads(graph, nquads, len(own), shared_lines)
-
-
-def _local_name(predicate: str) -> str:
-    return predicate.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-
-
-def _unencodable(triples: Iterable[Triple]) -> str:
-    """The predicate of the first literal UTF-8 cannot encode."""
-    for _, predicate, obj in triples:
-        if isinstance(obj, Lit) and not obj.value.isascii():
-            try:
-                obj.value.encode("utf-8")
-            except UnicodeEncodeError:
-                return predicate
-    return ""
-
-
-class SharedLines:
-    """The shared-graph lines already written in this build, by a digest of each.
-
-    Bounded: past ``limit`` lines it forgets them all and starts again, which
-    costs a few lines written twice (the store keeps one copy), not memory
-    that grows with the registry.
-    """
-
-    def __init__(self, limit: int = 1_000_000) -> None:
-        self.limit = limit
-        self._seen: set[bytes] = set()
-
-    def fresh(self, lines: Iterable[str]) -> list[str]:
-        """The lines not seen before, now remembered."""
-        seen = self._seen
-        new = []
-        for line in lines:
-            key = hashlib.blake2b(line.encode(), digest_size=16).digest()
-            if key not in seen:
-                seen.add(key)
-                new.append(line)
-        if len(seen) > self.limit:
-            seen.clear()
-        return new
-
-    def clear(self) -> None:
-        self._seen.clear()
-
-
-# Per process: the build's worker processes each start from a cleared copy (see ``build``).
-_WORKER_SHARED = SharedLines()
-
-
-def _process(document: Document, digest: str, options: BuildOptions) -> _DocumentResult:
-    result = _DocumentResult(document.name, digest)
-    mapping = MappingOptions(include_contacts=options.include_contacts)
-    texts: dict[str, tuple[bytes, int]] = {}  # graph -> (N-Quads, triples); a later record wins
-    for item in read_document(document, format=options.format):
-        if isinstance(item, InputError):
-            result.errors.append(item)
-            continue
-        try:
-            mapped = trial_nquads(item, mapping, digest)
-        except InputError as error:
-            result.errors.append(error.located(file=document.name, record=item.nct_id))
-            continue
-        graph = mapped.graph
-        result.shared.extend(_WORKER_SHARED.fresh(mapped.shared))
-        if graph in texts:
-            result.errors.append(
-                InputError(
-                    "the same trial appears twice in one file; the later record is kept",
-                    file=document.name,
-                    record=item.nct_id,
-                )
-            )
-            del texts[graph]  # keeps the order of first appearance for the rest
-        texts[graph] = (mapped.nquads, mapped.triples)
-    result.graphs = list(texts)
-    result.trials = len(texts)
-    result.triples = sum(count for _, count in texts.values())
-    result.nquads = b"".join(text for text, _ in texts.values())
-    return result
-
-
-_Task = tuple[Document, str, BuildOptions] | InputError
-
-
-def _process_batch(batch: list[_Task]) -> list[_DocumentResult]:
-    return [
-        _DocumentResult(task.file or "", "", errors=[task], unreadable=True)
-        if isinstance(task, InputError)
-        else _process(*task)
-        for task in batch
-    ]
-
-
-def _start_worker() -> None:
-    """A worker process loads the vocabulary once, then sets it aside from the cyclic
-    garbage collector: its objects live as long as the process, and each full
-    collection would otherwise walk all of them again (about 10% of a worker's CPU)."""
-    default_linker()
-    gc.freeze()
 
 
 def _bounded_map(
@@ -351,7 +157,7 @@ def _bounded_map(
     except StopIteration:
         return
     context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-    with context.Pool(workers, initializer=_start_worker) as pool:
+    with context.Pool(workers, initializer=start_worker) as pool:
         pending: deque[multiprocessing.pool.AsyncResult[R]] = deque()
         for item in itertools.chain([first], items):
             pending.append(pool.apply_async(function, (item,)))
@@ -363,7 +169,7 @@ def _bounded_map(
 
 class _Chunk:
     def __init__(self) -> None:
-        self.results: list[_DocumentResult] = []
+        self.results: list[DocumentResult] = []
         self.graph_set: set[str] = set()
         self.trials = 0
         self.quads = 0
@@ -371,7 +177,7 @@ class _Chunk:
     def clashes(self, graphs: Iterable[str]) -> bool:
         return any(g in self.graph_set for g in graphs)
 
-    def add(self, result: _DocumentResult) -> None:
+    def add(self, result: DocumentResult) -> None:
         self.results.append(result)
         self.graph_set.update(result.graphs)
         self.trials += result.trials
@@ -547,6 +353,7 @@ def build(
     started = time.perf_counter()
     chunk_quads = min(options.chunk_quads, BULK_BATCH_QUADS - 50_000)
     context = build_context(options)  # reads the overlay: a bad one fails the build at once
+    record_options = RecordOptions(options.format, options.include_contacts)
     replaced_before = store.replaced_graphs
 
     def fail(error: InputError) -> None:
@@ -555,16 +362,16 @@ def build(
         if on_error is not None:
             on_error(error)
 
-    def batches() -> Iterator[list[_Task]]:
+    def batches() -> Iterator[list[Task]]:
         # Unreadable inputs travel with the documents, so that errors come out in input order.
         waiting: list[tuple[Document, str] | InputError] = []
 
-        def changed() -> list[_Task]:
+        def changed() -> list[Task]:
             digests = [item[1] for item in waiting if not isinstance(item, InputError)]
             known = set() if options.force else store.known_source_hashes(digests)
             report.unchanged_documents += sum(1 for d in digests if d in known)
             return [
-                item if isinstance(item, InputError) else (item[0], item[1], options)
+                item if isinstance(item, InputError) else (item[0], item[1], record_options)
                 for item in waiting
                 if isinstance(item, InputError) or item[1] not in known
             ]
@@ -600,11 +407,11 @@ def build(
             report.built -= trials
             fail(error)
 
-    _WORKER_SHARED.clear()  # before the workers fork: each starts with an empty copy
+    forget_shared_lines()  # before the workers fork: each starts with an empty copy
     shared = SharedLines()
     try:
         window = max(2, options.workers) * 4
-        for results in _bounded_map(_process_batch, batches(), options.workers, window):
+        for results in _bounded_map(process_batch, batches(), options.workers, window):
             for result in results:
                 if result.shared:
                     # Another worker may have sent a line already: load each once.
