@@ -13,13 +13,11 @@ from trialkg.compare import (
     CONFLICT,
     ComparisonReport,
     FieldComparison,
-    _lists,
-    _same_organisation,
-    _same_title,
     compare_sources,
     figures_table,
     total_figures,
 )
+from trialkg.compare_rules import lists, same_organisation, same_title
 from trialkg.errors import InputError
 
 HERE = Path(__file__).parent / "fixtures" / "compare"
@@ -226,11 +224,11 @@ def test_a_file_without_a_trial_is_refused(tmp_path: Path) -> None:
 
 def test_a_complete_source_that_lists_fewer_conflicts() -> None:
     same = str.__eq__
-    assert _lists(["x", "y"], ["x"], False, True, same, str).outcome == "B states fewer"
-    complete = _lists(["x", "y"], ["x"], False, False, same, str)
+    assert lists(["x", "y"], ["x"], False, True, same, str).outcome == "B states fewer"
+    complete = lists(["x", "y"], ["x"], False, False, same, str)
     assert complete.outcome == CONFLICT
     assert "not in B: y" in complete.note
-    assert _lists(["x"], ["x", "z"], False, True, same, str).outcome == CONFLICT
+    assert lists(["x"], ["x", "z"], False, True, same, str).outcome == CONFLICT
 
 
 @pytest.mark.parametrize(
@@ -245,7 +243,7 @@ def test_a_complete_source_that_lists_fewer_conflicts() -> None:
     ],
 )
 def test_sponsor_name_rules(a: str, b: str, agree: bool) -> None:
-    assert (_same_organisation(a, b) is not None) is agree
+    assert (same_organisation(a, b) is not None) is agree
 
 
 def test_titles_that_differ_only_in_presentation_agree(
@@ -309,7 +307,7 @@ BLAST = "Blinatumomab in Acute Lymphoblastic Leukemia (ALL)"
     ],
 )
 def test_title_rules(a: str, b: str, acronyms: tuple[str, ...], agree: bool) -> None:
-    assert (_same_title(acronyms)(a, b) is not None) is agree
+    assert (same_title(acronyms)(a, b) is not None) is agree
 
 
 def test_the_acronym_is_read_from_the_graph(tmp_path: Path) -> None:

@@ -2,9 +2,9 @@
 
 Each input is built on its own, into a store in memory, and read back through
 the graph: the ``trial-summary`` row, the drug and condition nodes the trial
-links to, and a few details the rules below need (site names, other names of
-an intervention, the organisation node of the sponsor, the source's
-provenance). The graph is what a user queries, so a disagreement seen here is
+links to, and a few details the rules of ``trialkg.compare_rules`` need (site
+names, other names of an intervention, the organisation node of the sponsor,
+the source's provenance). The graph is what a user queries, so a disagreement seen here is
 one a user would meet.
 
 Only presentation is normalised: case and spacing of text, the punctuation
@@ -27,27 +27,18 @@ count what the other side states.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from pathlib import Path
-from typing import TypeVar
 
+from trialkg import compare_rules as rules
 from trialkg.build import build
+from trialkg.compare_rules import AGREE, CONFLICT, FEWER, ONLY
 from trialkg.errors import InputError
-from trialkg.linking import default_linker
 from trialkg.linking.normalise import fold
-from trialkg.model import STRUCTURED_READERS, Source, Trial
+from trialkg.model import STRUCTURED_READERS
 from trialkg.query import Cell, NamedQuery, run_query
-from trialkg.rdf import iri
 from trialkg.store import TrialStore, open_store
-
-AGREE = "agree"
-CONFLICT = "conflict"
-NEITHER = "neither states it"
-ONLY = "only in {}"
-FEWER = "{} states fewer"
 
 _PREFIXES = """PREFIX tkg: <https://w3id.org/trialkg/vocab#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -202,9 +193,9 @@ def _load(path: str | os.PathLike[str]) -> _Side:
         side.interventions = [
             (labels[n], frozenset(others[n]), frozenset(concepts[n])) for n in sorted(labels)
         ]
-        side.drugs = _labelled(_rows(store, "drugs"), "d")
+        side.drugs = rules.labelled(_rows(store, "drugs"), "d")
         side.conditions = sorted(str(r["name"]) for r in _rows(store, "condition_names"))
-        side.condition_nodes = _labelled(_rows(store, "conditions"), "c")
+        side.condition_nodes = rules.labelled(_rows(store, "conditions"), "c")
         sponsors = sorted(str(r["org"]) for r in _rows(store, "sponsor"))
         side.sponsor_node = sponsors[0] if sponsors else None
         side.sites = [(_text(r["facility"]), _text(r["city"])) for r in _rows(store, "sites")]
@@ -214,234 +205,25 @@ def _load(path: str | os.PathLike[str]) -> _Side:
 # -- the rules ---------------------------------------------------------------------------
 
 
-T = TypeVar("T")
-
-
-@dataclass(frozen=True, slots=True)
-class _Judgement:
-    outcome: str
-    note: str = ""
-
-
-def _scalar(a: T | None, b: T | None, same: Callable[[T, T], str | None]) -> _Judgement:
-    """Two single values; ``same`` gives None when they differ, else a note ('' if none)."""
-    if a is None and b is None:
-        return _Judgement(NEITHER)
-    if a is None:
-        return _Judgement(ONLY.format("B"))
-    if b is None:
-        return _Judgement(ONLY.format("A"))
-    note = same(a, b)
-    return _Judgement(CONFLICT) if note is None else _Judgement(AGREE, note)
-
-
-def _equal_after(normalise: Callable[[str], object]) -> Callable[[str, str], str | None]:
-    return lambda a, b: "" if normalise(a) == normalise(b) else None
-
-
-def _enum(value: str) -> str:
-    return "_".join(re.findall(r"[A-Z0-9]+", value.upper()))
-
-
-def _phases(value: str) -> frozenset[str]:
-    return frozenset(_enum(v) for v in value.split("/") if v.strip())
-
-
-_WORD = re.compile(r"[^\W_]+")
-_CAPITALS = re.compile(r"(?<![^\W_])[A-Z][A-Z0-9&]{1,9}(?![^\W_])")
-_MINOR_WORDS = frozenset({"of", "for", "and", "the", "de", "du", "la", "in", "on"})
-
-
-def _words(name: str) -> list[str]:
-    return _WORD.findall(fold(name))
-
-
-def _same_organisation(a: str, b: str) -> str | None:
-    """Sponsor names: same words; or the same once an abbreviation written beside the name is set
-    aside ("National Cancer Institute (NCI)"); or one is a bare abbreviation of the other."""
-    wa, wb = _words(a), _words(b)
-    if wa == wb:
-        return ""
-    capitals = {fold(c) for c in _CAPITALS.findall(a) + _CAPITALS.findall(b)}
-    rest_a = [w for w in wa if w not in capitals]
-    rest_b = [w for w in wb if w not in capitals]
-    if rest_a and rest_a == rest_b:
-        return "same name, abbreviation added or dropped"
-    for short, long in ((wa, wb), (wb, wa)):
-        if len(short) == 1 and short[0] in capitals:
-            initials = "".join(w[0] for w in long if w not in _MINOR_WORDS)
-            if short[0] in long or short[0] == initials:
-                return f"{' '.join(short)!r} is an abbreviation of the other name"
-    return None
-
-
-# In a title these separate words as a space does, and say nothing more: commas, full stops,
-# colons, semicolons, quotes (``fold`` has already made curly ones straight) and hyphens
-# (``fold`` spells every dash as "-"). So "NCI-MATCH" reads as "NCI MATCH", and no two words
-# ever run together. Parentheses, slashes, "&", "+", "?" and "!" are kept: they carry meaning.
-_TITLE_PUNCTUATION = dict.fromkeys(map(ord, ",.:;'\"-\u00ab\u00bb\u2039\u203a"), " ")
-
-
-def _title_words(title: str) -> tuple[str, ...]:
-    return tuple(fold(title).translate(_TITLE_PUNCTUATION).split())
-
-
-def _without_acronym(title: str, acronyms: dict[tuple[str, ...], str]) -> tuple[str, str] | None:
-    """The title before a closing "(ACRONYM)" naming one of ``acronyms``, and that acronym."""
-    text = fold(title)
-    start = text.rfind("(")
-    if start < 0 or not text.endswith(")"):
-        return None
-    before, inside = text[:start], text[start + 1 : -1]
-    acronym = acronyms.get(_title_words(inside))
-    if acronym is None or not before.strip() or ")" in inside:
-        return None
-    return before, acronym
-
-
-def _same_title(acronyms: Iterable[str]) -> Callable[[str, str], str | None]:
-    """Titles: the same words, whatever the punctuation; or the same once one side's trailing
-    "(ACRONYM)" is set aside, when either side states that acronym as the trial's acronym (as
-    ClinicalTrials.gov displays "Title (ACRONYM)")."""
-    keys = {_title_words(a): a for a in sorted(acronyms) if _title_words(a)}
-
-    def same(a: str, b: str) -> str | None:
-        if fold(a) == fold(b):
-            return ""
-        words_a, words_b = _title_words(a), _title_words(b)
-        if words_a == words_b:
-            return "the same words; only the punctuation differs"
-        for label, title, other in (("A", a, words_b), ("B", b, words_a)):
-            found = _without_acronym(title, keys)
-            if found is not None and _title_words(found[0]) == other:
-                return f"{label} adds ({found[1]}), the trial's acronym; set aside"
-        return None
-
-    return same
-
-
-def _labelled(rows: list[dict[str, Cell]], column: str) -> dict[str, str]:
-    """Node -> its label (or the node itself when it has none)."""
-    return {str(r[column]): str(r["label"] or r[column]) for r in rows}
-
-
-def _enrollment(number: int | None, kind: str | None) -> str | None:
-    if number is None:
-        return None
-    return f"{number} ({kind})" if kind else str(number)
-
-
-def _nodes(
-    a: dict[str, str], b: dict[str, str], a_partial: bool, b_partial: bool
-) -> tuple[str | None, str | None, _Judgement]:
-    """Two sets of shared nodes (drugs, condition concepts), shown by label."""
-    labels = a | b
-    judgement = _lists(sorted(a), sorted(b), a_partial, b_partial, str.__eq__, labels.__getitem__)
-    return _show_list(a.values()), _show_list(b.values()), judgement
-
-
-def _number(value: Cell, *, zero_is_silence: bool = False) -> int | None:
-    """A number; for a count of listed things, a source that lists none does not state it."""
-    number = None if value is None else int(value)
-    return None if zero_is_silence and not number else number
-
-
-def _lists(
-    a: Sequence[T], b: Sequence[T], a_partial: bool, b_partial: bool,
-    match: Callable[[T, T], bool], show: Callable[[T], str],
-) -> _Judgement:  # fmt: skip
-    """Two lists of one kind of thing, compared as sets under ``match``."""
-    if not a and not b:
-        return _Judgement(NEITHER)
-    if not a:
-        return _Judgement(ONLY.format("B"))
-    if not b:
-        return _Judgement(ONLY.format("A"))
-    missing_in_b = [x for x in a if not any(match(x, y) for y in b)]
-    missing_in_a = [y for y in b if not any(match(x, y) for x in a)]
-    if not missing_in_a and not missing_in_b:
-        return _Judgement(AGREE)
-    notes = []
-    if missing_in_a:
-        notes.append("not in A: " + _shorten("; ".join(sorted({show(y) for y in missing_in_a}))))
-    if missing_in_b:
-        notes.append("not in B: " + _shorten("; ".join(sorted({show(x) for x in missing_in_b}))))
-    note = " | ".join(notes)
-    if missing_in_a and missing_in_b:
-        return _Judgement(CONFLICT, note)
-    fewer, fewer_partial = ("A", a_partial) if missing_in_a else ("B", b_partial)
-    if fewer_partial:
-        return _Judgement(FEWER.format(fewer), note)
-    return _Judgement(CONFLICT, note + f" ({fewer} states fewer and is complete, not an excerpt)")
-
-
-def _counts(a: int | None, b: int | None, a_partial: bool, b_partial: bool) -> _Judgement:
-    if a is None or b is None or a == b:
-        return _scalar(a, b, lambda x, y: "")
-    fewer, more, fewer_partial = ("A", "B", a_partial) if a < b else ("B", "A", b_partial)
-    if fewer_partial:
-        return _Judgement(FEWER.format(fewer))
-    return _Judgement(CONFLICT, f"{more} states more, and {fewer} is complete, not an excerpt")
-
-
-_Intervention = tuple[str, frozenset[str], frozenset[str]]
-
-
-def _same_intervention(x: _Intervention, y: _Intervention) -> bool:
-    """Same name, or one's name is the other's other name, or both link to one concept."""
-    (label_x, others_x, concepts_x), (label_y, others_y, concepts_y) = x, y
-    fx, fy = fold(label_x), fold(label_y)
-    return fx == fy or fx in others_y or fy in others_x or bool(concepts_x & concepts_y)
-
-
-_NO_RECORD = Trial(nct_id="NCT00000000", source=Source(reader="compare"))
-
-
-@lru_cache(maxsize=4096)
-def _condition_key(name: str) -> str:
-    # A condition name alone, with no record around it for evidence.
-    concept = default_linker().condition_concept(name, _NO_RECORD)
-    return iri.concept(concept.kind, concept.key)
-
-
-def _same_condition(x: str, y: str) -> bool:
-    return fold(x) == fold(y) or _condition_key(x) == _condition_key(y)
-
-
-_Site = tuple[str | None, str | None]
-
-
-def _same_site(x: _Site, y: _Site) -> bool:
-    (facility_x, city_x), (facility_y, city_y) = x, y
-    if facility_x and facility_y:
-        return _words(facility_x) == _words(facility_y)
-    return bool(city_x and city_y and fold(city_x) == fold(city_y))
-
-
-def _sites(a: _Side, b: _Side) -> _Judgement:
-    count = _counts(len(a.sites) or None, len(b.sites) or None, a.info.partial, b.info.partial)
+def _sites(a: _Side, b: _Side) -> rules.Judgement:
+    count = rules.counts(len(a.sites) or None, len(b.sites) or None, a.info.partial, b.info.partial)
     if count.outcome != FEWER.format("A") and count.outcome != FEWER.format("B"):
         return count
     # An excerpt that lists fewer sites must still name sites of the other side.
     fewer, more = (a, b) if len(a.sites) < len(b.sites) else (b, a)
-    strangers = [s for s in fewer.sites if any(s) and not any(_same_site(s, o) for o in more.sites)]
+    strangers = [
+        s for s in fewer.sites if any(s) and not any(rules.same_site(s, o) for o in more.sites)
+    ]
     if strangers:
         shown = "; ".join(sorted({", ".join(v for v in s if v) for s in strangers}))
         side = "A" if fewer is a else "B"
-        return _Judgement(CONFLICT, f"{side} lists sites the other does not: {_shorten(shown)}")
+        return rules.Judgement(
+            CONFLICT, f"{side} lists sites the other does not: {rules.shorten(shown)}"
+        )
     return count
 
 
 # -- the comparison --------------------------------------------------------------------------
-
-
-def _shorten(value: str, width: int = 200) -> str:
-    return value if len(value) <= width else value[: width - 1] + "…"
-
-
-def _show_list(values: Iterable[str]) -> str | None:
-    items = sorted(set(values), key=str.casefold)
-    return f"{'; '.join(items)} ({len(items)})" if items else None
 
 
 def _fields(a: _Side, b: _Side) -> list[FieldComparison]:
@@ -449,45 +231,46 @@ def _fields(a: _Side, b: _Side) -> list[FieldComparison]:
     pa, pb = a.info.partial, b.info.partial
     out: list[FieldComparison] = []
 
-    def add(name: str, va: str | None, vb: str | None, judgement: _Judgement) -> None:
+    def add(name: str, va: str | None, vb: str | None, judgement: rules.Judgement) -> None:
         out.append(FieldComparison(name, va, vb, judgement.outcome, judgement.note))
 
     def text_field(name: str, column: str, same: Callable[[str, str], str | None]) -> None:
         va, vb = _text(ra[column]), _text(rb[column])
-        add(name, va, vb, _scalar(va, vb, same))
+        add(name, va, vb, rules.scalar(va, vb, same))
 
-    text_field("title", "title", _same_title(a.acronyms | b.acronyms))
-    text_field("status", "status", _equal_after(_enum))
-    text_field("phase", "phase", _equal_after(_phases))
-    text_field("study_type", "study_type", _equal_after(_enum))
+    text_field("title", "title", rules.same_title(a.acronyms | b.acronyms))
+    text_field("status", "status", rules.equal_after(rules.enum_text))
+    text_field("phase", "phase", rules.equal_after(rules.phases))
+    text_field("study_type", "study_type", rules.equal_after(rules.enum_text))
 
-    ea, eb = _number(ra["enrollment"]), _number(rb["enrollment"])
-    enrollment = _scalar(ea, eb, lambda x, y: "" if x == y else None)
+    ea, eb = rules.number(ra["enrollment"]), rules.number(rb["enrollment"])
+    enrollment = rules.scalar(ea, eb, lambda x, y: "" if x == y else None)
     if enrollment.outcome == CONFLICT and a.enrollment_type != b.enrollment_type:
         kinds = [f"{n} {s.enrollment_type or 'does not say'}" for n, s in (("A", a), ("B", b))]
-        enrollment = _Judgement(CONFLICT, "estimated or actual: " + ", ".join(kinds))
-    shown = [_enrollment(n, s.enrollment_type) for n, s in ((ea, a), (eb, b))]
+        enrollment = rules.Judgement(CONFLICT, "estimated or actual: " + ", ".join(kinds))
+    shown = [rules.enrollment(n, s.enrollment_type) for n, s in ((ea, a), (eb, b))]
     add("enrollment", shown[0], shown[1], enrollment)
 
-    arms_a, arms_b = (_number(r["arms"], zero_is_silence=True) for r in (ra, rb))
-    add("arms", _text(arms_a), _text(arms_b), _counts(arms_a, arms_b, pa, pb))
+    arms_a, arms_b = (rules.number(r["arms"], zero_is_silence=True) for r in (ra, rb))
+    add("arms", _text(arms_a), _text(arms_b), rules.counts(arms_a, arms_b, pa, pb))
 
     names_a, names_b = [i[0] for i in a.interventions], [i[0] for i in b.interventions]
+    same = rules.same_intervention
     add(
-        "interventions", _show_list(names_a), _show_list(names_b),
-        _lists(a.interventions, b.interventions, pa, pb, _same_intervention, lambda i: i[0]),
+        "interventions", rules.show_list(names_a), rules.show_list(names_b),
+        rules.lists(a.interventions, b.interventions, pa, pb, same, lambda i: i[0]),
     )  # fmt: skip
-    add("drugs", *_nodes(a.drugs, b.drugs, pa, pb))
+    add("drugs", *rules.nodes(a.drugs, b.drugs, pa, pb))
     add(
-        "conditions", _show_list(a.conditions), _show_list(b.conditions),
-        _lists(a.conditions, b.conditions, pa, pb, _same_condition, str),
+        "conditions", rules.show_list(a.conditions), rules.show_list(b.conditions),
+        rules.lists(a.conditions, b.conditions, pa, pb, rules.same_condition, str),
     )  # fmt: skip
-    add("condition concepts", *_nodes(a.condition_nodes, b.condition_nodes, pa, pb))
+    add("condition concepts", *rules.nodes(a.condition_nodes, b.condition_nodes, pa, pb))
 
     sponsor_a, sponsor_b = _text(ra["sponsor"]), _text(rb["sponsor"])
-    sponsor = _scalar(sponsor_a, sponsor_b, _same_organisation)
+    sponsor = rules.scalar(sponsor_a, sponsor_b, rules.same_organisation)
     if sponsor.outcome == CONFLICT and a.sponsor_node and a.sponsor_node == b.sponsor_node:
-        sponsor = _Judgement(AGREE, "one organisation node")
+        sponsor = rules.Judgement(AGREE, "one organisation node")
     add("sponsor", sponsor_a, sponsor_b, sponsor)
 
     add("sites", _text(len(a.sites) or None), _text(len(b.sites) or None), _sites(a, b))
