@@ -34,7 +34,10 @@ class WrongType(TypeError):
 
     def locate(self, study: Any) -> str:
         """The field's whole path in the study (only on an error: a walk of the record)."""
-        found = _find(study, (), self.path, self.value) or self.path
+        try:
+            found = _find(study, (), self.path, self.value) or self.path
+        except RecursionError:  # a record nested deeper than the walk may go
+            found = self.path
         # Named as the reader's other messages name fields: from the module on.
         return field_name(found[1:] if found[:1] == ("protocolSection",) else found)
 
