@@ -475,6 +475,7 @@ def build_trials(
     options = MappingOptions(include_contacts=include_contacts)
     built_ids = set()
     shared = SharedLines()
+    replaced_before = store.replaced_graphs
     for trial in trials:
         report.records_read += 1
         try:
@@ -489,7 +490,7 @@ def build_trials(
         report.built += 1
         report.triples += mapped.triples + len(fresh)
     reconcile(store, built_ids)
-    if store.replaced_graphs:
+    if store.replaced_graphs > replaced_before:
         report.pruned = store.prune_shared()
     store.flush()
     return report

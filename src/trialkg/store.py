@@ -178,11 +178,7 @@ class TrialStore:
         """Replace the named graphs with the given N-Quads, in transactions (small writes)."""
         store = self.oxigraph
         try:
-            for name in graphs:
-                node = ox.NamedNode(name)
-                if store.contains_named_graph(node):
-                    store.remove_graph(node)
-                    self.replaced_graphs += 1
+            self.replaced_graphs += self._remove_graphs(graphs)
             if nquads:
                 store.load(nquads, format=ox.RdfFormat.N_QUADS)
         except (OSError, SyntaxError) as error:
@@ -202,11 +198,7 @@ class TrialStore:
         store = self.oxigraph
         self._journal_write(graphs, slot)
         try:
-            for name in graphs:
-                node = ox.NamedNode(name)
-                if store.contains_named_graph(node):
-                    store.remove_graph(node)
-                    self.replaced_graphs += 1
+            self.replaced_graphs += self._remove_graphs(graphs)
             if nquads:
                 if quads < BULK_BATCH_QUADS:
                     store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS, lenient=checked)
@@ -215,6 +207,17 @@ class TrialStore:
         except (OSError, SyntaxError) as error:
             raise StoreError(f"cannot write to the store: {error}") from error
         self._journal_clear(slot)
+
+    def _remove_graphs(self, graphs: Iterable[str]) -> int:
+        """Remove those of the named graphs the store holds; returns how many it held."""
+        store = self.oxigraph
+        removed = 0
+        for name in graphs:
+            node = ox.NamedNode(name)
+            if store.contains_named_graph(node):
+                store.remove_graph(node)
+                removed += 1
+        return removed
 
     def has_source_hash(self, digest: str) -> bool:
         """Whether a record with this content was built already (for incremental rebuilds)."""
@@ -273,15 +276,10 @@ class TrialStore:
         journals = self._journals()
         if not journals:
             return 0
-        removed = 0
-        store = self.oxigraph
-        for path in journals:
-            for name in path.read_text(encoding="utf-8").splitlines():
-                node = ox.NamedNode(name)
-                if store.contains_named_graph(node):
-                    store.remove_graph(node)
-                    removed += 1
-        store.flush()
+        removed = sum(
+            self._remove_graphs(path.read_text(encoding="utf-8").splitlines()) for path in journals
+        )
+        self.oxigraph.flush()
         for path in journals:
             path.unlink(missing_ok=True)
         return removed
@@ -298,11 +296,9 @@ class TrialStore:
         Call ``prune_shared`` afterwards to drop what only these trials named."""
         graphs = {nct_id: self.graphs_of_trial(nct_id) for nct_id in sorted(set(nct_ids))}
         found = {nct_id: names for nct_id, names in graphs.items() if names}
-        self._journal_write([name for names in found.values() for name in names])
-        for names in found.values():
-            for name in names:
-                self.oxigraph.remove_graph(ox.NamedNode(name))
-                self.replaced_graphs += 1
+        names = [name for names in found.values() for name in names]
+        self._journal_write(names)
+        self.replaced_graphs += self._remove_graphs(names)
         self._journal_clear()
         return {nct_id: len(names) for nct_id, names in found.items()}
 
