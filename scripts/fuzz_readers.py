@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import random
-import re
 import signal
 import sys
 import tempfile
@@ -36,7 +35,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO))
 
-from tests.fixture_seeds import fixture_seeds  # noqa: E402
+from tests.fixture_seeds import JSON_ODDITIES, fixture_seeds, oddity_places  # noqa: E402
 
 from trialkg.errors import InputError  # noqa: E402
 from trialkg.linking import default_linker  # noqa: E402
@@ -139,18 +138,11 @@ def splice(data: bytes, rng: random.Random) -> tuple[bytes, str]:
     return data[:at] + part + data[at:], f"{len(part)} bytes of {name} at {at}"
 
 
-_STRING_VALUE = re.compile(rb'": ?"')
-_NUMBER_VALUE = re.compile(rb'": ?(-?\d[\d.eE+-]*)')
-
-
 def json_oddity(data: bytes, rng: random.Random) -> tuple[bytes, str]:
     """What Python's JSON parser takes and RDF cannot: an unpaired surrogate opening a
     string value, or NaN, Infinity or an overflow in place of a number value."""
-    oddity = rng.choice((b"\\ud800", b"\\udfff", b"NaN", b"Infinity", b"-1e999"))
-    if oddity.startswith(b"\\"):
-        places = [(m.end(), m.end()) for m in _STRING_VALUE.finditer(data)]
-    else:
-        places = [m.span(1) for m in _NUMBER_VALUE.finditer(data)]
+    oddity = rng.choice(JSON_ODDITIES)
+    places = oddity_places(data, oddity)
     if not places:
         return data, "no JSON value to change"
     start, end = rng.choice(places)

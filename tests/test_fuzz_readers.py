@@ -11,7 +11,6 @@ same kind of campaign for minutes instead of seconds.
 from __future__ import annotations
 
 import contextlib
-import re
 import signal
 import threading
 import time
@@ -31,7 +30,7 @@ from trialkg.model import Trial
 from trialkg.rdf.mapping import MappingOptions
 from trialkg.readers import Document, read_document, readers
 
-from .fixture_seeds import fixture_seeds
+from .fixture_seeds import JSON_ODDITIES, fixture_seeds, oddity_places
 
 SEED_FOLDERS = ("json", "xml", "pages", "third_party", "seeds")
 SEEDS_PER_READER = 2
@@ -91,9 +90,6 @@ def check(
 # -- damage -----------------------------------------------------------------------------------
 
 FILLERS = (b"A", b"word ", b" ", b"\t", b"-", b"(", b"Phase 2 ", b"1", b"NCT0", b": ", b"\xc3\xa9")
-# What Python's JSON parser takes and RDF cannot: an unpaired surrogate escape inside a
-# string, the NaN and Infinity tokens and an overflowing number in place of a value.
-JSON_ODDITIES = (b"\\ud800", b"NaN", b"Infinity", b"-1e999")
 
 
 def _index(draw: st.DrawFn, size: int) -> int:
@@ -163,18 +159,11 @@ def line_endings(data: bytes, draw: st.DrawFn) -> bytes:
     return data.replace(b"\n", draw(st.sampled_from([b"\r\n", b"\r", b"", b"\n\n"])))
 
 
-_STRING_VALUE = re.compile(rb'": ?"')
-_NUMBER_VALUE = re.compile(rb'": ?(-?\d[\d.eE+-]*)')
-
-
 def json_oddity(data: bytes, draw: st.DrawFn) -> bytes:
     """A JSON string value opened with an unpaired surrogate, or a number value turned
     into NaN, Infinity or an overflow (which Python's parser gives as a float)."""
     oddity = draw(st.sampled_from(JSON_ODDITIES))
-    if oddity.startswith(b"\\"):
-        places = [(m.end(), m.end()) for m in _STRING_VALUE.finditer(data)]
-    else:
-        places = [m.span(1) for m in _NUMBER_VALUE.finditer(data)]
+    places = oddity_places(data, oddity)
     if not places:
         return data
     start, end = draw(st.sampled_from(places))
