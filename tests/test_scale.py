@@ -190,7 +190,7 @@ def disk_store(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.parametrize("fmt", ["nquads", "ntriples", "turtle", "trig", "jsonld"])
-def test_exports_read_by_two_processes_are_byte_identical(disk_store: Path, fmt: str) -> None:
+def test_exports_read_by_two_threads_are_byte_identical(disk_store: Path, fmt: str) -> None:
     with trialkg.open_store(disk_store, read_only=True) as store:
         one, two = io.BytesIO(), io.BytesIO()
         count_one = export(store, fmt, one, workers=1)

@@ -162,10 +162,8 @@ def test_candidate_rows_in_small_batches_and_uncached_give_the_same_report(
     for edit in EDITS.values():
         store.oxigraph.update(PREFIXES + edit)
     checks, _ = compiled_checks(False)
-    validate._CANDIDATES.clear()
-    rows = {c.query: sum(map(len, validate._candidates(store.oxigraph, c))) for c in checks}
+    rows = {c.query: sum(map(len, validate._candidates(store.oxigraph, c, {}))) for c in checks}
     assert max(rows.values()) > 100
-    validate._CANDIDATES.clear()
     reference = set(validate_store(store).violations)
     monkeypatch.setattr(validate, "_BATCH_ROWS", 2)
     monkeypatch.setattr(validate, "_CACHED_ROWS", 3)
@@ -195,16 +193,20 @@ def test_each_broken_rule_alone(name: str) -> None:
     assert chunked == reference, _diff(chunked, reference)
 
 
-def test_on_disk_store_with_two_processes(tmp_path: Path) -> None:
+def test_on_disk_store_with_two_threads(tmp_path: Path) -> None:
+    """Checks run on threads sharing the open store, read-only on disk or in memory."""
     path = tmp_path / "store"
     with trialkg.open_store(path) as store:
         trialkg.build(store, [JSON_DIR / name for name in RECORDS])
         for edit in list(EDITS.values())[:6]:
             store.oxigraph.update(PREFIXES + edit)
         reference = _pyshacl(store)
+        in_memory = set(validate_store(store, workers=2).violations)
     with trialkg.open_store(path, read_only=True) as store:
         fast = set(validate_store(store, workers=2).violations)
     assert fast == reference, _diff(fast, reference)
+    assert in_memory == reference, _diff(in_memory, reference)
+    assert len(reference) > 5
 
 
 def test_a_latitude_that_is_not_a_number_is_a_violation_not_a_crash() -> None:

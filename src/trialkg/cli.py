@@ -176,7 +176,10 @@ def build(
 @main.command()
 @store_option
 @click.option(
-    "--workers", type=click.IntRange(1, 64), default=None, help="Processes (default: CPU count)."
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Threads running the checks; processes for --engine pyshacl (default: CPU count).",
 )
 @click.option(
     "--engine",
@@ -270,24 +273,24 @@ def queries() -> None:
     "--workers",
     type=click.IntRange(1, 64),
     default=None,
-    help="Processes reading the store (default: CPU count).",
+    help="Threads reading the store (default: CPU count).",
 )
 @_fails_cleanly
 def export(fmt: str, store_path: str | None, output: str | None, workers: int | None) -> None:
     """Write the whole store in an RDF format, sorted: the same store gives the same bytes."""
     from trialkg.export import export as run_export
 
-    processes = workers or min(os.cpu_count() or 1, 8)
+    threads = workers or min(os.cpu_count() or 1, 8)
     with open_store(_store_path(store_path), read_only=True) as store:
         if output is None:
-            count = run_export(store, fmt, sys.stdout.buffer, workers=processes)
+            count = run_export(store, fmt, sys.stdout.buffer, workers=threads)
             sys.stdout.buffer.flush()
         else:
             target = Path(output)
             partial = target.with_name(target.name + ".partial")
             started = time.perf_counter()
             with partial.open("wb") as handle:
-                count = run_export(store, fmt, handle, workers=processes)
+                count = run_export(store, fmt, handle, workers=threads)
             partial.replace(target)  # a half-written export never takes the real name
             click.echo(
                 f"{count} statements -> {output} ({time.perf_counter() - started:.1f} s)", err=True

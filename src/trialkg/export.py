@@ -9,18 +9,17 @@ triple-based formats write each such triple once (a 16-byte digest of each one
 written is kept, a few hundred MB for the whole registry).
 
 Reading the store is the slow part (every term is looked up by its hash), so
-``workers`` processes read batches of trials while the main process writes
-them in order; the store's own serializers make the text.
+``workers`` threads read batches of trials from the one open store while the
+main thread writes them in order; the store's own serializers make the text.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
-import os
 from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import groupby
 from typing import IO, Any
 
@@ -52,36 +51,28 @@ def _graph_lines(store: ox.Store, name: str) -> list[bytes]:
     return lines
 
 
-_WORKER_STORE: ox.Store | None = None
-
-
-def _open_worker(path: str) -> None:
-    global _WORKER_STORE
-    _WORKER_STORE = ox.Store.read_only(path)
-
-
-def _read_batch(batch: list[list[str]]) -> list[TrialBlock]:
-    assert _WORKER_STORE is not None
-    return [[(name, _graph_lines(_WORKER_STORE, name)) for name in names] for names in batch]
+def _read_batch(store: ox.Store, batch: list[list[str]]) -> list[TrialBlock]:
+    return [[(name, _graph_lines(store, name)) for name in names] for names in batch]
 
 
 def _blocks(store: TrialStore, workers: int) -> Iterator[TrialBlock]:
-    """Every trial's graphs and sorted lines, in trial order; read ahead by worker processes."""
+    """Every trial's graphs and sorted lines, in trial order; read ahead by worker threads
+    sharing the open store (the engine dumps a graph without holding the GIL)."""
     trials = _trial_graph_names(store)
-    if workers <= 1 or store.path is None:
+    oxstore = store.oxigraph
+    if workers <= 1:
         for names in trials:
-            yield [(name, _graph_lines(store.oxigraph, name)) for name in names]
+            yield [(name, _graph_lines(oxstore, name)) for name in names]
         return
     batches = [trials[i : i + _BATCH_TRIALS] for i in range(0, len(trials), _BATCH_TRIALS)]
-    context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-    with context.Pool(workers, initializer=_open_worker, initargs=(str(store.path),)) as pool:
-        pending: deque[multiprocessing.pool.AsyncResult[list[TrialBlock]]] = deque()
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        pending: deque[Future[list[TrialBlock]]] = deque()
         for batch in batches:
-            pending.append(pool.apply_async(_read_batch, (batch,)))
+            pending.append(pool.submit(_read_batch, oxstore, batch))
             if len(pending) >= workers * 3:
-                yield from pending.popleft().get()
+                yield from pending.popleft().result()
         while pending:
-            yield from pending.popleft().get()
+            yield from pending.popleft().result()
 
 
 def _with_graph(lines: list[bytes], name: str) -> bytes:

@@ -1,8 +1,9 @@
 """Validation: the SHACL shapes checked on the store, with pyshacl's verdicts.
 
 By default the shapes are compiled to SPARQL queries (``trialkg.shacl_sparql``)
-that run on the store itself, on worker processes that each open it read-only:
-the engine scans its indexes and only the failing nodes come back to Python.
+that run on the store itself, on threads that share the one open store (the
+engine evaluates a query without holding the GIL): the engine scans its indexes
+and only the failing nodes come back to Python.
 The report is the one plain pyshacl gives on the whole store as one rdflib graph
 (``inference="none"``): the same focus nodes, paths, values, messages and
 severities (tests/test_validate_equivalence.py holds it to that). Shapes the
@@ -18,6 +19,7 @@ import multiprocessing
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TypeVar
@@ -151,30 +153,37 @@ def validate_graph(graph: rdflib.Graph, shapes: rdflib.Graph | None = None) -> l
 
 # -- running: compiled checks on the store, pyshacl for the rest ------------------------------
 
-_WORKER_STORE: ox.Store | None = None
+# Candidate rows are handed on in batches, and a query's rows are kept for the next check
+# of the same query only when there are at most _CACHED_ROWS of them, so that memory does
+# not grow with the store.
+_CACHED_ROWS = 20_000
+_BATCH_ROWS = 5_000
+
+Rows = list[tuple[Term, Term | None]]
 
 
-def _open_worker(path: str) -> None:
-    global _WORKER_STORE
-    _WORKER_STORE = ox.Store.read_only(path)
-    _CANDIDATES.clear()
-
-
-def _run_check(check: Check, store: ox.Store | None = None) -> list[Violation]:
-    """The results of one compiled check, its candidate rows taken in batches."""
-    target = store if store is not None else _WORKER_STORE
-    assert target is not None
+def _run_checks(checks: list[Check], store: ox.Store) -> list[Violation]:
+    """The results of checks that share one query, its rows reused when they are few."""
+    cache: dict[str, Rows] = {}
     found: list[Violation] = []
-    for rows in _candidates(target, check):
+    for check in checks:
+        found.extend(_run_check(check, store, cache))
+    return found
+
+
+def _run_check(check: Check, store: ox.Store, cache: dict[str, Rows]) -> list[Violation]:
+    """The results of one compiled check, its candidate rows taken in batches."""
+    found: list[Violation] = []
+    for rows in _candidates(store, check, cache):
         if check.targets:
             if any(not isinstance(focus, ox.NamedNode) for focus, _ in rows):
                 # Blank focus nodes cannot be named in a query: join the targets instead.
                 joined = [
                     (row["this"], row["value"] if check.has_value else None)
-                    for row in _solutions(target, check.joined)
+                    for row in _solutions(store, check.joined)
                 ]
                 return _violations(check, joined)
-            members = _focus_members(target, check.targets, {focus.value for focus, _ in rows})
+            members = _focus_members(store, check.targets, {focus.value for focus, _ in rows})
             rows = [(focus, value) for focus, value in rows if focus.value in members]
         found.extend(_violations(check, rows))
     return found
@@ -204,23 +213,15 @@ def _violations(check: Check, rows: Iterable[tuple[Term, Term | None]]) -> list[
     return found
 
 
-# Candidate rows of checks with targets, by query: shapes that test the same path the same
-# way share them. Only results of at most _CACHED_ROWS rows are kept, and rows are handed
-# on in batches, so that memory does not grow with the store.
-_CANDIDATES: dict[str, list[tuple[Term, Term | None]]] = {}
-_CACHED_ROWS = 20_000
-_BATCH_ROWS = 5_000
-
-
-def _candidates(store: ox.Store, check: Check) -> Iterator[list[tuple[Term, Term | None]]]:
+def _candidates(store: ox.Store, check: Check, cache: dict[str, Rows]) -> Iterator[Rows]:
     """The rows of a check's query, in batches."""
-    cached = _CANDIDATES.get(check.query) if check.targets else None
+    cached = cache.get(check.query) if check.targets else None
     if cached is not None:
         for start in range(0, len(cached), _BATCH_ROWS):
             yield cached[start : start + _BATCH_ROWS]
         return
-    kept: list[tuple[Term, Term | None]] | None = [] if check.targets else None
-    batch: list[tuple[Term, Term | None]] = []
+    kept: Rows | None = [] if check.targets else None
+    batch: Rows = []
     for row in _solutions(store, check.query):
         batch.append((row["this"], row["value"] if check.has_value else None))
         if len(batch) == _BATCH_ROWS:
@@ -232,9 +233,18 @@ def _candidates(store: ox.Store, check: Check) -> Iterator[list[tuple[Term, Term
             batch = []
     if kept is not None:
         kept.extend(batch)
-        _CANDIDATES[check.query] = kept
+        cache[check.query] = kept
     if batch:
         yield batch
+
+
+def _by_query(checks: Iterable[Check]) -> list[list[Check]]:
+    """The checks in groups that share a query, the most expensive group first (for an
+    even spread over threads)."""
+    groups: dict[str, list[Check]] = {}
+    for check in iter_checks(list(checks)):
+        groups.setdefault(check.query, []).append(check)
+    return list(groups.values())
 
 
 def _focus_members(
@@ -334,14 +344,13 @@ def _validate_chunk(args: tuple[tuple[str, ...], bytes]) -> list[Violation]:
     return [v for v in validate_graph(graph, _FALLBACK_SHAPES) if not v.trial or v.trial in own]
 
 
-def _map(
-    function: Callable[[T], R], items: Iterable[T], workers: int, path: str | None
-) -> Iterator[R]:
-    if workers <= 1 or path is None:
+def _map(function: Callable[[T], R], items: Iterable[T], workers: int) -> Iterator[R]:
+    """``function`` over ``items`` on ``workers`` processes (pyshacl holds the GIL)."""
+    if workers <= 1:
         yield from map(function, items)
         return
     context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-    with context.Pool(workers, initializer=_open_worker, initargs=(path,)) as pool:
+    with context.Pool(workers) as pool:
         yield from pool.imap_unordered(function, items)
 
 
@@ -351,9 +360,11 @@ def validate_store(
     """Validate every trial in the store; the verdicts are pyshacl's on the whole graph.
 
     ``engine="sparql"`` runs the shapes as SPARQL queries on the store (see
-    ``trialkg.shacl_sparql``), on ``workers`` processes, and leaves to pyshacl
-    only the shapes it cannot compile; ``engine="pyshacl"`` runs every shape
-    through pyshacl on chunks of ``chunk_trials`` trials.
+    ``trialkg.shacl_sparql``), on ``workers`` threads sharing the store (the
+    engine runs a query without holding the GIL, and one open store holds its
+    index blocks once), and leaves to pyshacl only the shapes it cannot
+    compile; ``engine="pyshacl"`` runs every shape through pyshacl on chunks of
+    ``chunk_trials`` trials, on ``workers`` processes.
     """
     global _FALLBACK_SHAPES
     if engine not in {"sparql", "pyshacl"}:
@@ -366,30 +377,21 @@ def validate_store(
             f"ASK {{ ?a <{rdflib.RDFS.subClassOf}> ?b }}", use_default_graph_as_union=True
         )
     )
-    path = str(store.path) if store.path is not None else None
     found: set[Violation] = set()
-    _CANDIDATES.clear()
     if engine == "sparql":
         checks, left = compiled_checks(subclassing)
-        if path is None or workers <= 1:
-            for check in iter_checks(list(checks)):
-                found.update(_run_check(check, oxstore))
-        else:
-            for violations in _map(_run_check, iter_checks(list(checks)), workers, path):
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for violations in pool.map(
+                lambda group: _run_checks(group, oxstore), _by_query(checks)
+            ):
                 found.update(violations)
         _FALLBACK_SHAPES = _fallback_shapes(left) if left else None
     else:
         _FALLBACK_SHAPES = shapes_graph()
     if _FALLBACK_SHAPES is not None:
-        context_workers = workers if path is not None else 1
-        for violations in _map(
-            _validate_chunk,
-            _chunks(store, chunk_trials),
-            context_workers,
-            None if context_workers <= 1 else path,
-        ):
+        processes = workers if store.path is not None else 1
+        for violations in _map(_validate_chunk, _chunks(store, chunk_trials), processes):
             found.update(violations)
-    _CANDIDATES.clear()  # rows of this store: of no use to the next call
     report.violations = sorted(found)
     return report
 
