@@ -30,8 +30,6 @@ from trialkg.readers.labels import (
     belongs_elsewhere,
     count,
     count_label_lines,
-    criteria,
-    healthy_volunteers,
     is_cut,
     label_map,
     organisation,
@@ -39,6 +37,10 @@ from trialkg.readers.labels import (
     page_lines,
     paragraphs,
     resolve_nct_id,
+)
+from trialkg.readers.page_eligibility import (
+    criteria,
+    healthy_volunteers,
     sex,
 )
 

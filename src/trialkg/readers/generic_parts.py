@@ -32,15 +32,17 @@ from trialkg.readers.common import (
 from trialkg.readers.labels import (
     Labelled,
     Line,
-    ages,
-    criteria,
-    healthy_volunteers,
     intervention,
     organisation,
     paragraphs,
+    unique,
+)
+from trialkg.readers.page_eligibility import (
+    ages,
+    criteria,
+    healthy_volunteers,
     sex,
     single_age,
-    unique,
 )
 
 # --- text, lists ------------------------------------------------------------------------------

@@ -36,17 +36,19 @@ from trialkg.readers.labels import (
     SECTION,
     Labelled,
     Line,
-    ages,
     belongs_elsewhere,
     count,
-    criteria,
-    healthy_volunteers,
     is_cut,
     label_map,
     page_date,
     page_lines,
     paragraphs,
     resolve_nct_id,
+)
+from trialkg.readers.page_eligibility import (
+    ages,
+    criteria,
+    healthy_volunteers,
     sex,
 )
 

@@ -32,18 +32,20 @@ from trialkg.readers.labels import (
     SECTION,
     Labelled,
     Line,
-    ages,
     belongs_elsewhere,
     count_label_lines,
-    criteria,
-    healthy_volunteers,
     is_cut,
     label_map,
     organisation,
     page_lines,
     resolve_nct_id,
-    sex,
     unique,
+)
+from trialkg.readers.page_eligibility import (
+    ages,
+    criteria,
+    healthy_volunteers,
+    sex,
 )
 
 NAME = "trials-co"

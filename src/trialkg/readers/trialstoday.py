@@ -34,10 +34,8 @@ from trialkg.readers.labels import (
     SECTION,
     Labelled,
     Line,
-    ages,
     belongs_elsewhere,
     count_label_lines,
-    healthy_volunteers,
     intervention,
     is_cut,
     label_key,
@@ -46,8 +44,12 @@ from trialkg.readers.labels import (
     organisation,
     page_lines,
     resolve_nct_id,
-    sex,
     unique,
+)
+from trialkg.readers.page_eligibility import (
+    ages,
+    healthy_volunteers,
+    sex,
 )
 
 NAME = "trialstoday"
