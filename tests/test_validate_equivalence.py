@@ -224,3 +224,34 @@ def test_a_latitude_that_is_not_a_number_is_a_violation_not_a_crash() -> None:
     latitudes = {v for v in report.violations if v.path.endswith("latitude")}
     assert latitudes and {v.value for v in latitudes} == {"NaN"}
     assert {v.trial for v in report.violations} == {TRIAL.rsplit("/", 1)[-1]}
+
+
+SECOND = "https://example.org/another-source"
+
+
+def test_a_statement_in_two_graphs_counts_once() -> None:
+    """maxCount candidates come from counting the store's rows, where a statement made
+    in two graphs (two sources of one trial) counts twice; the report counts distinct
+    values, as pyshacl does on the merged graph."""
+    copy = f"""INSERT {{ GRAPH <{SECOND}> {{ <{TRIAL}> tkg:briefTitle ?t }} }}
+        WHERE {{ GRAPH ?g {{ <{TRIAL}> tkg:briefTitle ?t }} }}"""
+    store = _store([copy])
+    checks, _ = compiled_checks(False)
+    titles = next(
+        c
+        for c in checks
+        if c.component.endswith("#MaxCountConstraintComponent") and c.path.endswith("#briefTitle")
+    )
+    rows = store.oxigraph.query(titles.query, use_default_graph_as_union=True)
+    assert TRIAL in {row["this"].value for row in rows}  # a candidate, then not confirmed
+    assert set(validate_store(store).violations) == _pyshacl(store) == set()
+
+    store.oxigraph.update(
+        PREFIXES
+        + f"""INSERT DATA {{ GRAPH <{SECOND}> {{
+                <{TRIAL}> tkg:briefTitle "Another title" }} }}"""
+    )
+    fast = set(validate_store(store).violations)
+    reference = _pyshacl(store)
+    assert fast == reference, _diff(fast, reference)
+    assert {(v.focus, v.path.rsplit("#", 1)[-1]) for v in fast} == {(TRIAL, "briefTitle")}

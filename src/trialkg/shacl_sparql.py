@@ -57,6 +57,11 @@ __all__ = [
 ]
 
 
+# Where a confirming query takes the candidates' IRIs (see ``Check.confirm``); the angle
+# brackets keep it from ever being part of an IRI in the query.
+CANDIDATES = "<<candidates>>"
+
+
 @dataclass(frozen=True, slots=True)
 class Check:
     """One query giving the results of one constraint: rows of ?this (and ?value)."""
@@ -74,6 +79,9 @@ class Check:
     # ``joined`` is the same check with the focus nodes joined in, for blank nodes.
     targets: str = ""
     joined: str = ""
+    # When set, ``query`` gives a superset of the results, and a candidate counts only
+    # if this query, with the candidates' IRIs put in place of CANDIDATES, gives it too.
+    confirm: str = ""
 
     @property
     def has_value(self) -> bool:
@@ -361,12 +369,25 @@ class Compiler(ShapeReader):
                 query = f"SELECT DISTINCT ?this WHERE {{ {few} }}"
                 found.append(check(predicate, query))
             elif predicate == SH.maxCount:
-                many = self._too_many("?this", path, integer(argument), focus)
+                limit = integer(argument)
+                many = self._too_many("?this", path, limit, focus)
                 query = f"SELECT DISTINCT ?this WHERE {{ {many} }}"
-                # Offenders from the scan of the path; only they are tested as focus nodes.
-                many = self._too_many("?this", path, integer(argument), "")
-                candidates = f"SELECT DISTINCT ?this WHERE {{ {many} }}"
-                found.append(check(predicate, candidates, targets=is_focus, joined=query))
+                # Offenders from one scan of the path, its rows counted as they come: a
+                # statement in two graphs counts twice there, so the few nodes it gives
+                # are counted again on their distinct values, and tested as focus nodes.
+                other = self.var("many")
+                candidates = (
+                    f"SELECT ?this WHERE {{ ?this {path} {other} }} "
+                    f"GROUP BY ?this HAVING (COUNT(*) > {limit})"
+                )
+                confirm = (
+                    f"SELECT ?this WHERE {{ {{ SELECT DISTINCT ?this {other} WHERE "
+                    f"{{ VALUES ?this {{ {CANDIDATES} }} ?this {path} {other} }} }} }} "
+                    f"GROUP BY ?this HAVING (COUNT({other}) > {limit})"
+                )
+                found.append(
+                    check(predicate, candidates, targets=is_focus, joined=query, confirm=confirm)
+                )
             elif predicate == SH.sparql:
                 found.append(
                     self._sparql_check(

@@ -33,7 +33,14 @@ from trialkg.errors import ValidationError
 from trialkg.rdf import iri, vocab
 from trialkg.rdf.convert import ox_to_rdflib, to_rdflib_graph
 from trialkg.resources import resource_dir
-from trialkg.shacl_sparql import Check, Compiler, compile_shapes, iter_checks, still_fails
+from trialkg.shacl_sparql import (
+    CANDIDATES,
+    Check,
+    Compiler,
+    compile_shapes,
+    iter_checks,
+    still_fails,
+)
 from trialkg.store import TrialStore
 
 T = TypeVar("T")
@@ -175,16 +182,20 @@ def _run_check(check: Check, store: ox.Store, cache: dict[str, Rows]) -> list[Vi
     """The results of one compiled check, its candidate rows taken in batches."""
     found: list[Violation] = []
     for rows in _candidates(store, check, cache):
+        named = all(isinstance(focus, ox.NamedNode) for focus, _ in rows)
+        if (check.targets or check.confirm) and not named:
+            # Blank focus nodes cannot be named in a query: join the targets instead.
+            joined = [
+                (row["this"], row["value"] if check.has_value else None)
+                for row in _solutions(store, check.joined)
+            ]
+            return _violations(check, joined)
         if check.targets:
-            if any(not isinstance(focus, ox.NamedNode) for focus, _ in rows):
-                # Blank focus nodes cannot be named in a query: join the targets instead.
-                joined = [
-                    (row["this"], row["value"] if check.has_value else None)
-                    for row in _solutions(store, check.joined)
-                ]
-                return _violations(check, joined)
             members = _focus_members(store, check.targets, {focus.value for focus, _ in rows})
             rows = [(focus, value) for focus, value in rows if focus.value in members]
+        if check.confirm and rows:
+            kept = _confirmed(store, check.confirm, {focus.value for focus, _ in rows})
+            rows = [(focus, value) for focus, value in rows if focus.value in kept]
         found.extend(_violations(check, rows))
     return found
 
@@ -247,17 +258,23 @@ def _by_query(checks: Iterable[Check]) -> list[list[Check]]:
     return list(groups.values())
 
 
-def _focus_members(
-    store: ox.Store, targets: str, candidates: set[str], batch: int = 500
-) -> set[str]:
+def _focus_members(store: ox.Store, targets: str, candidates: set[str]) -> set[str]:
     """Those of the candidate IRIs that are focus nodes of a shape."""
-    members: set[str] = set()
+    return _confirmed(
+        store, f"SELECT ?this WHERE {{ VALUES ?this {{ {CANDIDATES} }} {targets} }}", candidates
+    )
+
+
+def _confirmed(store: ox.Store, query: str, candidates: set[str], batch: int = 500) -> set[str]:
+    """Those of the candidate IRIs a query gives as ?this, with CANDIDATES in it replaced
+    by batches of them."""
+    kept: set[str] = set()
     ordered = sorted(candidates)
     for start in range(0, len(ordered), batch):
         values = " ".join(f"<{node}>" for node in ordered[start : start + batch])
-        query = f"SELECT ?this WHERE {{ VALUES ?this {{ {values} }} {targets} }}"
-        members.update(row["this"].value for row in _solutions(store, query))
-    return members
+        rows = _solutions(store, query.replace(CANDIDATES, values))
+        kept.update(row["this"].value for row in rows)
+    return kept
 
 
 @cache
