@@ -375,9 +375,10 @@ class Compiler(ShapeReader):
                 # Offenders from one scan of the path, its rows counted as they come: a
                 # statement in two graphs counts twice there, so the few nodes it gives
                 # are counted again on their distinct values, and tested as focus nodes.
+                # Shapes that bound the same path alike share the scan (and its rows).
                 other = self.var("many")
                 candidates = (
-                    f"SELECT ?this WHERE {{ ?this {path} {other} }} "
+                    f"SELECT ?this WHERE {{ ?this {path} ?many }} "
                     f"GROUP BY ?this HAVING (COUNT(*) > {limit})"
                 )
                 confirm = (
