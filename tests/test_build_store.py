@@ -434,3 +434,42 @@ def test_trials_made_in_code_are_written_and_a_bad_one_reported() -> None:
         "conditionMesh",
     )
     assert store.trial_ids() == ["NCT00000002"]
+
+
+def test_progress_counts_files_and_tells_the_time_left(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``on_progress`` (what `trialkg build` shows on a terminal) comes about once a second
+    with the files done, the trials built, the rate and the files left; a clock that moves
+    0.4 s at each look makes it come during a build of a few records."""
+    import importlib
+    import itertools
+    import types
+
+    build_module = importlib.import_module("trialkg.build")  # the module, not the function
+
+    records = tmp_path / "records"
+    records.mkdir()
+    names = sorted(p.name for p in JSON_DIR.glob("*.json"))[:6]
+    for name in names:
+        shutil.copy(JSON_DIR / name, records / name)
+    ticks = itertools.count()
+    clock = types.SimpleNamespace(perf_counter=lambda: next(ticks) * 0.4)
+    monkeypatch.setattr(build_module, "time", clock)
+    seen: list[tuple[int, int, str]] = []
+
+    def on_progress(report: trialkg.BuildReport) -> None:
+        seen.append((report.documents, report.built, report.progress()))
+
+    store = trialkg.open_store(tmp_path / "store")
+    report = trialkg.build(
+        store, [records], BuildOptions(workers=1, batch_documents=1), on_progress=on_progress
+    )
+    assert report.built == 6 and report.documents_total == 6
+    assert seen, "no progress reported"
+    done = [documents for documents, _, _ in seen]
+    assert done == sorted(done) and all(0 < d <= 6 for d in done)
+    documents, built, line = seen[0]
+    assert line.startswith(f"{documents:,} files, {built:,} trials built, ")
+    assert "files/s" in line
+    assert f"{6 - documents:,} to go, ETA " in line

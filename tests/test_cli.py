@@ -34,6 +34,7 @@ def test_build_with_no_input_links_imatinib_across_the_seeds(tmp_path: Path) -> 
     built = run("build", cwd=tmp_path)
     assert built.returncode == 0, built.stderr
     assert "records read: 2, built: 2, rejected: 0" in built.stdout
+    assert "files/s" not in built.stderr and "\x1b[" not in built.stderr  # no terminal: quiet
     assert (tmp_path / "trialkg-store").is_dir()  # the default store
     shared = run("query", "shared-drugs", "--format", "json", cwd=tmp_path)
     assert shared.returncode == 0, shared.stderr
