@@ -109,6 +109,7 @@ def test_store_from_environment_validate_export_stats(tmp_path: Path) -> None:
     out = tmp_path / "kg.ttl"
     exported = run("export", "--format", "turtle", "-o", str(out), cwd=tmp_path, env=env)
     assert exported.returncode == 0 and out.read_text().startswith("@prefix")
+    assert "trials/s" not in exported.stderr  # progress only on a terminal
     stats = run("stats", cwd=tmp_path, env=env)
     assert "Trial:           2" in stats.stdout
 

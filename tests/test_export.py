@@ -106,3 +106,30 @@ def test_exports_are_byte_identical_whatever_the_build_order(tmp_path: Path) -> 
             )
     for fmt, (first, second) in outputs.items():
         assert first == second, fmt
+
+
+@pytest.mark.parametrize("fmt", ["nquads", "jsonld"])
+def test_progress_counts_the_trials_written(
+    small_store: trialkg.TrialStore, fmt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``on_progress`` (what `trialkg export` shows on a terminal) is told the trials
+    written, the trials in all and the seconds so far, about once a second: a clock
+    that moves 0.6 s at each look makes it come every other trial."""
+    import importlib
+    import itertools
+    import types
+
+    module = importlib.import_module("trialkg.export")
+    ticks = itertools.count()
+    monkeypatch.setattr(
+        module, "time", types.SimpleNamespace(perf_counter=lambda: next(ticks) * 0.6)
+    )
+    seen: list[tuple[int, int, float]] = []
+    plain = io.BytesIO()
+    export(small_store, fmt, plain)
+    out = io.BytesIO()
+    export(small_store, fmt, out, workers=2, on_progress=lambda *told: seen.append(told))
+    assert out.getvalue() == plain.getvalue()
+    assert [done for done, _, _ in seen] == [2, 4]  # at 1.2 s and 2.4 s; 4 trials in all
+    assert {total for _, total, _ in seen} == {len(SAMPLE)}
+    assert [round(seconds, 1) for _, _, seconds in seen] == [1.2, 2.4]

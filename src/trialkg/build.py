@@ -53,6 +53,7 @@ from trialkg.mapped import (
 )
 from trialkg.merge import reconcile
 from trialkg.model import Trial
+from trialkg.progress import INTERVAL, time_left
 from trialkg.rdf import iri
 from trialkg.rdf.mapping import MappingOptions
 from trialkg.readers import Document, get_reader, iter_documents
@@ -113,16 +114,9 @@ class BuildReport:
         """One line for a terminal: done, rate and time left."""
         rate = self.documents / self.seconds if self.seconds > 0 else 0.0
         line = f"{self.documents:,} files, {self.built:,} trials built, {rate:,.0f} files/s"
-        if self.documents_total and rate > 0:
-            left = max(self.documents_total - self.documents, 0) / rate
-            line += f", {self.documents_total - self.documents:,} to go, ETA {_duration(left)}"
+        if self.documents_total:
+            line += time_left(self.documents, self.documents_total, self.seconds)
         return line
-
-
-def _duration(seconds: float) -> str:
-    minutes, secs = divmod(int(seconds + 0.5), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 def build_context(options: BuildOptions) -> str:
@@ -438,7 +432,7 @@ def build(
                 report.triples += result.triples
             report_failures()
             now = time.perf_counter()
-            if on_progress is not None and now - last_progress >= 1.0:
+            if on_progress is not None and now - last_progress >= INTERVAL:
                 last_progress = now
                 report.seconds = now - started
                 on_progress(report)

@@ -277,24 +277,37 @@ def queries() -> None:
 )
 @_fails_cleanly
 def export(fmt: str, store_path: str | None, output: str | None, workers: int | None) -> None:
-    """Write the whole store in an RDF format, sorted: the same store gives the same bytes."""
-    from trialkg.export import export as run_export
+    """Write the whole store in an RDF format, sorted: the same store gives the same bytes.
 
+    On a terminal, progress (trials/s and time left) is shown."""
+    from trialkg.export import export as run_export
+    from trialkg.progress import time_left
+
+    def on_progress(done: int, total: int, seconds: float) -> None:
+        rate = done / seconds if seconds > 0 else 0.0
+        line = f"{done:,} of {total:,} trials, {rate:,.0f} trials/s"
+        line += time_left(done, total, seconds)
+        click.echo(f"\r\x1b[K{line}", err=True, nl=False)
+
+    progress = on_progress if _show_progress() else None
     threads = workers or min(os.cpu_count() or 1, 8)
     with open_store(_store_path(store_path), read_only=True) as store:
         if output is None:
-            count = run_export(store, fmt, sys.stdout.buffer, workers=threads)
+            count = run_export(store, fmt, sys.stdout.buffer, workers=threads, on_progress=progress)
             sys.stdout.buffer.flush()
         else:
             target = Path(output)
             partial = target.with_name(target.name + ".partial")
             started = time.perf_counter()
             with partial.open("wb") as handle:
-                count = run_export(store, fmt, handle, workers=threads)
+                count = run_export(store, fmt, handle, workers=threads, on_progress=progress)
             partial.replace(target)  # a half-written export never takes the real name
-            click.echo(
-                f"{count} statements -> {output} ({time.perf_counter() - started:.1f} s)", err=True
-            )
+    if progress is not None:
+        click.echo("\r\x1b[K", err=True, nl=False)
+    if output is not None:
+        click.echo(
+            f"{count} statements -> {output} ({time.perf_counter() - started:.1f} s)", err=True
+        )
 
 
 @main.command()

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import groupby
 from typing import IO, Any
@@ -26,6 +27,7 @@ from typing import IO, Any
 import pyoxigraph as ox
 
 from trialkg.errors import TrialKGError
+from trialkg.progress import INTERVAL
 from trialkg.rdf import iri, vocab
 from trialkg.store import TrialStore
 
@@ -55,10 +57,29 @@ def _read_batch(store: ox.Store, batch: list[list[str]]) -> list[TrialBlock]:
     return [[(name, _graph_lines(store, name)) for name in names] for names in batch]
 
 
-def _blocks(store: TrialStore, workers: int) -> Iterator[TrialBlock]:
+# Told, about once a second: trials written, trials in all, seconds since the start.
+OnProgress = Callable[[int, int, float], None]
+
+
+def _blocks(
+    store: TrialStore, workers: int, on_progress: OnProgress | None = None
+) -> Iterator[TrialBlock]:
     """Every trial's graphs and sorted lines, in trial order; read ahead by worker threads
     sharing the open store (the engine dumps a graph without holding the GIL)."""
     trials = _trial_graph_names(store)
+    total = sum(1 for names in trials if iri.trial_of(names[0]))  # not the shared graph
+    done = 0
+    started = last = time.perf_counter()
+    for block in _read(store, trials, workers):
+        yield block
+        done += 1 if iri.trial_of(block[0][0]) else 0
+        now = time.perf_counter()
+        if on_progress is not None and now - last >= INTERVAL:
+            last = now
+            on_progress(done, total, now - started)
+
+
+def _read(store: TrialStore, trials: list[list[str]], workers: int) -> Iterator[TrialBlock]:
     oxstore = store.oxigraph
     if workers <= 1:
         for names in trials:
@@ -105,17 +126,27 @@ def _prefix_header() -> bytes:
     )
 
 
-def export(store: TrialStore, fmt: str, out: IO[bytes], *, workers: int = 1) -> int:
-    """Write the store in a format to a binary stream; returns the number of triples or quads."""
+def export(
+    store: TrialStore,
+    fmt: str,
+    out: IO[bytes],
+    *,
+    workers: int = 1,
+    on_progress: OnProgress | None = None,
+) -> int:
+    """Write the store in a format to a binary stream; returns the number of triples or quads.
+
+    ``on_progress`` is told, about once a second, the trials written so far, the trials
+    in all and the seconds since the start."""
     if fmt not in FORMATS:
         raise TrialKGError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if fmt == "jsonld":
-        return _export_jsonld(store, out, workers)
+        return _export_jsonld(store, out, workers, on_progress)
     count = 0
     seen_shared: set[bytes] = set()
     if fmt in {"turtle", "trig"}:
         out.write(_prefix_header())
-    for block in _blocks(store, workers):
+    for block in _blocks(store, workers, on_progress):
         if fmt in {"nquads", "trig"}:
             for name, lines in block:
                 count += len(lines)
@@ -246,7 +277,9 @@ def _jsonld_nodes(
 _NODE_KEYS = set(_NODE_PROPERTIES) | {"exactMatch", "closeMatch", "inClinicalTrialsFor"}
 
 
-def _export_jsonld(store: TrialStore, out: IO[bytes], workers: int) -> int:
+def _export_jsonld(
+    store: TrialStore, out: IO[bytes], workers: int, on_progress: OnProgress | None
+) -> int:
     context = jsonld_context()
     keys: dict[str, str] = {}
     for key, definition in context.items():
@@ -263,7 +296,7 @@ def _export_jsonld(store: TrialStore, out: IO[bytes], workers: int) -> int:
     )
     count = 0
     first = True
-    for block in _blocks(store, workers):
+    for block in _blocks(store, workers, on_progress):
         for name, lines in block:
             quads = list(ox.parse(_with_graph(lines, name), format=ox.RdfFormat.N_QUADS))
             count += len(quads)
