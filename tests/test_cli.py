@@ -106,6 +106,7 @@ def test_store_from_environment_validate_export_stats(tmp_path: Path) -> None:
     validated = run("validate", cwd=tmp_path, env=env)
     assert validated.returncode == 0, validated.stdout + validated.stderr
     assert validated.stdout.startswith("conforms: 2 trials")
+    assert "so far" not in validated.stderr  # progress only on a terminal
     out = tmp_path / "kg.ttl"
     exported = run("export", "--format", "turtle", "-o", str(out), cwd=tmp_path, env=env)
     assert exported.returncode == 0 and out.read_text().startswith("@prefix")

@@ -255,3 +255,32 @@ def test_a_statement_in_two_graphs_counts_once() -> None:
     reference = _pyshacl(store)
     assert fast == reference, _diff(fast, reference)
     assert {(v.focus, v.path.rsplit("#", 1)[-1]) for v in fast} == {(TRIAL, "briefTitle")}
+
+
+@pytest.mark.parametrize("engine", ["sparql", "pyshacl"])
+def test_progress_counts_checks_or_trials(engine: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``on_progress`` (what `trialkg validate` shows on a terminal) is told the checks
+    done (with pyshacl, the trials) about once a second; a clock that moves 0.5 s at each
+    look makes it come every other one. The report is the same with it."""
+    import importlib
+    import itertools
+    import types
+
+    module = importlib.import_module("trialkg.validate")
+    store = _store(list(EDITS.values())[:3])
+    reference = set(validate_store(store, engine=engine, chunk_trials=1).violations)
+    ticks = itertools.count()
+    monkeypatch.setattr(
+        module, "time", types.SimpleNamespace(perf_counter=lambda: next(ticks) * 0.5)
+    )
+    seen: list[tuple[int, int, float]] = []
+    report = validate_store(
+        store, engine=engine, chunk_trials=1, workers=2, on_progress=lambda *told: seen.append(told)
+    )
+    assert set(report.violations) == reference and reference
+    total = len(compiled_checks(False)[0]) if engine == "sparql" else len(RECORDS)
+    done = [d for d, _, _ in seen]
+    assert {t for _, t, _ in seen} == {total}
+    assert done == sorted(done) and done[0] > 0 and done[-1] <= total
+    assert [round(s, 1) for _, _, s in seen] == [1.0 * (i + 1) for i in range(len(seen))]
+    assert len(seen) >= (2 if engine == "pyshacl" else 100)

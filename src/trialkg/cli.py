@@ -199,16 +199,30 @@ def build(
 )
 @_fails_cleanly
 def validate(store_path: str | None, workers: int | None, engine: str, chunk_trials: int) -> None:
-    """Check the store against the SHACL shapes: exit 0 conforms, 1 does not, 2 error."""
+    """Check the store against the SHACL shapes: exit 0 conforms, 1 does not, 2 error.
+
+    On a terminal, progress (checks or trials done) is shown."""
+    from trialkg.progress import duration, time_left
     from trialkg.validate import validate_store
 
+    def on_progress(done: int, total: int, seconds: float) -> None:
+        if engine == "sparql":  # the costly checks go first: no time left to tell
+            line = f"{done:,} of {total:,} checks, {duration(seconds)} so far"
+        else:
+            line = f"{done:,} of {total:,} trials{time_left(done, total, seconds)}"
+        click.echo(f"\r\x1b[K{line}", err=True, nl=False)
+
+    progress = _show_progress()
     with open_store(_store_path(store_path), read_only=True) as store:
         report = validate_store(
             store,
             chunk_trials=chunk_trials,
             workers=workers or min(os.cpu_count() or 1, 8),
             engine=engine,
+            on_progress=on_progress if progress else None,
         )
+    if progress:
+        click.echo("\r\x1b[K", err=True, nl=False)
     click.echo(report.text(), nl=False)
     sys.exit(EXIT_OK if report.conforms else EXIT_DATA)
 

@@ -18,8 +18,9 @@ import itertools
 import multiprocessing
 import os
 import re
+import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TypeVar
@@ -30,6 +31,7 @@ from pyshacl import validate as shacl_validate
 from rdflib.namespace import SH
 
 from trialkg.errors import ValidationError
+from trialkg.progress import INTERVAL
 from trialkg.rdf import iri, vocab
 from trialkg.rdf.convert import ox_to_rdflib, to_rdflib_graph
 from trialkg.resources import resource_dir
@@ -351,14 +353,16 @@ def _chunks(store: TrialStore, chunk_trials: int) -> Iterator[tuple[tuple[str, .
 _FALLBACK_SHAPES: rdflib.Graph | None = None
 
 
-def _validate_chunk(args: tuple[tuple[str, ...], bytes]) -> list[Violation]:
-    """pyshacl on a chunk; the chunk answers for its own trials' nodes and shared nodes
-    (another trial's node it names is there for lookups only: its own chunk answers)."""
+def _validate_chunk(args: tuple[tuple[str, ...], bytes]) -> tuple[int, list[Violation]]:
+    """pyshacl on a chunk: its number of trials and its results. The chunk answers for its
+    own trials' nodes and shared nodes (another trial's node it names is there for
+    lookups only: its own chunk answers)."""
     trials, ntriples = args
     graph = to_rdflib_graph(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES))
     assert _FALLBACK_SHAPES is not None
     own = set(trials)
-    return [v for v in validate_graph(graph, _FALLBACK_SHAPES) if not v.trial or v.trial in own]
+    found = validate_graph(graph, _FALLBACK_SHAPES)
+    return len(trials), [v for v in found if not v.trial or v.trial in own]
 
 
 def _map(function: Callable[[T], R], items: Iterable[T], workers: int) -> Iterator[R]:
@@ -371,8 +375,31 @@ def _map(function: Callable[[T], R], items: Iterable[T], workers: int) -> Iterat
         yield from pool.imap_unordered(function, items)
 
 
+# Told, about once a second: checks (or, with pyshacl, trials) done, all of them, seconds.
+OnProgress = Callable[[int, int, float], None]
+
+
+class _Progress:
+    def __init__(self, total: int, on_progress: OnProgress | None) -> None:
+        self.total, self.on_progress = total, on_progress
+        self.done = 0
+        self.started = self.last = time.perf_counter()
+
+    def add(self, count: int) -> None:
+        self.done += count
+        now = time.perf_counter()
+        if self.on_progress is not None and now - self.last >= INTERVAL:
+            self.last = now
+            self.on_progress(self.done, self.total, now - self.started)
+
+
 def validate_store(
-    store: TrialStore, *, chunk_trials: int = 200, workers: int = 1, engine: str = "sparql"
+    store: TrialStore,
+    *,
+    chunk_trials: int = 200,
+    workers: int = 1,
+    engine: str = "sparql",
+    on_progress: OnProgress | None = None,
 ) -> ValidationReport:
     """Validate every trial in the store; the verdicts are pyshacl's on the whole graph.
 
@@ -381,7 +408,9 @@ def validate_store(
     engine runs a query without holding the GIL, and one open store holds its
     index blocks once), and leaves to pyshacl only the shapes it cannot
     compile; ``engine="pyshacl"`` runs every shape through pyshacl on chunks of
-    ``chunk_trials`` trials, on ``workers`` processes.
+    ``chunk_trials`` trials, on ``workers`` processes. ``on_progress`` is told,
+    about once a second, the checks done (with pyshacl, the trials), all of them,
+    and the seconds since the start.
     """
     global _FALLBACK_SHAPES
     if engine not in {"sparql", "pyshacl"}:
@@ -397,18 +426,26 @@ def validate_store(
     found: set[Violation] = set()
     if engine == "sparql":
         checks, left = compiled_checks(subclassing)
+        progress = _Progress(len(checks), on_progress)
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            for violations in pool.map(
-                lambda group: _run_checks(group, oxstore), _by_query(checks)
-            ):
-                found.update(violations)
+            groups = _by_query(checks)
+            running = {pool.submit(_run_checks, group, oxstore): group for group in groups}
+            try:
+                for future in as_completed(running):
+                    found.update(future.result())
+                    progress.add(len(running[future]))
+            except BaseException:
+                pool.shutdown(cancel_futures=True)  # a failed check (or ^C): stop, not finish
+                raise
         _FALLBACK_SHAPES = _fallback_shapes(left) if left else None
     else:
         _FALLBACK_SHAPES = shapes_graph()
     if _FALLBACK_SHAPES is not None:
         processes = workers if store.path is not None else 1
-        for violations in _map(_validate_chunk, _chunks(store, chunk_trials), processes):
+        progress = _Progress(report.trials, on_progress)
+        for count, violations in _map(_validate_chunk, _chunks(store, chunk_trials), processes):
             found.update(violations)
+            progress.add(count)
     report.violations = sorted(found)
     return report
 
