@@ -305,6 +305,7 @@ def export(fmt: str, store_path: str | None, output: str | None, workers: int | 
 
     progress = on_progress if _show_progress() else None
     threads = workers or min(os.cpu_count() or 1, 8)
+    started = time.perf_counter()
     with open_store(_store_path(store_path), read_only=True) as store:
         if output is None:
             count = run_export(store, fmt, sys.stdout.buffer, workers=threads, on_progress=progress)
@@ -312,7 +313,6 @@ def export(fmt: str, store_path: str | None, output: str | None, workers: int | 
         else:
             target = Path(output)
             partial = target.with_name(target.name + ".partial")
-            started = time.perf_counter()
             with partial.open("wb") as handle:
                 count = run_export(store, fmt, handle, workers=threads, on_progress=progress)
             partial.replace(target)  # a half-written export never takes the real name
