@@ -196,7 +196,17 @@ def bench_size(size: int, work: Path, workers: int, queries: list[str]) -> list[
     step, _ = run_step(
         "trialkg export --format nquads",
         size,
-        trialkg("export", "--format", "nquads", "--store", str(store), "-o", str(target)),
+        trialkg(
+            "export",
+            "--format",
+            "nquads",
+            "--store",
+            str(store),
+            "-o",
+            str(target),
+            "--workers",
+            str(workers),
+        ),
         triples,
     )
     steps.append(step)
@@ -285,7 +295,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 50_000])
     parser.add_argument(
-        "--workers", type=int, default=2, help="processes for build, validate and the ceiling"
+        "--workers",
+        type=int,
+        default=2,
+        help="workers for build and the ceiling (processes), validate and export (threads)",
     )
     parser.add_argument(
         "--work",
