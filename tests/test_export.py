@@ -119,7 +119,7 @@ def test_progress_counts_the_trials_written(
     import itertools
     import types
 
-    module = importlib.import_module("trialkg.export")
+    module = importlib.import_module("trialkg.progress")
     ticks = itertools.count()
     monkeypatch.setattr(
         module, "time", types.SimpleNamespace(perf_counter=lambda: next(ticks) * 0.6)

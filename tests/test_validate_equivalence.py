@@ -266,7 +266,7 @@ def test_progress_counts_checks_or_trials(engine: str, monkeypatch: pytest.Monke
     import itertools
     import types
 
-    module = importlib.import_module("trialkg.validate")
+    module = importlib.import_module("trialkg.progress")
     store = _store(list(EDITS.values())[:3])
     reference = set(validate_store(store, engine=engine, chunk_trials=1).violations)
     ticks = itertools.count()

@@ -17,9 +17,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import groupby
 from typing import IO, Any
@@ -27,7 +26,7 @@ from typing import IO, Any
 import pyoxigraph as ox
 
 from trialkg.errors import TrialKGError
-from trialkg.progress import INTERVAL
+from trialkg.progress import OnProgress, Progress
 from trialkg.rdf import iri, vocab
 from trialkg.store import TrialStore
 
@@ -57,26 +56,17 @@ def _read_batch(store: ox.Store, batch: list[list[str]]) -> list[TrialBlock]:
     return [[(name, _graph_lines(store, name)) for name in names] for names in batch]
 
 
-# Told, about once a second: trials written, trials in all, seconds since the start.
-OnProgress = Callable[[int, int, float], None]
-
-
 def _blocks(
     store: TrialStore, workers: int, on_progress: OnProgress | None = None
 ) -> Iterator[TrialBlock]:
     """Every trial's graphs and sorted lines, in trial order; read ahead by worker threads
-    sharing the open store (the engine dumps a graph without holding the GIL)."""
+    sharing the open store (the engine dumps a graph without holding the GIL).
+    ``on_progress`` counts trials (not the shared graph)."""
     trials = _trial_graph_names(store)
-    total = sum(1 for names in trials if iri.trial_of(names[0]))  # not the shared graph
-    done = 0
-    started = last = time.perf_counter()
+    progress = Progress(sum(1 for names in trials if iri.trial_of(names[0])), on_progress)
     for block in _read(store, trials, workers):
         yield block
-        done += 1 if iri.trial_of(block[0][0]) else 0
-        now = time.perf_counter()
-        if on_progress is not None and now - last >= INTERVAL:
-            last = now
-            on_progress(done, total, now - started)
+        progress.add(1 if iri.trial_of(block[0][0]) else 0)
 
 
 def _read(store: TrialStore, trials: list[list[str]], workers: int) -> Iterator[TrialBlock]:

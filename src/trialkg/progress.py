@@ -2,8 +2,32 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 # How often a long run reports its progress, in seconds.
 INTERVAL = 1.0
+
+# Told, about once a second: the units of work done, all of them, seconds since the start.
+OnProgress = Callable[[int, int, float], None]
+
+
+class Progress:
+    """Counts work done and tells ``on_progress`` of it at most once per ``INTERVAL``."""
+
+    def __init__(self, total: int, on_progress: OnProgress | None) -> None:
+        self.total, self.on_progress = total, on_progress
+        self.done = 0
+        self.started = self.last = time.perf_counter()
+
+    def add(self, count: int) -> None:
+        self.done += count
+        if self.on_progress is None:
+            return
+        now = time.perf_counter()
+        if now - self.last >= INTERVAL:
+            self.last = now
+            self.on_progress(self.done, self.total, now - self.started)
 
 
 def duration(seconds: float) -> str:

@@ -18,7 +18,6 @@ import itertools
 import multiprocessing
 import os
 import re
-import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -31,7 +30,7 @@ from pyshacl import validate as shacl_validate
 from rdflib.namespace import SH
 
 from trialkg.errors import ValidationError
-from trialkg.progress import INTERVAL
+from trialkg.progress import OnProgress, Progress
 from trialkg.rdf import iri, vocab
 from trialkg.rdf.convert import ox_to_rdflib, to_rdflib_graph
 from trialkg.resources import resource_dir
@@ -184,8 +183,9 @@ def _run_check(check: Check, store: ox.Store, cache: dict[str, Rows]) -> list[Vi
     """The results of one compiled check, its candidate rows taken in batches."""
     found: list[Violation] = []
     for rows in _candidates(store, check, cache):
-        named = all(isinstance(focus, ox.NamedNode) for focus, _ in rows)
-        if (check.targets or check.confirm) and not named:
+        if (check.targets or check.confirm) and not all(
+            isinstance(focus, ox.NamedNode) for focus, _ in rows
+        ):
             # Blank focus nodes cannot be named in a query: join the targets instead.
             joined = [
                 (row["this"], row["value"] if check.has_value else None)
@@ -375,24 +375,6 @@ def _map(function: Callable[[T], R], items: Iterable[T], workers: int) -> Iterat
         yield from pool.imap_unordered(function, items)
 
 
-# Told, about once a second: checks (or, with pyshacl, trials) done, all of them, seconds.
-OnProgress = Callable[[int, int, float], None]
-
-
-class _Progress:
-    def __init__(self, total: int, on_progress: OnProgress | None) -> None:
-        self.total, self.on_progress = total, on_progress
-        self.done = 0
-        self.started = self.last = time.perf_counter()
-
-    def add(self, count: int) -> None:
-        self.done += count
-        now = time.perf_counter()
-        if self.on_progress is not None and now - self.last >= INTERVAL:
-            self.last = now
-            self.on_progress(self.done, self.total, now - self.started)
-
-
 def validate_store(
     store: TrialStore,
     *,
@@ -426,7 +408,7 @@ def validate_store(
     found: set[Violation] = set()
     if engine == "sparql":
         checks, left = compiled_checks(subclassing)
-        progress = _Progress(len(checks), on_progress)
+        progress = Progress(len(checks), on_progress)
         with ThreadPoolExecutor(max_workers=workers) as pool:
             groups = _by_query(checks)
             running = {pool.submit(_run_checks, group, oxstore): group for group in groups}
@@ -442,7 +424,7 @@ def validate_store(
         _FALLBACK_SHAPES = shapes_graph()
     if _FALLBACK_SHAPES is not None:
         processes = workers if store.path is not None else 1
-        progress = _Progress(report.trials, on_progress)
+        progress = Progress(report.trials, on_progress)
         for count, violations in _map(_validate_chunk, _chunks(store, chunk_trials), processes):
             found.update(violations)
             progress.add(count)
