@@ -473,3 +473,59 @@ def test_progress_counts_files_and_tells_the_time_left(
     assert line.startswith(f"{documents:,} files, {built:,} trials built, ")
     assert "files/s" in line
     assert f"{6 - documents:,} to go, ETA " in line
+
+
+def _two_records(tmp_path: Path) -> tuple[Path, trialkg.TrialStore]:
+    records = tmp_path / "records"
+    records.mkdir()
+    shutil.copy(AFATINIB, records / "a.json")
+    shutil.copy(JSON_DIR / "NCT02856893.json", records / "b.json")
+    store = trialkg.open_store(tmp_path / "store")
+    trialkg.build(store, [records])
+    return records, store
+
+
+def test_remove_missing_leaves_what_a_build_of_the_inputs_gives(tmp_path: Path) -> None:
+    """A record no longer in the inputs (withdrawn from the registry) goes only when asked."""
+    records, store = _two_records(tmp_path)
+    (records / "b.json").unlink()
+    plain = trialkg.build(store, [records])
+    assert (plain.unchanged_documents, plain.missing_removed) == (1, 0)
+    assert store.trial_ids() == ["NCT02369484", "NCT02856893"]
+
+    mirrored = trialkg.build(store, [records], BuildOptions(remove_missing=True))
+    assert (mirrored.built, mirrored.unchanged_documents) == (0, 1)
+    assert (mirrored.missing_removed, mirrored.missing_trials) == (1, ["NCT02856893"])
+    assert mirrored.pruned > 0  # what the shared graph said only of its drugs and sites
+    assert "sources no longer in the inputs removed: 1 (1 trials gone)" in mirrored.summary()
+    assert not store.interrupted_write
+    fresh = trialkg.open_store(tmp_path / "fresh")
+    trialkg.build(fresh, [records])
+    assert _nquads(store) == _nquads(fresh)
+    again = trialkg.build(store, [records], BuildOptions(remove_missing=True))
+    assert (again.missing_removed, again.missing_kept) == (0, 0)
+
+
+def test_remove_missing_keeps_sources_a_rejected_input_may_hold(tmp_path: Path) -> None:
+    records, store = _two_records(tmp_path)
+    (records / "a.json").unlink()
+    bad = json.loads((records / "b.json").read_text())
+    bad["protocolSection"]["statusModule"]["startDateStruct"]["date"] = "31/31/2020"
+    (records / "b.json").write_text(json.dumps(bad))
+    # The newer version of NCT02856893 is rejected: its older graph stays.
+    report = trialkg.build(store, [records], BuildOptions(remove_missing=True))
+    assert report.rejected == 1 and report.missing_trials == ["NCT02369484"]
+    assert (report.missing_removed, report.missing_kept) == (1, 1)
+    assert "kept: 1 (their trials' newer records were rejected)" in report.summary()
+    assert store.trial_ids() == ["NCT02856893"]
+
+    # A file that cannot be read names no trial: it may hold any of them, nothing goes.
+    (records / "b.json").write_text("{ not json")
+    unread = trialkg.build(store, [records], BuildOptions(remove_missing=True))
+    assert (unread.missing_removed, unread.missing_kept) == (0, 1)
+    assert "kept: 1 (1 rejected inputs name no trial)" in unread.summary()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    nothing = trialkg.build(store, [empty], BuildOptions(remove_missing=True))
+    assert (nothing.missing_removed, nothing.missing_kept_why) == (0, "no input was read")
+    assert store.trial_ids() == ["NCT02856893"]

@@ -138,3 +138,13 @@ def test_python_dash_m_is_the_same_command(tmp_path: Path) -> None:
     assert listed.returncode == 0
     assert listed.stdout.splitlines()[0].startswith("ctgov-json")
     assert run("queries", cwd=tmp_path).stdout.count("\n") >= 6
+
+
+def test_build_remove_missing_names_the_trials_it_took_out(tmp_path: Path) -> None:
+    assert run("build", cwd=tmp_path).returncode == 0
+    seed = Path(__file__).parent / "fixtures" / "seeds" / "000_d9cd8b5e99bf18e1.txt"
+    mirrored = run("build", "--remove-missing", str(seed), cwd=tmp_path)
+    assert mirrored.returncode == 0, mirrored.stderr
+    assert "sources no longer in the inputs removed: 1 (1 trials gone)" in mirrored.stdout
+    assert "trials no input holds any more, removed: NCT05385549\n" in mirrored.stdout
+    assert "Trial:           1" in run("stats", cwd=tmp_path).stdout

@@ -31,6 +31,7 @@ import itertools
 import multiprocessing
 import os
 import queue
+import re
 import threading
 import time
 from collections import deque
@@ -54,7 +55,7 @@ from trialkg.mapped import (
 from trialkg.merge import reconcile
 from trialkg.model import Trial
 from trialkg.progress import INTERVAL, time_left
-from trialkg.rdf import iri
+from trialkg.rdf import iri, vocab
 from trialkg.rdf.mapping import MappingOptions
 from trialkg.readers import Document, get_reader, iter_documents
 from trialkg.store import BULK_BATCH_QUADS, TrialStore
@@ -82,6 +83,10 @@ class BuildOptions:
     # Compact the store when the build wrote a good part of it: bulk loads leave many
     # table files, and queries, validation and exports read much faster once merged.
     compact: bool = True
+    # After the build, remove the sources (trial graphs) no input holds any more: the
+    # store then mirrors the inputs, e.g. a newer registry download without the
+    # records it withdrew.
+    remove_missing: bool = False
 
 
 @dataclass(slots=True)
@@ -93,6 +98,10 @@ class BuildReport:
     unchanged_documents: int = 0
     triples: int = 0
     pruned: int = 0  # shared-graph statements no trial needs any more, removed
+    missing_removed: int = 0  # sources no input held any more, removed (remove_missing)
+    missing_trials: list[str] = field(default_factory=list)  # trials left with no source
+    missing_kept: int = 0  # sources no input held, kept: see missing_kept_why
+    missing_kept_why: str = ""
     seconds: float = 0.0
     documents_total: int | None = None  # known up front for folders and zips, for an ETA
     errors: list[InputError] = field(default_factory=list)
@@ -106,6 +115,16 @@ class BuildReport:
         ]
         if self.unchanged_documents:
             parts.append(f"unchanged files skipped: {self.unchanged_documents}")
+        if self.missing_removed:
+            parts.append(
+                f"sources no longer in the inputs removed: {self.missing_removed}"
+                f" ({len(self.missing_trials)} trials gone)"
+            )
+        if self.missing_kept:
+            parts.append(
+                f"sources no longer in the inputs kept: {self.missing_kept}"
+                f" ({self.missing_kept_why})"
+            )
         if self.pruned:
             parts.append(f"shared statements no trial names removed: {self.pruned}")
         return ", ".join(parts)
@@ -349,6 +368,7 @@ def build(
     context = build_context(options)  # reads the overlay: a bad one fails the build at once
     record_options = RecordOptions(options.format, options.include_contacts)
     replaced_before = store.replaced_graphs
+    seen: set[str] = set()  # every document's content hash, for remove_missing
 
     def fail(error: InputError) -> None:
         report.errors.append(error)
@@ -362,6 +382,8 @@ def build(
 
         def changed() -> list[Task]:
             digests = [item[1] for item in waiting if not isinstance(item, InputError)]
+            if options.remove_missing:
+                seen.update(digests)
             known = set() if options.force else store.known_source_hashes(digests)
             report.unchanged_documents += sum(1 for d in digests if d in known)
             return [
@@ -441,6 +463,8 @@ def build(
         writer.close()
         report_failures()
         store.flush()
+    if options.remove_missing:
+        _remove_missing(store, seen, report)
     if store.replaced_graphs > replaced_before:
         # Replaced graphs may have been the last to name a drug, a site's city ...
         report.pruned = store.prune_shared()
@@ -454,6 +478,43 @@ def build(
     report.seconds = time.perf_counter() - started
     return report
 
+
+def _remove_missing(store: TrialStore, seen: set[str], report: BuildReport) -> None:
+    """Remove the sources whose content hash no document of this build had.
+
+    A source of a trial that a rejected record names stays: its newer version could not
+    be read, which is not the registry withdrawing it. When a rejection names no trial
+    (an unreadable file, a record without an NCT id), or no document was read at all,
+    nothing is removed: what the unread input held is unknown.
+    """
+    missing = [
+        (graph, _trial_of(graph)) for graph, digest in store.source_hashes() if digest not in seen
+    ]
+    if not missing:
+        return
+    unnamed = sum(1 for error in report.errors if not _NCT_ID.fullmatch(error.record or ""))
+    if unnamed or not report.documents:
+        report.missing_kept = len(missing)
+        report.missing_kept_why = (
+            f"{unnamed} rejected inputs name no trial" if unnamed else "no input was read"
+        )
+        return
+    rejected = {error.record for error in report.errors}
+    kept = [graph for graph, trial in missing if trial in rejected]
+    if kept:
+        report.missing_kept = len(kept)
+        report.missing_kept_why = "their trials' newer records were rejected"
+    gone = [(graph, trial) for graph, trial in missing if trial not in rejected]
+    report.missing_removed = store.remove_sources(sorted(graph for graph, _ in gone))
+    trials = sorted({trial for _, trial in gone})
+    report.missing_trials = [trial for trial in trials if not store.graphs_of_trial(trial)]
+
+
+def _trial_of(graph: str) -> str:
+    return graph[len(vocab.GRAPH) :].split("/", 1)[0]
+
+
+_NCT_ID = re.compile(r"NCT\d{8}")
 
 COMPACT_SHARE = 0.2  # compact when a build loaded at least this share of the store's size
 

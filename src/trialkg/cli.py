@@ -110,6 +110,13 @@ def _show_progress() -> bool:
     default=None,
     help="At most this many trials per store write [default: 2000, and at most 900,000 quads].",
 )
+@click.option(
+    "--remove-missing",
+    is_flag=True,
+    help="After the build, remove the sources that no input holds any more (records the "
+    "registry withdrew): the store mirrors the inputs. Nothing is removed while a rejected "
+    "input names no trial.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors and the summary line.")
 @_fails_cleanly
 def build(
@@ -122,6 +129,7 @@ def build(
     force: bool,
     no_compact: bool,
     chunk_trials: int | None,
+    remove_missing: bool,
     quiet: bool,
 ) -> None:
     """Read records (files, directories, zips) into the store.
@@ -142,6 +150,7 @@ def build(
         workers=workers or min(os.cpu_count() or 1, 8),
         force=force,
         compact=not no_compact,
+        remove_missing=remove_missing,
         **({"chunk_trials": chunk_trials} if chunk_trials else {}),
     )
 
@@ -169,6 +178,8 @@ def build(
     if progress:
         click.echo("\r\x1b[K", err=True, nl=False)
     click.echo(f"{report.summary()} ({report.seconds:.1f} s) -> {path}")
+    if report.missing_trials and not quiet:
+        click.echo(f"trials no input holds any more, removed: {' '.join(report.missing_trials)}")
     if report.rejected:
         sys.exit(EXIT_DATA)
 

@@ -296,11 +296,23 @@ class TrialStore:
         Call ``prune_shared`` afterwards to drop what only these trials named."""
         graphs = {nct_id: self.graphs_of_trial(nct_id) for nct_id in sorted(set(nct_ids))}
         found = {nct_id: names for nct_id, names in graphs.items() if names}
-        names = [name for names in found.values() for name in names]
-        self._journal_write(names)
-        self.replaced_graphs += self._remove_graphs(names)
-        self._journal_clear()
+        self.remove_sources([name for names in found.values() for name in names])
         return {nct_id: len(names) for nct_id, names in found.items()}
+
+    def remove_sources(self, graphs: list[str]) -> int:
+        """Remove these source graphs, journaled first like a build's write; returns how
+        many there were. Call ``prune_shared`` afterwards."""
+        self._journal_write(graphs)
+        removed = self._remove_graphs(graphs)
+        self.replaced_graphs += removed
+        self._journal_clear()
+        return removed
+
+    def source_hashes(self) -> Iterator[tuple[str, str]]:
+        """(graph name, content hash) of every source a build wrote, in index order."""
+        for quad in self.oxigraph.quads_for_pattern(None, SOURCE_HASH, None, None):
+            if isinstance(quad.graph_name, ox.NamedNode) and isinstance(quad.object, ox.Literal):
+                yield quad.graph_name.value, quad.object.value
 
     def prune_shared(self) -> int:
         """Remove what the shared graph says of nodes no trial graph names any more (a
