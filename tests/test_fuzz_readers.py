@@ -30,7 +30,7 @@ from trialkg.model import Trial
 from trialkg.rdf.mapping import MappingOptions
 from trialkg.readers import Document, read_document, readers
 
-from .fixture_seeds import JSON_ODDITIES, fixture_seeds, oddity_places
+from .fixture_seeds import FIXTURES, JSON_ODDITIES, fixture_seeds, oddity_places
 
 SEED_FOLDERS = ("json", "xml", "pages", "third_party", "seeds")
 SEEDS_PER_READER = 2
@@ -293,3 +293,34 @@ def test_fuzz_5_a_long_run_of_spaces_in_an_intervention_value_reads_quickly(
     every "Label: value" line of up to 31 + 151 characters around the spaces.
     """
     check(Document("spaces.txt", head + b" " * 64_000 + b"x\n"), format, limit=2.0)
+
+
+@pytest.mark.parametrize(
+    ("format", "path", "count"),
+    [
+        ("ctgov-page", "seeds/000_d9cd8b5e99bf18e1.txt", b"238 participants"),
+        ("meddatax", "compare/text/meddatax.com/NCT02856893.txt", b"156 participants"),
+    ],
+    ids=["ctgov-page", "meddatax"],
+)
+def test_fuzz_6_an_enrollment_of_thousands_of_digits_is_an_input_error(
+    format: str, path: str, count: bytes
+) -> None:
+    """int() refused the 4301 digits with ValueError; a count past 18 digits is no count."""
+    page = (FIXTURES / path).read_bytes()
+    assert page.count(count) == 1
+    (error,) = check(Document("big.txt", page.replace(count, b"1" * 4301)), format)
+    assert isinstance(error, InputError) and "a number of 4301 digits is not a count" in str(error)
+    (trial,) = check(Document("fine.txt", page.replace(count, b"1" * 18)), format)
+    assert isinstance(trial, Trial) and trial.enrollment == int("1" * 18)
+
+
+@pytest.mark.parametrize("count", ["1" * 4301, "4\u00b2"], ids=["4301-digits", "superscript"])
+def test_fuzz_7_an_xml_enrollment_int_refuses_is_an_input_error(count: str) -> None:
+    """str.isdigit() let both through to int(), which raised ValueError."""
+    record = (FIXTURES / "xml" / "NCT00001177.xml").read_text(encoding="utf-8")
+    assert record.count(">1600</enrollment>") == 1
+    damaged = record.replace(">1600</enrollment>", f">{count}</enrollment>")
+    (error,) = check(Document("big.xml", damaged.encode("utf-8")), "ctgov-xml")
+    assert isinstance(error, InputError) and error.field == "enrollment"
+    assert "is not a whole number" in error.message

@@ -239,13 +239,32 @@ def yes_no(text: str | None) -> bool | None:
     return None
 
 
-def int_value(text: str | None) -> int | None:
+# A count of more digits than a 64-bit integer holds is not a count a registry states.
+_MAX_COUNT_DIGITS = 18
+
+
+def int_value(
+    text: str | None,
+    *,
+    file: str | None = None,
+    record: str | None = None,
+    field: str | None = None,
+) -> int | None:
+    """The first whole number in ``text`` (commas between digits allowed), or None."""
     if text is None:
         return None
     m = re.search(r"\d[\d,]*", text)
     if not m:
         return None
-    return int(m.group(0).replace(",", ""))
+    digits = m.group(0).replace(",", "")
+    if len(digits) > _MAX_COUNT_DIGITS:
+        raise InputError(
+            f"a number of {len(digits)} digits is not a count",
+            file=file,
+            record=record,
+            field=field,
+        )
+    return int(digits)
 
 
 # --- eligibility criteria -----------------------------------------------------------------

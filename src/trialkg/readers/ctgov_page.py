@@ -193,7 +193,11 @@ def page_to_trial(text: str, *, file: str) -> Trial:
     design = _design(labels)
     study_type_text = labels.one("study_type")
     enrollment_text = labels.one("enrollment")
-    enrollment = int_value(enrollment_text) if enrollment_text else None
+    enrollment = (
+        int_value(enrollment_text, file=file, record=nct_id, field="enrollment")
+        if enrollment_text
+        else None
+    )
     enrollment_type = (
         _qualifier(labels.wording.get("enrollment", "")) if enrollment is not None else None
     )

@@ -234,6 +234,8 @@ class RecordValues:
         count = clean(found.text) if found is not None else None
         if found is None or count is None:
             return None, None
-        if not count.isdigit():
-            raise self.error(f"enrollment {count!r} is not a whole number", "enrollment")
+        # isdecimal, not isdigit: int() refuses digits such as "²"; and past 18 digits
+        # (4300 for int() itself) no registry states a count.
+        if not count.isdecimal() or len(count) > 18:
+            raise self.error(f"enrollment {count[:40]!r} is not a whole number", "enrollment")
         return int(count), date_type(found.get("type"))

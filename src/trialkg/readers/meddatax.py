@@ -216,7 +216,9 @@ def page_to_trial(text: str, *, file: str) -> Trial:
     has_results = (
         True if "Results available" in results else False if "Results pending" in results else None
     )
-    enrollment = int_value(values.get("Total Enrollment"))
+    enrollment = int_value(
+        values.get("Total Enrollment"), file=file, record=nct_id, field="total_enrollment"
+    )
     arms, interventions = _groups(
         sections.get("Study Groups", []), sections.get("Interventions", [])
     )
