@@ -20,19 +20,19 @@ every trial graph carries (``tkg:sourceHash``); building the same input again so
 does no work beyond reading and hashing it, a newer version of a record replaces
 only its trial's graph, and an edited overlay links every record again. A build
 that replaced graphs ends by removing what the shared graph says of nodes no
-trial names any more (``TrialStore.prune_shared``).
+trial names any more (``TrialStore.prune_shared``); with ``remove_missing`` it first
+removes the sources whose content hash no document of this build had, so that the
+store mirrors the inputs (a newer registry download without what it withdrew).
+The writer threads are in ``trialkg.build_writer``.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import itertools
 import multiprocessing
 import os
-import queue
 import re
-import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -40,10 +40,10 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from trialkg import __version__
-from trialkg.errors import InputError, StoreError
+from trialkg.build_writer import Chunk, Writer
+from trialkg.errors import InputError
 from trialkg.linking.lexicon import linking_fingerprint
 from trialkg.mapped import (
-    DocumentResult,
     RecordOptions,
     SharedLines,
     Task,
@@ -55,7 +55,7 @@ from trialkg.mapped import (
 from trialkg.merge import reconcile
 from trialkg.model import Trial
 from trialkg.progress import INTERVAL, time_left
-from trialkg.rdf import iri, vocab
+from trialkg.rdf import iri
 from trialkg.rdf.mapping import MappingOptions
 from trialkg.readers import Document, get_reader, iter_documents
 from trialkg.store import BULK_BATCH_QUADS, TrialStore
@@ -180,144 +180,6 @@ def _bounded_map(
             yield pending.popleft().get()
 
 
-class _Chunk:
-    def __init__(self) -> None:
-        self.results: list[DocumentResult] = []
-        self.graph_set: set[str] = set()
-        self.trials = 0
-        self.quads = 0
-
-    def clashes(self, graphs: Iterable[str]) -> bool:
-        return any(g in self.graph_set for g in graphs)
-
-    def add(self, result: DocumentResult) -> None:
-        self.results.append(result)
-        self.graph_set.update(result.graphs)
-        self.trials += result.trials
-        self.quads += result.triples
-
-
-class _Writer:
-    """Writes chunks to the store on threads of their own, behind the reading.
-
-    The bulk loader runs without Python's lock, so the main thread goes on
-    feeding the workers meanwhile. Two threads write to an on-disk store: while
-    one waits for the disk, the other loads (a chunk that names a graph another
-    thread is writing waits for it, so a newer version always lands last). A
-    chunk the store refuses (it should not: the workers checked every IRI) is
-    written document by document, so that only the documents it refuses are
-    lost; their errors reach the build through ``failures``.
-    """
-
-    def __init__(self, store: TrialStore, threads: int = 2) -> None:
-        self.store = store
-        self.failures: list[tuple[InputError, int]] = []  # and the trials lost
-        self.written_trials = 0
-        self.written_bytes = 0  # N-Quads text loaded (on-disk stores only)
-        count = max(1, threads) if store.path is not None else 1
-        self._queue: queue.Queue[_Chunk | None] = queue.Queue(maxsize=1)
-        self._error: BaseException | None = None
-        self._lock = threading.Lock()  # failures and counters
-        self._take = threading.Lock()  # one thread at a time takes the next chunk
-        self._busy = threading.Condition()  # the graphs each thread is writing
-        self._writing: dict[int, set[str]] = {}
-        self._reconciling = threading.Lock()
-        self._threads = [
-            threading.Thread(
-                target=self._run, args=(slot,), name=f"trialkg-writer-{slot}", daemon=True
-            )
-            for slot in range(count)
-        ]
-        for thread in self._threads:
-            thread.start()
-
-    def put(self, chunk: _Chunk) -> None:
-        self._raise()
-        self._queue.put(chunk)
-
-    def close(self) -> None:
-        for _ in self._threads:
-            self._queue.put(None)
-        for thread in self._threads:
-            thread.join()
-        self._raise()
-
-    def take_failures(self) -> list[tuple[InputError, int]]:
-        with self._lock:
-            failures, self.failures = self.failures, []
-        return failures
-
-    def _raise(self) -> None:
-        if self._error is not None:
-            error, self._error = self._error, None
-            raise error
-
-    def _next(self, slot: int) -> _Chunk | None:
-        """The next chunk, once no other thread writes any of its graphs."""
-        with self._take:
-            chunk = self._queue.get()
-            if chunk is None:
-                return None
-            with self._busy:
-                while any(chunk.graph_set & graphs for graphs in self._writing.values()):
-                    self._busy.wait()
-                self._writing[slot] = chunk.graph_set
-            return chunk
-
-    def _run(self, slot: int) -> None:
-        while True:
-            chunk = self._next(slot)
-            if chunk is None:
-                return
-            try:
-                if self._error is None:  # after a failure, drain; the main thread raises it
-                    self._write(chunk, slot)
-            except BaseException as error:  # handed to the main thread
-                self._error = error
-            finally:
-                with self._busy:
-                    self._writing.pop(slot, None)
-                    self._busy.notify_all()
-
-    def _write(self, chunk: _Chunk, slot: int) -> None:
-        graphs = [g for r in chunk.results for g in r.graphs]
-        try:
-            text = b"".join(r.nquads + r.shared_nquads for r in chunk.results)
-            self.store.write_chunk(graphs, text, chunk.quads, slot=slot, checked=True)
-        except StoreError:
-            for result in chunk.results:
-                try:
-                    text = result.nquads + result.shared_nquads
-                    self.store.write_chunk(result.graphs, text, result.triples, slot=slot)
-                except StoreError as error:
-                    with self._lock:
-                        refused = InputError(
-                            f"the store refused this file's graphs: {error}", file=result.name
-                        )
-                        self.failures.append((refused, result.trials))
-                    # Other trials may name the shared nodes it described first.
-                    with contextlib.suppress(StoreError):
-                        self.store.write_chunk([], result.shared_nquads, 0, slot=slot)
-        # Trials that now have several sources: the most authoritative speaks for them.
-        # One thread at a time; each after its own write, so the last sees every source.
-        with self._reconciling:
-            _reconcile_chunk(self.store, graphs)
-        with self._lock:
-            self.written_trials += chunk.trials
-            if self.store.path is not None:
-                self.written_bytes += sum(
-                    len(r.nquads) + len(r.shared_nquads) for r in chunk.results
-                )
-
-
-def _reconcile_chunk(store: TrialStore, graphs: list[str]) -> None:
-    several = [
-        nct for nct in {iri.trial_of(g) or g for g in graphs} if len(store.graphs_of_trial(nct)) > 1
-    ]
-    if several:
-        reconcile(store, several)
-
-
 def count_documents(paths: Iterable[str | os.PathLike[str]]) -> int | None:
     """How many documents the paths hold, from names alone (no reading); None if unknown."""
     import zipfile
@@ -408,15 +270,15 @@ def build(
             if batch:
                 yield batch
 
-    chunk = _Chunk()
-    writer = _Writer(store, options.writers)
+    chunk = Chunk()
+    writer = Writer(store, options.writers)
     last_progress = started
 
     def flush_chunk() -> None:
         nonlocal chunk
         if chunk.results:
             writer.put(chunk)
-        chunk = _Chunk()
+        chunk = Chunk()
 
     def report_failures() -> None:
         for error, trials in writer.take_failures():
@@ -488,7 +350,9 @@ def _remove_missing(store: TrialStore, seen: set[str], report: BuildReport) -> N
     nothing is removed: what the unread input held is unknown.
     """
     missing = [
-        (graph, _trial_of(graph)) for graph, digest in store.source_hashes() if digest not in seen
+        (graph, iri.trial_of(graph) or graph)
+        for graph, digest in store.source_hashes()
+        if digest not in seen
     ]
     if not missing:
         return
@@ -508,10 +372,6 @@ def _remove_missing(store: TrialStore, seen: set[str], report: BuildReport) -> N
     report.missing_removed = store.remove_sources(sorted(graph for graph, _ in gone))
     trials = sorted({trial for _, trial in gone})
     report.missing_trials = [trial for trial in trials if not store.graphs_of_trial(trial)]
-
-
-def _trial_of(graph: str) -> str:
-    return graph[len(vocab.GRAPH) :].split("/", 1)[0]
 
 
 _NCT_ID = re.compile(r"NCT\d{8}")

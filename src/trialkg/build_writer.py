@@ -1,0 +1,154 @@
+"""The build's store writes: chunks of whole trial graphs loaded on threads of their own."""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+import threading
+from collections.abc import Iterable
+
+from trialkg.errors import InputError, StoreError
+from trialkg.mapped import DocumentResult
+from trialkg.merge import reconcile
+from trialkg.rdf import iri
+from trialkg.store import TrialStore
+
+
+class Chunk:
+    """Whole documents' graphs gathered for one store write."""
+
+    def __init__(self) -> None:
+        self.results: list[DocumentResult] = []
+        self.graph_set: set[str] = set()
+        self.trials = 0
+        self.quads = 0
+
+    def clashes(self, graphs: Iterable[str]) -> bool:
+        return any(g in self.graph_set for g in graphs)
+
+    def add(self, result: DocumentResult) -> None:
+        self.results.append(result)
+        self.graph_set.update(result.graphs)
+        self.trials += result.trials
+        self.quads += result.triples
+
+
+class Writer:
+    """Writes chunks to the store on threads of their own, behind the reading.
+
+    The bulk loader runs without Python's lock, so the main thread goes on
+    feeding the workers meanwhile. Two threads write to an on-disk store: while
+    one waits for the disk, the other loads (a chunk that names a graph another
+    thread is writing waits for it, so a newer version always lands last). A
+    chunk the store refuses (it should not: the workers checked every IRI) is
+    written document by document, so that only the documents it refuses are
+    lost; their errors reach the build through ``failures``.
+    """
+
+    def __init__(self, store: TrialStore, threads: int = 2) -> None:
+        self.store = store
+        self.failures: list[tuple[InputError, int]] = []  # and the trials lost
+        self.written_trials = 0
+        self.written_bytes = 0  # N-Quads text loaded (on-disk stores only)
+        count = max(1, threads) if store.path is not None else 1
+        self._queue: queue.Queue[Chunk | None] = queue.Queue(maxsize=1)
+        self._error: BaseException | None = None
+        self._lock = threading.Lock()  # failures and counters
+        self._take = threading.Lock()  # one thread at a time takes the next chunk
+        self._busy = threading.Condition()  # the graphs each thread is writing
+        self._writing: dict[int, set[str]] = {}
+        self._reconciling = threading.Lock()
+        self._threads = [
+            threading.Thread(
+                target=self._run, args=(slot,), name=f"trialkg-writer-{slot}", daemon=True
+            )
+            for slot in range(count)
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def put(self, chunk: Chunk) -> None:
+        self._raise()
+        self._queue.put(chunk)
+
+    def close(self) -> None:
+        for _ in self._threads:
+            self._queue.put(None)
+        for thread in self._threads:
+            thread.join()
+        self._raise()
+
+    def take_failures(self) -> list[tuple[InputError, int]]:
+        with self._lock:
+            failures, self.failures = self.failures, []
+        return failures
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    def _next(self, slot: int) -> Chunk | None:
+        """The next chunk, once no other thread writes any of its graphs."""
+        with self._take:
+            chunk = self._queue.get()
+            if chunk is None:
+                return None
+            with self._busy:
+                while any(chunk.graph_set & graphs for graphs in self._writing.values()):
+                    self._busy.wait()
+                self._writing[slot] = chunk.graph_set
+            return chunk
+
+    def _run(self, slot: int) -> None:
+        while True:
+            chunk = self._next(slot)
+            if chunk is None:
+                return
+            try:
+                if self._error is None:  # after a failure, drain; the main thread raises it
+                    self._write(chunk, slot)
+            except BaseException as error:  # handed to the main thread
+                self._error = error
+            finally:
+                with self._busy:
+                    self._writing.pop(slot, None)
+                    self._busy.notify_all()
+
+    def _write(self, chunk: Chunk, slot: int) -> None:
+        graphs = [g for r in chunk.results for g in r.graphs]
+        try:
+            text = b"".join(r.nquads + r.shared_nquads for r in chunk.results)
+            self.store.write_chunk(graphs, text, chunk.quads, slot=slot, checked=True)
+        except StoreError:
+            for result in chunk.results:
+                try:
+                    text = result.nquads + result.shared_nquads
+                    self.store.write_chunk(result.graphs, text, result.triples, slot=slot)
+                except StoreError as error:
+                    with self._lock:
+                        refused = InputError(
+                            f"the store refused this file's graphs: {error}", file=result.name
+                        )
+                        self.failures.append((refused, result.trials))
+                    # Other trials may name the shared nodes it described first.
+                    with contextlib.suppress(StoreError):
+                        self.store.write_chunk([], result.shared_nquads, 0, slot=slot)
+        # Trials that now have several sources: the most authoritative speaks for them.
+        # One thread at a time; each after its own write, so the last sees every source.
+        with self._reconciling:
+            _reconcile_chunk(self.store, graphs)
+        with self._lock:
+            self.written_trials += chunk.trials
+            if self.store.path is not None:
+                self.written_bytes += sum(
+                    len(r.nquads) + len(r.shared_nquads) for r in chunk.results
+                )
+
+
+def _reconcile_chunk(store: TrialStore, graphs: list[str]) -> None:
+    several = [
+        nct for nct in {iri.trial_of(g) or g for g in graphs} if len(store.graphs_of_trial(nct)) > 1
+    ]
+    if several:
+        reconcile(store, several)
