@@ -32,7 +32,6 @@ import hashlib
 import itertools
 import multiprocessing
 import os
-import re
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -58,6 +57,7 @@ from trialkg.progress import INTERVAL, time_left
 from trialkg.rdf import iri
 from trialkg.rdf.mapping import MappingOptions
 from trialkg.readers import Document, get_reader, iter_documents
+from trialkg.readers.common import is_nct_id
 from trialkg.store import BULK_BATCH_QUADS, TrialStore
 
 T = TypeVar("T")
@@ -356,7 +356,7 @@ def _remove_missing(store: TrialStore, seen: set[str], report: BuildReport) -> N
     ]
     if not missing:
         return
-    unnamed = sum(1 for error in report.errors if not _NCT_ID.fullmatch(error.record or ""))
+    unnamed = sum(1 for error in report.errors if not is_nct_id(error.record or ""))
     if unnamed or not report.documents:
         report.missing_kept = len(missing)
         report.missing_kept_why = (
@@ -373,8 +373,6 @@ def _remove_missing(store: TrialStore, seen: set[str], report: BuildReport) -> N
     trials = sorted({trial for _, trial in gone})
     report.missing_trials = [trial for trial in trials if not store.graphs_of_trial(trial)]
 
-
-_NCT_ID = re.compile(r"NCT\d{8}")
 
 COMPACT_SHARE = 0.2  # compact when a build loaded at least this share of the store's size
 
