@@ -48,7 +48,6 @@ class Writer:
     def __init__(self, store: TrialStore, threads: int = 2) -> None:
         self.store = store
         self.failures: list[tuple[InputError, int]] = []  # and the trials lost
-        self.written_trials = 0
         self.written_bytes = 0  # N-Quads text loaded (on-disk stores only)
         count = max(1, threads) if store.path is not None else 1
         self._queue: queue.Queue[Chunk | None] = queue.Queue(maxsize=1)
@@ -139,7 +138,6 @@ class Writer:
         with self._reconciling:
             _reconcile_chunk(self.store, graphs)
         with self._lock:
-            self.written_trials += chunk.trials
             if self.store.path is not None:
                 self.written_bytes += sum(
                     len(r.nquads) + len(r.shared_nquads) for r in chunk.results
