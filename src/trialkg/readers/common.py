@@ -240,7 +240,7 @@ def yes_no(text: str | None) -> bool | None:
 
 
 # A count of more digits than a 64-bit integer holds is not a count a registry states.
-_MAX_COUNT_DIGITS = 18
+MAX_COUNT_DIGITS = 18
 
 
 def int_value(
@@ -257,7 +257,7 @@ def int_value(
     if not m:
         return None
     digits = m.group(0).replace(",", "")
-    if len(digits) > _MAX_COUNT_DIGITS:
+    if len(digits) > MAX_COUNT_DIGITS:
         raise InputError(
             f"a number of {len(digits)} digits is not a count",
             file=file,

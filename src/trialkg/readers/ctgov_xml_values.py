@@ -14,7 +14,13 @@ from xml.etree.ElementTree import Element
 
 from trialkg.errors import InputError
 from trialkg.model import PartialDate
-from trialkg.readers.common import clean, enum_value, partial_date, split_criteria
+from trialkg.readers.common import (
+    MAX_COUNT_DIGITS,
+    clean,
+    enum_value,
+    partial_date,
+    split_criteria,
+)
 
 # --- element text ----------------------------------------------------------------------------
 
@@ -234,8 +240,7 @@ class RecordValues:
         count = clean(found.text) if found is not None else None
         if found is None or count is None:
             return None, None
-        # isdecimal, not isdigit: int() refuses digits such as "²"; and past 18 digits
-        # (4300 for int() itself) no registry states a count.
-        if not count.isdecimal() or len(count) > 18:
+        # isdecimal, not isdigit: int() refuses digits such as "²".
+        if not count.isdecimal() or len(count) > MAX_COUNT_DIGITS:
             raise self.error(f"enrollment {count[:40]!r} is not a whole number", "enrollment")
         return int(count), date_type(found.get("type"))
