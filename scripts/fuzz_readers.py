@@ -37,9 +37,9 @@ sys.path.insert(0, str(REPO))
 
 from tests.fixture_seeds import JSON_ODDITIES, fixture_seeds, oddity_places  # noqa: E402
 
+from trialkg.build.workers import trial_nquads  # noqa: E402
 from trialkg.errors import InputError  # noqa: E402
 from trialkg.linking import default_linker  # noqa: E402
-from trialkg.mapped import trial_nquads  # noqa: E402
 from trialkg.model import Trial  # noqa: E402
 from trialkg.rdf.mapping import MappingOptions  # noqa: E402
 from trialkg.readers import Document, read_document, readers  # noqa: E402

@@ -1,4 +1,4 @@
-"""Readers of the vocabulary sources and the builder of the lexicon (see build_vocabulary.py).
+"""Readers of the vocabulary sources and the builder of the lexicon (see build_lexicon.py).
 
 The lexicon is a set of anchors, each a vocabulary term a trial mention can stand
 for (a MeSH descriptor or supplementary concept; a DrugBank drug MeSH lacks; a

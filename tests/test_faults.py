@@ -11,11 +11,10 @@ import time
 from pathlib import Path
 
 import trialkg
+from tests.build.test_scale import graph_lines, make_corpus, store_nquads
 from trialkg.build import BuildOptions
 from trialkg.rdf import vocab
 from trialkg.store import JOURNAL
-
-from .test_scale import graph_lines, make_corpus, store_nquads
 
 SRC = Path(__file__).resolve().parent.parent / "src"
 CHUNK = 40

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import trialkg
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parent.parent / "fixtures"
 RECORD = FIXTURES / "json" / "NCT02369484.json"
 PAGE = FIXTURES / "third_party" / "etop.ibcsg.org" / "NCT02369484.txt"
 TKG = "https://w3id.org/trialkg/vocab#"

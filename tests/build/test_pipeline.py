@@ -9,10 +9,9 @@ from pathlib import Path
 import pytest
 
 import trialkg
+from tests.conftest import JSON_DIR
 from trialkg.build import BuildOptions
 from trialkg.errors import InputError
-
-from .conftest import JSON_DIR
 
 AFATINIB = JSON_DIR / "NCT02369484.json"
 
@@ -165,7 +164,7 @@ def test_what_vocabularies_say_of_a_shared_drug_is_in_the_shared_graph_once(tmp_
 
 
 def test_shared_lines_are_given_once_and_the_memory_of_them_is_bounded() -> None:
-    from trialkg.mapped import SharedLines
+    from trialkg.build.workers import SharedLines
 
     lines = SharedLines(limit=3)
     assert lines.fresh(["a\n", "b\n", "a\n"]) == ["a\n", "b\n"]
@@ -196,7 +195,7 @@ def test_pages_saved_under_one_name_by_two_sites_are_both_kept(tmp_path: Path) -
     """centerwatch.com and inova.org pages of NCT02465060 are both NCT02465060.txt; a site's
     page and its print view are two files too: each keeps its own graph, and building
     the same files again replaces them rather than adding more."""
-    pages = Path(__file__).parent / "fixtures" / "third_party"
+    pages = Path(__file__).parent.parent / "fixtures" / "third_party"
     inputs = [pages / "centerwatch.com", pages / "inova.org", pages / "uams.trialstoday.org"]
     store = trialkg.open_store(tmp_path / "store")
     report = trialkg.build(store, inputs)
@@ -388,7 +387,7 @@ def test_a_replaced_record_takes_shared_facts_no_trial_names_with_it(tmp_path: P
 def test_removing_a_trial_leaves_what_a_build_of_the_others_gives(tmp_path: Path) -> None:
     """Every source of the trial goes (its record and a page of it), and with them what
     the shared graph said only of them."""
-    pages = Path(__file__).parent / "fixtures" / "third_party" / "hra.nhs.uk"
+    pages = Path(__file__).parent.parent / "fixtures" / "third_party" / "hra.nhs.uk"
     records = tmp_path / "records"
     records.mkdir()
     shutil.copy(AFATINIB, records / "a.json")
@@ -446,7 +445,7 @@ def test_progress_counts_files_and_tells_the_time_left(
     import itertools
     import types
 
-    build_module = importlib.import_module("trialkg.build")  # the module, not the function
+    build_module = importlib.import_module("trialkg.build.pipeline")  # the module, not the function
 
     records = tmp_path / "records"
     records.mkdir()

@@ -16,11 +16,11 @@ import pyoxigraph as ox
 import pytest
 
 import trialkg
-from trialkg.build import BuildOptions, _bounded_map
+from tests.conftest import JSON_DIR
+from trialkg.build import BuildOptions
+from trialkg.build.pipeline import _bounded_map
 from trialkg.export import export
 from trialkg.store import TrialStore
-
-from .conftest import JSON_DIR
 
 
 def make_corpus(folder: Path, count: int, *, first: int = 80_000_000) -> list[Path]:

@@ -17,10 +17,10 @@ from trialkg.compare import (
     figures_table,
     total_figures,
 )
-from trialkg.compare_rules import lists, same_organisation, same_title
+from trialkg.compare.rules import lists, same_organisation, same_title
 from trialkg.errors import InputError
 
-HERE = Path(__file__).parent / "fixtures" / "compare"
+HERE = Path(__file__).parent.parent / "fixtures" / "compare"
 
 # Every conflict the corpus pairs show, and why. Most are differences between
 # versions of the registry entry: the records are snapshots of 2017-2019, the

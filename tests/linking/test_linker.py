@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.linking.conftest import MESH, drug_concepts, targets, trial
 from trialkg.linking import Linker
 from trialkg.model import Intervention, MeshTerm
-
-from .conftest import MESH, drug_concepts, targets, trial
 
 IMATINIB = "mesh-D000068877"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.linking.conftest import trial
 from trialkg.linking import Linker
 from trialkg.linking.organisations import organisation_key
 from trialkg.linking.places import Place, country_code, site_place
@@ -11,8 +12,6 @@ from trialkg.model import Organisation, Site
 from trialkg.rdf import vocab
 from trialkg.rdf.mapping import map_trial
 from trialkg.rdf.terms import IRI, Lit
-
-from .conftest import trial
 
 SAME = [
     (

@@ -6,13 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.linking.conftest import drug_concepts, targets, trial
 from trialkg.errors import InputError
 from trialkg.linking import Linker
 from trialkg.linking.lexicon import OVERLAY_ENV, Lexicon, linking_fingerprint
 from trialkg.linking.overlay import parse_overlay
 from trialkg.model import Intervention, Organisation
-
-from .conftest import drug_concepts, targets, trial
 
 OVERLAY = """\
 # kind\tmention\ttarget\trelation\tlabel

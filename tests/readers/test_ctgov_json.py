@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import JSON_DIR
 from trialkg.errors import InputError
 from trialkg.model import Trial
 from trialkg.readers import Document, read_document, read_paths
-
-from .conftest import JSON_DIR
 
 AFATINIB = JSON_DIR / "NCT02369484.json"
 

@@ -23,14 +23,13 @@ import pytest
 from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 
+from tests.fixture_seeds import FIXTURES, JSON_ODDITIES, fixture_seeds, oddity_places
+from trialkg.build.workers import trial_nquads
 from trialkg.errors import InputError
 from trialkg.linking import default_linker
-from trialkg.mapped import trial_nquads
 from trialkg.model import Trial
 from trialkg.rdf.mapping import MappingOptions
 from trialkg.readers import Document, read_document, readers
-
-from .fixture_seeds import FIXTURES, JSON_ODDITIES, fixture_seeds, oddity_places
 
 SEED_FOLDERS = ("json", "xml", "pages", "third_party", "seeds")
 SEEDS_PER_READER = 2

@@ -13,9 +13,8 @@ import pytest
 import rdflib
 
 import trialkg
+from tests.conftest import JSON_DIR
 from trialkg.validate import Violation, compiled_checks, validate_graph, validate_store
-
-from .conftest import JSON_DIR
 
 RECORDS = ["NCT02369484.json", "NCT02856893.json", "NCT04811001.json", "NCT00763412.json"]
 TRIAL = "https://clinicaltrials.gov/study/NCT02369484"
@@ -155,7 +154,7 @@ def test_candidate_rows_in_small_batches_and_uncached_give_the_same_report(
 ) -> None:
     """Candidate rows go through in batches and only small results are cached, so that
     memory stays flat; batches of 2 rows and a cache of 3 change nothing."""
-    from trialkg import validate
+    from trialkg.validate import runner as validate
 
     store = trialkg.open_store()
     trialkg.build(store, [JSON_DIR])  # 182 people whose role an official may not have ...

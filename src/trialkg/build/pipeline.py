@@ -23,7 +23,7 @@ that replaced graphs ends by removing what the shared graph says of nodes no
 trial names any more (``TrialStore.prune_shared``); with ``remove_missing`` it first
 removes the sources whose content hash no document of this build had, so that the
 store mirrors the inputs (a newer registry download without what it withdrew).
-The writer threads are in ``trialkg.build_writer``.
+The writer threads are in ``trialkg.build.writer``.
 """
 
 from __future__ import annotations
@@ -39,10 +39,8 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from trialkg import __version__
-from trialkg.build_writer import Chunk, Writer
-from trialkg.errors import InputError
-from trialkg.linking.lexicon import linking_fingerprint
-from trialkg.mapped import (
+from trialkg.build.merge import reconcile
+from trialkg.build.workers import (
     RecordOptions,
     SharedLines,
     Task,
@@ -51,7 +49,9 @@ from trialkg.mapped import (
     start_worker,
     trial_nquads,
 )
-from trialkg.merge import reconcile
+from trialkg.build.writer import Chunk, Writer
+from trialkg.errors import InputError
+from trialkg.linking.lexicon import linking_fingerprint
 from trialkg.model import Trial
 from trialkg.progress import INTERVAL, time_left
 from trialkg.rdf import iri

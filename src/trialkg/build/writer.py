@@ -7,9 +7,9 @@ import queue
 import threading
 from collections.abc import Iterable
 
+from trialkg.build.merge import reconcile
+from trialkg.build.workers import DocumentResult
 from trialkg.errors import InputError, StoreError
-from trialkg.mapped import DocumentResult
-from trialkg.merge import reconcile
 from trialkg.rdf import iri
 from trialkg.store import TrialStore
 

@@ -2,7 +2,7 @@
 
 Each input is built on its own, into a store in memory, and read back through
 the graph: the ``trial-summary`` row, the drug and condition nodes the trial
-links to, and a few details the rules of ``trialkg.compare_rules`` need (site
+links to, and a few details the rules of ``trialkg.compare.rules`` need (site
 names, other names of an intervention, the organisation node of the sponsor,
 the source's provenance). The graph is what a user queries, so a disagreement seen here is
 one a user would meet.
@@ -31,9 +31,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from trialkg import compare_rules as rules
-from trialkg.build import build
-from trialkg.compare_rules import AGREE, CONFLICT, FEWER, ONLY
+from trialkg.build.pipeline import build
+from trialkg.compare import rules
+from trialkg.compare.rules import AGREE, CONFLICT, FEWER, ONLY
 from trialkg.errors import InputError
 from trialkg.linking.normalise import fold
 from trialkg.model import STRUCTURED_READERS

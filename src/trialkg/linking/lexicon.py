@@ -1,6 +1,6 @@
 """The shipped vocabulary (``data/lexicon.tsv.gz``) and a user's overlay on top of it.
 
-The file is built by ``scripts/build_vocabulary.py``; its header names each source
+The file is built by ``scripts/build_lexicon.py``; its header names each source
 with version, SHA-256 and licence. Two sorted sections follow:
 
 - ``%concepts``: ``curie  types  label  xrefs  parent`` — a vocabulary term a mention
@@ -133,7 +133,7 @@ class Lexicon:
         if header.get("normaliser") != NORMALISER_VERSION:
             raise InputError(
                 "the vocabulary was built with another normaliser; rebuild it with "
-                "scripts/build_vocabulary.py",
+                "scripts/build_lexicon.py",
                 file=name,
             )
         sources = tuple(

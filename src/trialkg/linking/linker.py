@@ -9,7 +9,7 @@ external term (MeSH, ChEBI, DrugBank, ChEMBL, NCIt, MONDO, DOID, RxNorm, Wikidat
 and says how the link was made, how sure it is and from which vocabulary version.
 
 The vocabulary ships with the package (``data/lexicon.tsv.gz``, built by
-``scripts/build_vocabulary.py``); a user's overlay file adds or overrides entries
+``scripts/build_lexicon.py``); a user's overlay file adds or overrides entries
 (``TRIALKG_OVERLAY`` or ``Linker(overlay=...)``; format in ``linking.overlay``).
 """
 
@@ -367,6 +367,3 @@ def default_linker() -> Linker:
     if _DEFAULT is None:
         _DEFAULT = Linker()
     return _DEFAULT
-
-
-__all__ = ["Concept", "Linker", "Match", "Place", "TrialLinks", "default_linker"]

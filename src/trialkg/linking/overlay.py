@@ -25,7 +25,7 @@ starting with ``#`` are ignored. Each row has up to five columns::
   concept (default: the mention as written).
 
 An overlay entry wins over the shipped vocabulary for the same name and kind.
-The curated table that ships with trialkg (``vocab-sources/curated.tsv``) has
+The curated table that ships with trialkg (``lexicon-sources/curated.tsv``) has
 the same format and is compiled into the vocabulary when it is built.
 """
 

@@ -35,7 +35,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import SH
 from rdflib.term import BNode, Node, URIRef
 
-from trialkg.shacl_values import (
+from trialkg.validate.shape_values import (
     _CARDINALITY,
     SHAPE,
     Recheck,

@@ -1,6 +1,6 @@
 """Validation: the SHACL shapes checked on the store, with pyshacl's verdicts.
 
-By default the shapes are compiled to SPARQL queries (``trialkg.shacl_sparql``)
+By default the shapes are compiled to SPARQL queries (``trialkg.validate.compiler``)
 that run on the store itself, on threads that share the one open store (the
 engine evaluates a query without holding the GIL): the engine scans its indexes
 and only the failing nodes come back to Python.
@@ -34,7 +34,8 @@ from trialkg.progress import OnProgress, Progress
 from trialkg.rdf import iri, vocab
 from trialkg.rdf.convert import ox_to_rdflib, to_rdflib_graph
 from trialkg.resources import resource_dir
-from trialkg.shacl_sparql import (
+from trialkg.store import TrialStore
+from trialkg.validate.compiler import (
     CANDIDATES,
     Check,
     Compiler,
@@ -42,7 +43,6 @@ from trialkg.shacl_sparql import (
     iter_checks,
     still_fails,
 )
-from trialkg.store import TrialStore
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -386,7 +386,7 @@ def validate_store(
     """Validate every trial in the store; the verdicts are pyshacl's on the whole graph.
 
     ``engine="sparql"`` runs the shapes as SPARQL queries on the store (see
-    ``trialkg.shacl_sparql``), on ``workers`` threads sharing the store (the
+    ``trialkg.validate.compiler``), on ``workers`` threads sharing the store (the
     engine runs a query without holding the GIL, and one open store holds its
     index blocks once), and leaves to pyshacl only the shapes it cannot
     compile; ``engine="pyshacl"`` runs every shape through pyshacl on chunks of

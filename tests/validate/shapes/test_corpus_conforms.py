@@ -11,7 +11,7 @@ from rdflib.namespace import RDF
 from trialkg.rdf.convert import to_rdflib_graph
 from trialkg.store import TrialStore
 
-SHAPES_DIR = Path(__file__).resolve().parents[2] / "shapes"
+SHAPES_DIR = Path(__file__).resolve().parents[3] / "shapes"
 TKG = rdflib.Namespace("https://w3id.org/trialkg/vocab#")
 
 

@@ -27,9 +27,9 @@ from rdflib.term import Node
 from trialkg import model
 from trialkg.readers import common
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 SHAPES_DIR = REPO / "shapes"
-FIXTURES_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "shapes"
+FIXTURES_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "shapes"
 
 _EXPECT = re.compile(r"^#\s*expect:\s*(\S+)\s+(\S+)\s*$", re.MULTILINE)
 _BASE = re.compile(r"^@base\s+<([^>]*)>\s*\.", re.MULTILINE)

@@ -1,0 +1,8 @@
+"""Linking: entity mentions in trials to shared concepts and standard vocabularies."""
+
+from __future__ import annotations
+
+from trialkg.linking.linker import Concept, Linker, Match, TrialLinks, default_linker
+from trialkg.linking.places import Place
+
+__all__ = ["Concept", "Linker", "Match", "Place", "TrialLinks", "default_linker"]
