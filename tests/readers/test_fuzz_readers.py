@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import signal
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -206,7 +205,7 @@ def test_every_reader_has_real_records_to_damage() -> None:
 @pytest.mark.parametrize("reader", list(readers()))
 @settings(
     max_examples=100,
-    deadline=2000,
+    deadline=None,  # no timed assertions: scripts/fuzz_readers.py looks for slow inputs
     database=None,
     derandomize=True,  # the same examples on every run; scripts/fuzz_readers.py explores
     phases=(Phase.explicit, Phase.generate),  # no shrinking: a hang would cost minutes
@@ -224,12 +223,11 @@ def test_damaged_records_give_trials_or_input_errors(reader: str, data: st.DataO
 
 
 @pytest.mark.parametrize("reader", list(readers()))
-def test_a_megabyte_input_reads_quickly(reader: str) -> None:
+def test_a_megabyte_input_gives_trials_or_input_errors(reader: str) -> None:
     """A 1 MB file in two shapes: the record repeated, and one huge line in its middle.
 
-    Measured at a few to a few hundred milliseconds per shape; the bound is
-    generous so that a busy machine does not fail it, and still catches a
-    regular expression that backtracks without end.
+    Each must read to trials or input errors. How long they take is measured by
+    ``scripts/fuzz_readers.py``, not asserted here.
     """
     name, data = seeds()[reader][0]
     repeated = (data + b"\n") * (MEGABYTE // (len(data) + 1) + 1)
@@ -237,9 +235,7 @@ def test_a_megabyte_input_reads_quickly(reader: str) -> None:
     middle = len(lines) // 2
     flooded = b"\n".join([*lines[:middle], b"word " * (MEGABYTE // 5), *lines[middle:]])
     for shape in (repeated, flooded):
-        started = time.perf_counter()
         check(Document(name, shape), reader)
-        assert time.perf_counter() - started < 5.0
 
 
 # -- regressions: one per reader bug the fuzzing found (see docs/compare.md, "Fuzzing") ----------
