@@ -35,14 +35,9 @@ from trialkg.rdf import iri, vocab
 from trialkg.rdf.convert import ox_to_rdflib, to_rdflib_graph
 from trialkg.resources import resource_dir
 from trialkg.store import TrialStore
-from trialkg.validate.compiler import (
-    CANDIDATES,
-    Check,
-    Compiler,
-    compile_shapes,
-    iter_checks,
-    still_fails,
-)
+from trialkg.validate.checks import CANDIDATES, Check, iter_checks
+from trialkg.validate.compiler import Compiler, compile_shapes
+from trialkg.validate.shape_values import still_fails
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -383,16 +378,26 @@ def validate_store(
     engine: str = "sparql",
     on_progress: OnProgress | None = None,
 ) -> ValidationReport:
-    """Validate every trial in the store; the verdicts are pyshacl's on the whole graph.
+    """Validate every trial in the store against the shipped SHACL shapes.
 
-    ``engine="sparql"`` runs the shapes as SPARQL queries on the store (see
-    ``trialkg.validate.compiler``), on ``workers`` threads sharing the store (the
-    engine runs a query without holding the GIL, and one open store holds its
-    index blocks once), and leaves to pyshacl only the shapes it cannot
-    compile; ``engine="pyshacl"`` runs every shape through pyshacl on chunks of
-    ``chunk_trials`` trials, on ``workers`` processes. ``on_progress`` is told,
-    about once a second, the checks done (with pyshacl, the trials), all of them,
-    and the seconds since the start.
+    The verdicts are pyshacl's on the whole graph, however they are computed.
+
+    Args:
+        store: the store to validate.
+        chunk_trials: trials per pyshacl run (``engine="pyshacl"`` only).
+        workers: threads (``sparql``) or processes (``pyshacl``) to use.
+        engine: ``"sparql"`` runs the shapes compiled to SPARQL queries on the
+            store (``trialkg.validate.compiler``) and leaves to pyshacl only the
+            shapes it cannot compile; ``"pyshacl"`` runs every shape through pyshacl.
+        on_progress: told about once a second the checks done (with pyshacl, the
+            trials), all of them, and the seconds since the start.
+
+    Returns:
+        A ``ValidationReport``: ``conforms``, the trials and triples checked, and
+        each ``Violation`` with its trial, focus node, path and message.
+
+    Raises:
+        ValidationError: for an unknown engine or a shapes file that cannot be read.
     """
     global _FALLBACK_SHAPES
     if engine not in {"sparql", "pyshacl"}:
