@@ -47,3 +47,25 @@ def test_wheel_contains_shapes_queries_and_data(tmp_path: Path) -> None:
     assert "trialkg/data/vocabulary.ttl" in names
     assert "trialkg/py.typed" in names
     assert any(n.startswith("trialkg/data/examples/") for n in names)
+
+    # Installed from the wheel alone, the package finds its shapes and queries inside itself.
+    target = tmp_path / "installed"
+    zipfile.ZipFile(wheel).extractall(target)
+    probe = (
+        "from trialkg.resources import resource_dir; from trialkg.query import named_queries; "
+        "print(resource_dir('shapes')); print(resource_dir('queries')); "
+        "print(' '.join(sorted(named_queries())))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"},
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    shapes, queries, listed = done.stdout.splitlines()
+    assert Path(shapes) == target / "trialkg" / "shapes"
+    assert Path(queries) == target / "trialkg" / "queries"
+    assert listed.split() == sorted(q.stem for q in (REPO / "queries").glob("*.rq"))

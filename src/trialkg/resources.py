@@ -1,7 +1,9 @@
 """Files shipped with the package: SHACL shapes, named queries, the vocabulary, link tables.
 
-In an installed wheel ``shapes/`` and ``queries/`` live inside the package; in a
-source checkout (an editable install) they are the repository's top-level folders.
+They are found one way, inside the installed package. ``shapes/`` and ``queries/``
+stay at the repository's top level, where people look for them; ``src/trialkg/shapes``
+and ``src/trialkg/queries`` are links to them, so that a wheel and an editable
+install hold them in the same place.
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ from pathlib import Path
 def resource_dir(name: str) -> Path:
     """The folder of shipped files called ``name`` ("shapes", "queries" or "data")."""
     packaged = Path(str(resources.files("trialkg"))) / name
-    if packaged.is_dir():
-        return packaged
-    checkout = Path(__file__).resolve().parents[2] / name
-    if checkout.is_dir():
-        return checkout
-    raise FileNotFoundError(f"trialkg's {name!r} folder is missing from this installation")
+    if not packaged.is_dir():
+        raise FileNotFoundError(f"trialkg's {name!r} folder is missing from this installation")
+    return packaged
+
+
+def example_records() -> list[Path]:
+    """The example records shipped with the package: the two seed study pages."""
+    return sorted((resource_dir("data") / "examples").iterdir())
