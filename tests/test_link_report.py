@@ -5,11 +5,10 @@ from __future__ import annotations
 import pytest
 
 import trialkg
-from trialkg.linking.report import linked_shares, unlinked_mentions
+from tests.conftest import SEEDS_DIR
+from trialkg.link_report import linked_shares, unlinked_mentions
 from trialkg.query import run_query
 from trialkg.store import TrialStore
-
-from ..conftest import SEEDS_DIR
 
 
 @pytest.fixture(scope="module")

@@ -20,9 +20,9 @@ from typing import Any, TypeVar
 
 import click
 
-from trialkg import __version__
 from trialkg.errors import InputError, TrialKGError
 from trialkg.store import STORE_ENV, default_store_path, open_store
+from trialkg.version import __version__
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -343,7 +343,7 @@ def remove(nct_ids: tuple[str, ...], store_path: str | None) -> None:
     """Remove trials (every source of each) from the store, e.g. records the registry
     withdrew, and what the shared graph said only of them. Exit 1 when some NCT id
     is not in the store."""
-    from trialkg.readers.common import NCT_ID
+    from trialkg.text import NCT_ID
 
     wanted = [value.strip().upper() for value in nct_ids]
     malformed = [value for value in wanted if not NCT_ID.fullmatch(value)]
@@ -407,7 +407,7 @@ def compare(first: str, second: str) -> None:
 @_fails_cleanly
 def link_report(store_path: str | None, limit: int) -> None:
     """Mentions that did not link to a vocabulary term, most frequent first."""
-    from trialkg.linking.report import unlinked_mentions
+    from trialkg.link_report import unlinked_mentions
 
     with open_store(_store_path(store_path), read_only=True) as store:
         rows = unlinked_mentions(store)

@@ -10,61 +10,95 @@ the readers translate.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
+from typing import Literal, get_args
 
-# Allowed values, shared by readers (to translate), the mapping and the shapes.
-STATUSES = frozenset(
-    {
-        "ACTIVE_NOT_RECRUITING",
-        "COMPLETED",
-        "ENROLLING_BY_INVITATION",
-        "NOT_YET_RECRUITING",
-        "RECRUITING",
-        "SUSPENDED",
-        "TERMINATED",
-        "WITHDRAWN",
-        "AVAILABLE",
-        "NO_LONGER_AVAILABLE",
-        "TEMPORARILY_NOT_AVAILABLE",
-        "APPROVED_FOR_MARKETING",
-        "WITHHELD",
-        "UNKNOWN",
-    }
-)
-PHASES = frozenset({"EARLY_PHASE1", "PHASE1", "PHASE2", "PHASE3", "PHASE4", "NA"})
-STUDY_TYPES = frozenset({"INTERVENTIONAL", "OBSERVATIONAL", "EXPANDED_ACCESS"})
-INTERVENTION_TYPES = frozenset(
-    {
-        "DRUG",
-        "DEVICE",
-        "BIOLOGICAL",
-        "PROCEDURE",
-        "RADIATION",
-        "BEHAVIORAL",
-        "GENETIC",
-        "DIETARY_SUPPLEMENT",
-        "COMBINATION_PRODUCT",
-        "DIAGNOSTIC_TEST",
-        "OTHER",
-    }
-)
-ARM_TYPES = frozenset(
-    {
-        "EXPERIMENTAL",
-        "ACTIVE_COMPARATOR",
-        "PLACEBO_COMPARATOR",
-        "SHAM_COMPARATOR",
-        "NO_INTERVENTION",
-        "OTHER",
-    }
-)
-DATE_TYPES = frozenset({"ACTUAL", "ESTIMATED"})
-SEXES = frozenset({"ALL", "FEMALE", "MALE"})
-OUTCOME_KINDS = frozenset({"PRIMARY", "SECONDARY", "OTHER"})
+# Allowed values, shared by readers (to translate), the mapping and the shapes. Each is a
+# ``Literal`` type for the fields that hold it, and the set of its members for checks.
+Status = Literal[
+    "ACTIVE_NOT_RECRUITING",
+    "COMPLETED",
+    "ENROLLING_BY_INVITATION",
+    "NOT_YET_RECRUITING",
+    "RECRUITING",
+    "SUSPENDED",
+    "TERMINATED",
+    "WITHDRAWN",
+    "AVAILABLE",
+    "NO_LONGER_AVAILABLE",
+    "TEMPORARILY_NOT_AVAILABLE",
+    "APPROVED_FOR_MARKETING",
+    "WITHHELD",
+    "UNKNOWN",
+]
+Phase = Literal["EARLY_PHASE1", "PHASE1", "PHASE2", "PHASE3", "PHASE4", "NA"]
+StudyType = Literal["INTERVENTIONAL", "OBSERVATIONAL", "EXPANDED_ACCESS"]
+InterventionType = Literal[
+    "DRUG",
+    "DEVICE",
+    "BIOLOGICAL",
+    "PROCEDURE",
+    "RADIATION",
+    "BEHAVIORAL",
+    "GENETIC",
+    "DIETARY_SUPPLEMENT",
+    "COMBINATION_PRODUCT",
+    "DIAGNOSTIC_TEST",
+    "OTHER",
+]
+ArmType = Literal[
+    "EXPERIMENTAL",
+    "ACTIVE_COMPARATOR",
+    "PLACEBO_COMPARATOR",
+    "SHAM_COMPARATOR",
+    "NO_INTERVENTION",
+    "OTHER",
+]
+DateType = Literal["ACTUAL", "ESTIMATED"]
+Sex = Literal["ALL", "FEMALE", "MALE"]
+OutcomeKind = Literal["PRIMARY", "SECONDARY", "OTHER"]
+Allocation = Literal["RANDOMIZED", "NON_RANDOMIZED", "NA"]
+InterventionModel = Literal["SINGLE_GROUP", "PARALLEL", "CROSSOVER", "FACTORIAL", "SEQUENTIAL"]
+Masking = Literal["NONE", "SINGLE", "DOUBLE", "TRIPLE", "QUADRUPLE"]
+Purpose = Literal[
+    "TREATMENT",
+    "PREVENTION",
+    "DIAGNOSTIC",
+    "ECT",
+    "SUPPORTIVE_CARE",
+    "SCREENING",
+    "HEALTH_SERVICES_RESEARCH",
+    "BASIC_SCIENCE",
+    "DEVICE_FEASIBILITY",
+    "OTHER",
+]
+ObservationalModel = Literal[
+    "COHORT",
+    "CASE_CONTROL",
+    "CASE_ONLY",
+    "CASE_CROSSOVER",
+    "ECOLOGIC_OR_COMMUNITY",
+    "FAMILY_BASED",
+    "DEFINED_POPULATION",
+    "NATURAL_HISTORY",
+    "OTHER",
+]
+TimePerspective = Literal["RETROSPECTIVE", "PROSPECTIVE", "CROSS_SECTIONAL", "OTHER"]
 
-# Readers of the registry's own structured records: more authoritative than pages.
-STRUCTURED_READERS = frozenset({"ctgov-json", "ctgov-xml"})
+STATUSES: frozenset[Status] = frozenset(get_args(Status))
+PHASES: frozenset[Phase] = frozenset(get_args(Phase))
+STUDY_TYPES: frozenset[StudyType] = frozenset(get_args(StudyType))
+INTERVENTION_TYPES: frozenset[InterventionType] = frozenset(get_args(InterventionType))
+ARM_TYPES: frozenset[ArmType] = frozenset(get_args(ArmType))
+DATE_TYPES: frozenset[DateType] = frozenset(get_args(DateType))
+SEXES: frozenset[Sex] = frozenset(get_args(Sex))
+OUTCOME_KINDS: frozenset[OutcomeKind] = frozenset(get_args(OutcomeKind))
+ALLOCATIONS: frozenset[Allocation] = frozenset(get_args(Allocation))
+INTERVENTION_MODELS: frozenset[InterventionModel] = frozenset(get_args(InterventionModel))
+MASKINGS: frozenset[Masking] = frozenset(get_args(Masking))
+PURPOSES: frozenset[Purpose] = frozenset(get_args(Purpose))
+OBSERVATIONAL_MODELS: frozenset[ObservationalModel] = frozenset(get_args(ObservationalModel))
+TIME_PERSPECTIVES: frozenset[TimePerspective] = frozenset(get_args(TimePerspective))
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +106,7 @@ class PartialDate:
     """A date as precise as the record states it: ``2023``, ``2023-09`` or ``2023-09-15``."""
 
     value: str
-    type: str | None = None  # ACTUAL / ESTIMATED, when the record says
+    type: str | None = None  # when the record says
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +225,7 @@ class MeshTerm:
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """Where a trial came from. ``key`` names the source within the trial's graphs."""
+    """Where a trial came from (``rdf.iri.source_key`` names its graph from these fields)."""
 
     reader: str  # the registry name of the reader: "ctgov-json", "ctgov-page" ...
     file: str | None = None  # as given by the user, relative where possible
@@ -201,31 +235,6 @@ class Source:
     nct_id_from_filename: bool = False
     site: str | None = None  # the web site a page came from, when known
     folder: str | None = None  # the folder the file sits in on disk, when it is a file
-
-    @property
-    def key(self) -> str:
-        """The source's part of the graph name.
-
-        A structured record (JSON, XML) is one per trial and reader: a newer one
-        replaces the older. A page is kept per file: the reader, the site when the
-        page says it, and a digest of the file's name with the folder it sits in
-        (often the site's), so that two sites' pages saved under the same name, or
-        one site's page and its print view, never overwrite each other, while the
-        same file built again replaces its graph. Only those two parts of the path
-        count, not the folders the build reached them through: a file on disk is
-        named by the folder it really sits in (``folder``), given alone or in its
-        folder; a zip member by its path in the archive.
-        """
-        if self.reader in STRUCTURED_READERS or self.file is None:
-            return self.reader
-        parts = self.file.replace("\\", "/").replace("!", "/").rsplit("/", 2)
-        if self.folder is not None:
-            parts = [self.folder, parts[-1]]
-        name = "/".join(parts[-2:])
-        digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:10]
-        if self.site is not None:
-            return f"{self.reader}-{self.site}-{digest}"
-        return f"{self.reader}-{digest}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,10 +22,10 @@ import pyoxigraph as ox
 
 from trialkg.errors import QueryError
 from trialkg.linking import default_linker
-from trialkg.linking.normalise import fold
 from trialkg.rdf import iri, vocab
 from trialkg.resources import resource_dir
 from trialkg.store import TrialStore
+from trialkg.text import fold
 
 Cell = str | int | float | None
 # One combination of parameter values, typed as the engine's substitutions.
@@ -201,7 +201,23 @@ def _cell(term: object) -> Cell:
 def run_query(
     store: TrialStore, query: NamedQuery | str, params: dict[str, str] | None = None
 ) -> QueryResult:
-    """Run a named query (or SPARQL text) on the store's union of trial graphs."""
+    """Run a named query (or SPARQL text) on the store's union of trial graphs.
+
+    Args:
+        store: the store to query.
+        query: a named query's name (``shared-drugs``; ``trialkg queries`` lists
+            them), the path of a ``.rq`` file, SPARQL text, or a ``NamedQuery``.
+        params: the query's parameters by name, e.g. ``{"drug": "imatinib"}``; a
+            drug or condition may be any synonym the linker knows, or a CURIE.
+
+    Returns:
+        A ``QueryResult``: ``columns`` and sorted ``rows``; ``as_dicts()`` gives
+        one dict per row.
+
+    Raises:
+        QueryError: for an unknown query or parameter, SPARQL that does not
+            parse, or a query that would write.
+    """
     named = query if isinstance(query, NamedQuery) else resolve_query(query)
     if _FORBIDDEN.match(_strip_comments(named.text)):
         raise QueryError("only read-only queries (SELECT, ASK, CONSTRUCT, DESCRIBE) can be run")

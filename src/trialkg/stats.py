@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from trialkg.linking.report import linked_shares
+from trialkg.link_report import linked_shares
 from trialkg.query import run_query
 from trialkg.rdf import vocab
 from trialkg.store import TrialStore

@@ -445,5 +445,19 @@ class TrialStore:
 def open_store(
     path: str | os.PathLike[str] | None = None, *, read_only: bool = False, create: bool = True
 ) -> TrialStore:
-    """Open (or, unless ``create`` is false, create) a store; ``None`` means in memory."""
+    """Open a trial store, creating it unless ``create`` is false.
+
+    Args:
+        path: the store's folder on disk; ``None`` keeps the store in memory.
+        read_only: open without write access, so that other readers can share it.
+        create: create the folder when it does not exist yet.
+
+    Returns:
+        A ``TrialStore``; ``rdflib_dataset()`` and ``trial_graph(nct_id)`` hand its
+        graphs to rdflib, ``oxigraph`` is the underlying pyoxigraph store.
+
+    Raises:
+        StoreError: when the folder is not a trial store, or is missing and
+            ``create`` is false.
+    """
     return TrialStore(path, read_only=read_only, create=create)

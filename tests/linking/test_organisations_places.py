@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from tests.linking.conftest import trial
+from trialkg.countries import country_code
 from trialkg.linking import Linker
 from trialkg.linking.organisations import organisation_key
-from trialkg.linking.places import Place, country_code, site_place
+from trialkg.linking.places import Place, site_place
 from trialkg.model import Organisation, Site
 from trialkg.rdf import vocab
 from trialkg.rdf.mapping import map_trial

@@ -5,14 +5,9 @@ from __future__ import annotations
 import pytest
 
 from trialkg.errors import InputError
-from trialkg.readers.common import (
-    masking_value,
-    parse_date_text,
-    partial_date,
-    phase_values,
-    split_criteria,
-    status_value,
-)
+from trialkg.readers.common import partial_date, split_criteria
+from trialkg.text import parse_date_text
+from trialkg.values import masking_value, phase_values, status_value
 
 
 @pytest.mark.parametrize(

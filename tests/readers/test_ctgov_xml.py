@@ -33,8 +33,8 @@ from trialkg.rdf.convert import triples_to_rdflib
 from trialkg.rdf.mapping import MappingOptions, map_trial
 from trialkg.rdf.terms import IRI, Lit
 from trialkg.readers import Document, detect, read_document, read_paths
-from trialkg.readers.common import is_nct_id
 from trialkg.readers.ctgov_xml_values import criteria_lists, textblock
+from trialkg.text import is_nct_id
 from trialkg.validate import validate_graph
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "xml"

@@ -21,8 +21,8 @@ from typing import TypeVar
 
 import pyoxigraph as ox
 
-from trialkg.model import STRUCTURED_READERS
 from trialkg.rdf import iri, vocab
+from trialkg.rdf.iri import STRUCTURED_READERS
 from trialkg.store import TrialStore
 
 _TKG = vocab.TKG

@@ -38,7 +38,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from trialkg import __version__
 from trialkg.build.merge import reconcile
 from trialkg.build.workers import (
     RecordOptions,
@@ -57,8 +56,9 @@ from trialkg.progress import INTERVAL, time_left
 from trialkg.rdf import iri
 from trialkg.rdf.mapping import MappingOptions
 from trialkg.readers import Document, get_reader, iter_documents
-from trialkg.readers.common import is_nct_id
 from trialkg.store import BULK_BATCH_QUADS, TrialStore
+from trialkg.text import is_nct_id
+from trialkg.version import __version__
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -66,6 +66,22 @@ R = TypeVar("R")
 
 @dataclass(frozen=True, slots=True)
 class BuildOptions:
+    """How a build reads, links and writes; every field has a default that suits most runs.
+
+    Args:
+        format: a reader's name (``trialkg formats`` lists them) to use for every
+            input instead of detecting the format of each file.
+        strict: stop at the first bad record instead of reporting and skipping it.
+        include_contacts: keep the phone numbers and e-mail addresses of named people.
+        workers: processes that read, link and map; 1 runs all in this process.
+        chunk_trials, chunk_quads: the most trials and quads per store write.
+        batch_documents: documents handed to a worker at a time.
+        writers: threads writing chunks into an on-disk store.
+        force: build documents again even when the store holds their content.
+        compact: compact the store after a build that wrote a good part of it.
+        remove_missing: afterwards remove the sources that no input holds any more.
+    """
+
     format: str | None = None  # force a reader instead of detecting one
     strict: bool = False  # stop at the first bad record
     include_contacts: bool = False  # keep phone numbers and e-mails of named people
@@ -91,6 +107,24 @@ class BuildOptions:
 
 @dataclass(slots=True)
 class BuildReport:
+    """What a build did, filled in as it goes (``on_progress`` sees it part-way).
+
+    Attributes:
+        documents: input files and archive members looked at.
+        records_read: trial records read from them.
+        built: trials written into the store.
+        rejected: records reported as bad and left out (their errors are in ``errors``).
+        unchanged_documents: documents skipped because the store already holds them.
+        triples: statements written.
+        pruned: shared-graph statements no trial needs any more, removed.
+        missing_removed, missing_trials, missing_kept, missing_kept_why: what
+            ``remove_missing`` removed, the trials left with no source, and what it
+            kept and why.
+        seconds: the build's wall-clock time.
+        documents_total: the number of documents, when known up front (for an ETA).
+        errors: every bad record, with its file, record id and field.
+    """
+
     documents: int = 0
     records_read: int = 0
     built: int = 0
@@ -215,9 +249,21 @@ def build(
 ) -> BuildReport:
     """Build the trials under ``paths`` into ``store``; bad records are reported and skipped.
 
-    With ``options.strict`` the first bad record raises its ``InputError`` after
-    the records before it are written whole. ``on_progress`` is called about
-    once a second.
+    Args:
+        store: the store to write into (``open_store(path)``, or ``open_store()`` in memory).
+        paths: files, folders (read recursively) and zip archives, in any mix of formats.
+        options: how to read and write (see ``BuildOptions``).
+        on_error: called with each bad record's ``InputError`` as it is found.
+        on_progress: called about once a second with the report so far.
+
+    Returns:
+        The ``BuildReport``. A trial's graphs are replaced when its source is built
+        again; a document whose content the store already holds is skipped.
+
+    Raises:
+        InputError: with ``options.strict``, the first bad record's error, after the
+            records before it were written whole.
+        StoreError: when the store cannot be written.
     """
     if options.format is not None:
         get_reader(options.format)  # an unknown format name fails the whole build at once

@@ -35,10 +35,10 @@ from trialkg.build.pipeline import build
 from trialkg.compare import rules
 from trialkg.compare.rules import AGREE, CONFLICT, FEWER, ONLY
 from trialkg.errors import InputError
-from trialkg.linking.normalise import fold
-from trialkg.model import STRUCTURED_READERS
 from trialkg.query import Cell, NamedQuery, run_query
+from trialkg.rdf.iri import STRUCTURED_READERS
 from trialkg.store import TrialStore, open_store
+from trialkg.text import fold
 
 _PREFIXES = """PREFIX tkg: <https://w3id.org/trialkg/vocab#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>

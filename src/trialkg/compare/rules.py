@@ -14,10 +14,10 @@ from functools import lru_cache
 from typing import TypeVar
 
 from trialkg.linking import default_linker
-from trialkg.linking.normalise import fold
 from trialkg.model import Source, Trial
 from trialkg.query import Cell
 from trialkg.rdf import iri
+from trialkg.text import fold
 
 AGREE = "agree"
 CONFLICT = "conflict"

@@ -26,32 +26,14 @@ import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
 
+from trialkg.text import fold
+
 
 def _word_set(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
 NORMALISER_VERSION = "3"
-
-_DASHES = dict.fromkeys(
-    map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"), "-"
-)
-_MARKS = dict.fromkeys(map(ord, "\u00ae\u2122\u00a9\u2120"), None)
-_QUOTES = dict.fromkeys(map(ord, "\u2018\u2019\u201a\u201b\u2032`\u00b4"), "'") | dict.fromkeys(
-    map(ord, "\u201c\u201d\u201e\u201f\u2033"), '"'
-)
-
-
-@lru_cache(maxsize=65536)
-def fold(text: str) -> str:
-    """Unicode-compatible, case-folded text with one spelling of dashes, quotes and spaces."""
-    if text.isascii() and "`" not in text:
-        return " ".join(text.casefold().split())  # NFKC and the tables change no ASCII text
-    # The marks go first: NFKC would spell the trade mark sign as "TM".
-    value = unicodedata.normalize("NFKC", text.translate(_MARKS))
-    value = value.translate(_DASHES).translate(_QUOTES)
-    return " ".join(value.casefold().split())
-
 
 _GREEK_LETTERS = _word_set(
     """

@@ -16,8 +16,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from trialkg.linking.normalise import fold, strip_parentheses, words
-from trialkg.linking.places import is_country
+from trialkg.countries import is_country
+from trialkg.linking.normalise import strip_parentheses, words
+from trialkg.text import fold
 
 
 def _word_set(text: str) -> frozenset[str]:

@@ -7,8 +7,9 @@ import hashlib
 import re
 import unicodedata
 
-from trialkg.linking.normalise import fold
+from trialkg.model import Source
 from trialkg.rdf import vocab
+from trialkg.text import fold
 
 _SLUG_CHARS = re.compile(r"[^a-z0-9]+")
 _MAX_SLUG = 60
@@ -78,3 +79,33 @@ class Slugger:
         count = self._seen.get(base, 0) + 1
         self._seen[base] = count
         return base if count == 1 else f"{base}-{count}"
+
+
+# Readers of the registry's own structured records: more authoritative than pages, and
+# one graph per trial and reader, whichever file they came from.
+STRUCTURED_READERS = frozenset({"ctgov-json", "ctgov-xml"})
+
+
+def source_key(source: Source) -> str:
+    """The source's part of a trial's graph name.
+
+    A structured record (JSON, XML) is one per trial and reader: a newer one
+    replaces the older. A page is kept per file: the reader, the site when the
+    page says it, and a digest of the file's name with the folder it sits in
+    (often the site's), so that two sites' pages saved under the same name, or
+    one site's page and its print view, never overwrite each other, while the
+    same file built again replaces its graph. Only those two parts of the path
+    count, not the folders the build reached them through: a file on disk is
+    named by the folder it really sits in (``folder``), given alone or in its
+    folder; a zip member by its path in the archive.
+    """
+    if source.reader in STRUCTURED_READERS or source.file is None:
+        return source.reader
+    parts = source.file.replace("\\", "/").replace("!", "/").rsplit("/", 2)
+    if source.folder is not None:
+        parts = [source.folder, parts[-1]]
+    name = "/".join(parts[-2:])
+    digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:10]
+    if source.site is not None:
+        return f"{source.reader}-{source.site}-{digest}"
+    return f"{source.reader}-{digest}"

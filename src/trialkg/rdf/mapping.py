@@ -15,16 +15,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from trialkg import __version__
 from trialkg.linking import Concept, TrialLinks
 from trialkg.linking.ids import canonical_mesh_id
-from trialkg.linking.normalise import fold
 from trialkg.linking.places import Place
 from trialkg.model import Contact, MeshTerm, PartialDate, Trial
 from trialkg.rdf import iri, vocab
 from trialkg.rdf.terms import IRI, Lit, Object, Triple
 from trialkg.rdf.vocab import TYPE, p
-from trialkg.readers.common import intervention_type_value, parse_date_text
+from trialkg.text import fold, parse_date_text
+from trialkg.values import intervention_type_value
+from trialkg.version import __version__
 
 XSD = vocab.XSD
 _DATE_TYPES = {4: XSD + "gYear", 7: XSD + "gYearMonth", 10: XSD + "date"}
@@ -36,7 +36,7 @@ class MappingOptions:
 
 
 def graph_name(trial: Trial) -> str:
-    return iri.graph(trial.nct_id, trial.source.key)
+    return iri.graph(trial.nct_id, iri.source_key(trial.source))
 
 
 def _date(value: str) -> Lit:

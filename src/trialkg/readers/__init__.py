@@ -20,7 +20,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from trialkg.errors import InputError, UnknownFormatError
-from trialkg.model import STRUCTURED_READERS, Trial
+from trialkg.model import Trial
 
 # How much of a document detection looks at.
 DETECT_CHARS = 65536
@@ -131,8 +131,8 @@ def _states_something(trial: Trial) -> bool:
 
 
 def _in_folder(trial: Trial, folder: str | None) -> Trial:
-    """The trial with its file's folder, which names a page's source (see Source.key)."""
-    if folder is None or trial.source.file is None or trial.source.reader in STRUCTURED_READERS:
+    """The trial with its file's folder, which names a page's source (``rdf.iri.source_key``)."""
+    if folder is None or trial.source.file is None:
         return trial
     return replace(trial, source=replace(trial.source, folder=folder))
 

@@ -16,7 +16,6 @@ from collections.abc import Iterator
 
 from trialkg.model import INTERVENTION_TYPES, Intervention, Organisation, Site, Source, Trial
 from trialkg.readers import Document, Reader, RecordResult
-from trialkg.readers.common import phase_values, status_value, study_type_value
 from trialkg.readers.labels import (
     SECTION,
     Labelled,
@@ -29,6 +28,7 @@ from trialkg.readers.labels import (
     page_lines,
     resolve_nct_id,
 )
+from trialkg.values import phase_values, status_value, study_type_value
 
 NAME = "biotechhunter"
 SITE = "biotechhunter.com"

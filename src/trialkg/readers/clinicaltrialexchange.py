@@ -22,7 +22,6 @@ from collections.abc import Iterator
 
 from trialkg.model import Eligibility, MeshTerm, Source, Trial
 from trialkg.readers import Document, Reader, RecordResult
-from trialkg.readers.common import phase_values, status_value
 from trialkg.readers.labels import (
     MAX_LINES,
     SECTION,
@@ -43,6 +42,7 @@ from trialkg.readers.page_eligibility import (
     healthy_volunteers,
     sex,
 )
+from trialkg.values import phase_values, status_value
 
 NAME = "clinicaltrialexchange"
 SITE = "clinicaltrialexchange.com"

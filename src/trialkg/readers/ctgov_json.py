@@ -31,16 +31,7 @@ from trialkg.model import (
     Trial,
 )
 from trialkg.readers import Document, Reader, RecordResult
-from trialkg.readers.common import (
-    arm_type_value,
-    intervention_type_value,
-    is_nct_id,
-    partial_date,
-    sex_value,
-    split_criteria,
-    status_value,
-    study_type_value,
-)
+from trialkg.readers.common import partial_date, split_criteria
 from trialkg.readers.json_fields import (
     WrongType,
     array,
@@ -51,6 +42,14 @@ from trialkg.readers.json_fields import (
     objects,
     string,
     strings,
+)
+from trialkg.text import is_nct_id
+from trialkg.values import (
+    arm_type_value,
+    intervention_type_value,
+    sex_value,
+    status_value,
+    study_type_value,
 )
 
 NAME = "ctgov-json"

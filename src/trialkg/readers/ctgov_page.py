@@ -27,19 +27,7 @@ from trialkg.model import (
     Trial,
 )
 from trialkg.readers import Document, Reader, RecordResult
-from trialkg.readers.common import (
-    allocation_value,
-    int_value,
-    intervention_model_value,
-    masking_value,
-    observational_model_value,
-    partial_date,
-    phase_values,
-    purpose_value,
-    status_value,
-    study_type_value,
-    time_perspective_value,
-)
+from trialkg.readers.common import int_value, partial_date
 from trialkg.readers.ctgov_page_labels import (
     LABEL_PATTERNS,
     Labels,
@@ -74,6 +62,17 @@ from trialkg.readers.pagetext import (
     responsible_party,
     unbullet,
     without_cut_line,
+)
+from trialkg.values import (
+    allocation_value,
+    intervention_model_value,
+    masking_value,
+    observational_model_value,
+    phase_values,
+    purpose_value,
+    status_value,
+    study_type_value,
+    time_perspective_value,
 )
 
 NAME = "ctgov-page"
@@ -154,7 +153,7 @@ def page_to_trial(text: str, *, file: str) -> Trial:
     # status
     status_text = labels.one("status")
     why_stopped = None
-    overall_status = None
+    overall_status: str | None = None
     if status_text:
         reason = re.search(r"\(([^()]+)\)\s*$", status_text)
         overall_status = status_value(re.sub(r"\s*\([^()]*\)\s*$", "", status_text))

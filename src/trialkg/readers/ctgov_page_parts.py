@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from trialkg.model import Contact, Eligibility, Identifier, Official, Organisation, Site
-from trialkg.readers.common import sex_value, split_criteria, yes_no
+from trialkg.readers.common import split_criteria, yes_no
 from trialkg.readers.ctgov_page_sections import is_heading, section
 from trialkg.readers.pagetext import (
     age_range,
@@ -26,6 +26,7 @@ from trialkg.readers.pagetext import (
     unbullet,
     unpiped,
 )
+from trialkg.values import sex_value
 
 # --- place names ----------------------------------------------------------------------------------
 

@@ -13,11 +13,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from trialkg.model import Arm, Intervention, Outcome
-from trialkg.readers.common import (
-    arm_type_value,
-    intervention_type_value,
-    phase_values,
-)
 from trialkg.readers.pagetext import (
     cells,
     has_bullet,
@@ -28,6 +23,7 @@ from trialkg.readers.pagetext import (
     unbullet,
     unnumber,
 )
+from trialkg.values import arm_type_value, intervention_type_value, phase_values
 
 HEADINGS = names(
     "Study Details|Study Description|Brief Summary|Purpose|Detailed Description|"

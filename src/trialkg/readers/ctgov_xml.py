@@ -49,24 +49,7 @@ from trialkg.model import (
     Trial,
 )
 from trialkg.readers import Document, Reader, RecordResult
-from trialkg.readers.common import (
-    allocation_value,
-    arm_type_value,
-    enum_value,
-    intervention_model_value,
-    intervention_type_value,
-    is_nct_id,
-    masking_value,
-    observational_model_value,
-    parse_date_text,
-    phase_values,
-    purpose_value,
-    sex_value,
-    status_value,
-    study_type_value,
-    time_perspective_value,
-    yes_no,
-)
+from trialkg.readers.common import yes_no
 from trialkg.readers.ctgov_xml_values import (
     RecordValues,
     block,
@@ -77,6 +60,21 @@ from trialkg.readers.ctgov_xml_values import (
     text,
     texts,
     who_masked,
+)
+from trialkg.text import enum_value, is_nct_id, parse_date_text
+from trialkg.values import (
+    allocation_value,
+    arm_type_value,
+    intervention_model_value,
+    intervention_type_value,
+    masking_value,
+    observational_model_value,
+    phase_values,
+    purpose_value,
+    sex_value,
+    status_value,
+    study_type_value,
+    time_perspective_value,
 )
 
 NAME = "ctgov-xml"

@@ -14,13 +14,8 @@ from xml.etree.ElementTree import Element
 
 from trialkg.errors import InputError
 from trialkg.model import PartialDate
-from trialkg.readers.common import (
-    MAX_COUNT_DIGITS,
-    clean,
-    enum_value,
-    partial_date,
-    split_criteria,
-)
+from trialkg.readers.common import MAX_COUNT_DIGITS, clean, partial_date, split_criteria
+from trialkg.text import enum_value
 
 # --- element text ----------------------------------------------------------------------------
 

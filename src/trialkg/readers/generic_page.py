@@ -18,18 +18,6 @@ from collections.abc import Iterator
 from trialkg.model import Identifier, PartialDate, Source, Trial
 from trialkg.readers import Document, Reader, RecordResult
 from trialkg.readers import generic_parts as parts
-from trialkg.readers.common import (
-    NCT_ID,
-    allocation_value,
-    intervention_model_value,
-    masking_value,
-    observational_model_value,
-    phase_values,
-    purpose_value,
-    status_value,
-    study_type_value,
-    time_perspective_value,
-)
 from trialkg.readers.labels import (
     MAX_LINES,
     Labelled,
@@ -45,6 +33,18 @@ from trialkg.readers.labels import (
     resolve_nct_id,
 )
 from trialkg.readers.page_vocabulary import GROUPS, LABELS, NCT_LABELS, TRIAL_LABELS
+from trialkg.text import NCT_ID
+from trialkg.values import (
+    allocation_value,
+    intervention_model_value,
+    masking_value,
+    observational_model_value,
+    phase_values,
+    purpose_value,
+    status_value,
+    study_type_value,
+    time_perspective_value,
+)
 
 NAME = "page"
 

@@ -20,15 +20,6 @@ from trialkg.model import (
     Outcome,
     Site,
 )
-from trialkg.readers.common import (
-    NCT_ID,
-    arm_type_value,
-    intervention_type_value,
-    phase_values,
-    sex_value,
-    status_value,
-    study_type_value,
-)
 from trialkg.readers.labels import (
     Labelled,
     Line,
@@ -43,6 +34,15 @@ from trialkg.readers.page_eligibility import (
     healthy_volunteers,
     sex,
     single_age,
+)
+from trialkg.text import NCT_ID
+from trialkg.values import (
+    arm_type_value,
+    intervention_type_value,
+    phase_values,
+    sex_value,
+    status_value,
+    study_type_value,
 )
 
 # --- text, lists ------------------------------------------------------------------------------

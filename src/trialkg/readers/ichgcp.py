@@ -17,14 +17,6 @@ from collections.abc import Iterator
 
 from trialkg.model import Site, Source, Trial
 from trialkg.readers import Document, Reader, RecordResult
-from trialkg.readers.common import (
-    allocation_value,
-    intervention_model_value,
-    masking_value,
-    phase_values,
-    purpose_value,
-    study_type_value,
-)
 from trialkg.readers.labels import (
     SECTION,
     Labelled,
@@ -38,6 +30,14 @@ from trialkg.readers.labels import (
     page_lines,
     paragraphs,
     resolve_nct_id,
+)
+from trialkg.values import (
+    allocation_value,
+    intervention_model_value,
+    masking_value,
+    phase_values,
+    purpose_value,
+    study_type_value,
 )
 
 NAME = "ichgcp"

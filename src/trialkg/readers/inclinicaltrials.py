@@ -23,15 +23,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from trialkg.linking.places import country_code
+from trialkg.countries import country_code
 from trialkg.model import Eligibility, Identifier, Intervention, PartialDate, Site, Source, Trial
 from trialkg.readers import Document, Reader, RecordResult
-from trialkg.readers.common import (
-    intervention_type_value,
-    phase_values,
-    status_value,
-    study_type_value,
-)
 from trialkg.readers.labels import (
     SECTION,
     Labelled,
@@ -51,6 +45,7 @@ from trialkg.readers.page_eligibility import (
     healthy_volunteers,
     sex,
 )
+from trialkg.values import intervention_type_value, phase_values, status_value, study_type_value
 
 NAME = "inclinicaltrials"
 SITE = "inclinicaltrials.com"

@@ -20,11 +20,8 @@ from typing import NamedTuple
 
 from trialkg.errors import InputError
 from trialkg.model import Intervention, Organisation, PartialDate
-from trialkg.readers.common import (
-    NCT_ID,
-    intervention_type_value,
-    parse_date_text,
-)
+from trialkg.text import NCT_ID, parse_date_text
+from trialkg.values import intervention_type_value
 
 # --- lines ------------------------------------------------------------------------------------
 

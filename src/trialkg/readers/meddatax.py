@@ -29,24 +29,7 @@ from trialkg.model import (
     Trial,
 )
 from trialkg.readers import Document, Reader, RecordResult
-from trialkg.readers.common import (
-    allocation_value,
-    arm_type_value,
-    int_value,
-    intervention_model_value,
-    intervention_type_value,
-    masking_value,
-    observational_model_value,
-    partial_date,
-    phase_values,
-    purpose_value,
-    sex_value,
-    split_criteria,
-    status_value,
-    study_type_value,
-    time_perspective_value,
-    yes_no,
-)
+from trialkg.readers.common import int_value, partial_date, split_criteria, yes_no
 from trialkg.readers.pagetext import (
     agency_class,
     block_text,
@@ -59,6 +42,20 @@ from trialkg.readers.pagetext import (
     resolve_nct_id,
     single_age,
     without_cut_line,
+)
+from trialkg.values import (
+    allocation_value,
+    arm_type_value,
+    intervention_model_value,
+    intervention_type_value,
+    masking_value,
+    observational_model_value,
+    phase_values,
+    purpose_value,
+    sex_value,
+    status_value,
+    study_type_value,
+    time_perspective_value,
 )
 
 NAME = "meddatax"

@@ -11,7 +11,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from trialkg.readers.common import sex_value, split_criteria
+from trialkg.readers.common import split_criteria
+from trialkg.values import sex_value
 
 _AGE = re.compile(
     r"\b(\d{1,3})(\s*\+)?(?:\s*(years?|yrs?|months?|mos?|weeks?|wks?|days?|hours?)\b)?",

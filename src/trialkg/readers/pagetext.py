@@ -20,7 +20,7 @@ from pathlib import PurePosixPath
 
 from trialkg.errors import InputError
 from trialkg.model import Contact, Organisation, ResponsibleParty
-from trialkg.readers.common import NCT_ID, is_nct_id
+from trialkg.text import NCT_ID, is_nct_id
 
 # --- lines ----------------------------------------------------------------------------------
 

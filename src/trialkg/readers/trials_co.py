@@ -21,13 +21,6 @@ from collections.abc import Iterator
 
 from trialkg.model import Arm, Eligibility, Intervention, Outcome, Site, Source, Trial
 from trialkg.readers import Document, Reader, RecordResult
-from trialkg.readers.common import (
-    arm_type_value,
-    phase_values,
-    purpose_value,
-    status_value,
-    study_type_value,
-)
 from trialkg.readers.labels import (
     SECTION,
     Labelled,
@@ -46,6 +39,13 @@ from trialkg.readers.page_eligibility import (
     criteria,
     healthy_volunteers,
     sex,
+)
+from trialkg.values import (
+    arm_type_value,
+    phase_values,
+    purpose_value,
+    status_value,
+    study_type_value,
 )
 
 NAME = "trials-co"

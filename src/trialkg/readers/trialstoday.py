@@ -17,18 +17,6 @@ from collections.abc import Iterator
 
 from trialkg.model import Arm, Eligibility, Intervention, Source, Trial
 from trialkg.readers import Document, Reader, RecordResult
-from trialkg.readers.common import (
-    allocation_value,
-    arm_type_value,
-    intervention_model_value,
-    masking_value,
-    observational_model_value,
-    phase_values,
-    purpose_value,
-    status_value,
-    study_type_value,
-    time_perspective_value,
-)
 from trialkg.readers.labels import (
     MAX_LINES,
     SECTION,
@@ -50,6 +38,18 @@ from trialkg.readers.page_eligibility import (
     ages,
     healthy_volunteers,
     sex,
+)
+from trialkg.values import (
+    allocation_value,
+    arm_type_value,
+    intervention_model_value,
+    masking_value,
+    observational_model_value,
+    phase_values,
+    purpose_value,
+    status_value,
+    study_type_value,
+    time_perspective_value,
 )
 
 NAME = "trialstoday"

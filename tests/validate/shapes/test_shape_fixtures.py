@@ -25,7 +25,6 @@ from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
 from trialkg import model
-from trialkg.readers import common
 
 REPO = Path(__file__).resolve().parents[3]
 SHAPES_DIR = REPO / "shapes"
@@ -202,12 +201,12 @@ ENUMERATIONS: dict[rdflib.URIRef, frozenset[str]] = {
     TKG.armType: model.ARM_TYPES,
     TKG.sex: model.SEXES,
     TKG.outcomeKind: model.OUTCOME_KINDS,
-    TKG.allocation: common.ALLOCATIONS,
-    TKG.interventionModel: common.INTERVENTION_MODELS,
-    TKG.masking: common.MASKINGS,
-    TKG.primaryPurpose: common.PURPOSES,
-    TKG.observationalModel: common.OBSERVATIONAL_MODELS,
-    TKG.timePerspective: common.TIME_PERSPECTIVES,
+    TKG.allocation: model.ALLOCATIONS,
+    TKG.interventionModel: model.INTERVENTION_MODELS,
+    TKG.masking: model.MASKINGS,
+    TKG.primaryPurpose: model.PURPOSES,
+    TKG.observationalModel: model.OBSERVATIONAL_MODELS,
+    TKG.timePerspective: model.TIME_PERSPECTIVES,
     **{TKG[name]: model.DATE_TYPES for name in _DATE_TYPE_PATHS},
 }
 
