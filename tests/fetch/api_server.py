@@ -158,6 +158,9 @@ class ApiServer:
             size = -1
         if not 0 < size <= 1000:
             return _error(400, "pageSize must be between 1 and 1000")
+        advanced = params.get("filter.advanced", "")
+        if advanced.count("[") != advanced.count("]"):
+            return _error(400, f"filter.advanced {advanced!r}: unbalanced brackets")
         query = {k: v for k, v in params.items() if k not in ("pageToken", "countTotal")}
         fingerprint = hashlib.sha256(json.dumps(sorted(query.items())).encode()).hexdigest()
         offset = 0
@@ -253,7 +256,7 @@ def _handler(api: ApiServer) -> type[BaseHTTPRequestHandler]:
             start = 0
             wanted = self.headers.get("Range")
             if_range = self.headers.get("If-Range")
-            norange = api._take_fault({"norange"}, None)
+            norange = api._take_fault({"norange"}, None) if wanted else None
             if wanted and norange is None and (if_range is None or if_range == etag):
                 match = re.fullmatch(r"bytes=(\d+)-", wanted.strip())
                 if match:

@@ -58,7 +58,8 @@ class FetchReport:
         return self.total is not None and self.missing == 0 and not self.without_id
 
     def summary(self) -> str:
-        line = f"studies: {self.written:,} in {self.pages:,} pages -> {self.output}"
+        pages = f"{self.pages:,} page{'' if self.pages == 1 else 's'}"
+        line = f"studies: {self.written:,} in {pages} -> {self.output}"
         if self.resumed_at_page:
             line += f" (resumed at page {self.resumed_at_page})"
         if self.duplicates:
