@@ -3,7 +3,8 @@
 Exit codes (all commands):
   0  done (validate: the graph conforms)
   1  done, but something was wrong with the data (build: records were rejected;
-     validate: the graph does not conform)
+     validate: the graph does not conform; fetch, update: fewer studies than the
+     registry counts, or a page still failing after every try)
   2  input or runtime error (unreadable input in --strict mode, a missing store,
      an unknown query or format, a broken shapes file)
 """

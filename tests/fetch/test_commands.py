@@ -182,3 +182,38 @@ def test_a_killed_process_resumes_from_its_last_page(api: ApiServer, tmp_path: P
     assert code == 0, stderr
     assert api.requests[before][1]["pageToken"]  # the first request of the resume: page 3
     assert [nct(json.loads(line)) for line in out.read_text().splitlines()] == [nct(s) for s in ALL]
+
+
+def test_progress_lines_tell_the_time_left() -> None:
+    from trialkg.fetch.command import Messages
+
+    studies = Messages(progress=True, quiet=False)
+    assert studies.line(2000, 5000, 4.0) == (
+        "2,000 of 5,000 studies, 500 studies/s, 3,000 to go, ETA 0:06"
+    )
+    download = Messages(progress=True, quiet=False, unit="bytes")
+    assert download.line(500_000_000, 2_500_000_000, 100.0) == (
+        "500.0 of 2,500.0 MB, 5.0 MB/s, ETA 6:40"
+    )
+
+
+def test_build_validate_query_and_export_never_load_the_http_client(tmp_path: Path) -> None:
+    script = f"""
+import sys
+from click.testing import CliRunner
+from trialkg.cli import main
+store = {str(tmp_path / "store")!r}
+records = {str(sorted((REPO / "tests" / "fixtures" / "json").glob("*.json"))[0])!r}
+for args in (["build", records, "--workers", "1"], ["validate"], ["query", "shared-drugs"],
+             ["export", "--format", "nquads", "-o", {str(tmp_path / "x.nq")!r}], ["stats"]):
+    result = CliRunner().invoke(main, [*args, "--store", store])
+    assert result.exit_code in (0, 1), (args, result.output)
+assert "httpx" not in sys.modules
+print("no http client")
+"""
+    env = dict(os.environ, PYTHONPATH=str(REPO / "src"))
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "no http client"

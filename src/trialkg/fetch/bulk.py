@@ -24,9 +24,9 @@ from pathlib import Path
 import httpx
 
 from trialkg.errors import FetchError
-from trialkg.fetch.client import Client, HttpOptions, OnRetry
+from trialkg.fetch.client import Client, OnRetry
+from trialkg.fetch.options import DEFAULT_API_URL, HttpOptions
 from trialkg.fetch.output import write_atomically
-from trialkg.fetch.query import DEFAULT_API_URL
 from trialkg.progress import Progress
 
 BULK_NAME = "ctg-studies.json.zip"

@@ -14,29 +14,18 @@ import json
 import random
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
 from trialkg import __version__
 from trialkg.errors import FetchError
+from trialkg.fetch.options import HttpOptions
 
 USER_AGENT = f"trialkg/{__version__}"
 
 # Told before each retry: what the request was for, why it failed, the wait, the try next.
 OnRetry = Callable[[str, str, float, int], None]
-
-
-@dataclass(frozen=True, slots=True)
-class HttpOptions:
-    delay: float = 1.0  # at least this many seconds between the starts of two requests
-    tries: int = 6  # attempts per request before giving up (so 5 retries)
-    backoff: float = 2.0  # the wait before the first retry; it doubles with each retry
-    max_backoff: float = 60.0  # the longest wait the doubling reaches
-    max_retry_after: float = 900.0  # a server asking for a longer pause is given up on
-    connect_timeout: float = 10.0
-    read_timeout: float = 60.0  # the longest silence while waiting for a response's bytes
 
 
 class Refused(FetchError):
@@ -66,13 +55,13 @@ class Client:
 
     def __init__(
         self,
-        options: HttpOptions = HttpOptions(),
+        options: HttpOptions | None = None,
         *,
         on_retry: OnRetry | None = None,
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
     ) -> None:
-        self.options = options
+        self.options = options = options or HttpOptions()
         self.on_retry = on_retry
         self.sleep = sleep
         self.rng = rng or random.Random()

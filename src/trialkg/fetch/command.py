@@ -16,11 +16,11 @@ import click
 from trialkg.build import BuildOptions
 from trialkg.errors import FetchError
 from trialkg.fetch.bulk import download
-from trialkg.fetch.client import HttpOptions
+from trialkg.fetch.options import FetchOptions, HttpOptions
 from trialkg.fetch.output import output_for
-from trialkg.fetch.pager import FetchOptions, FetchReport, fetch
+from trialkg.fetch.pager import FetchReport, fetch
 from trialkg.fetch.query import SearchQuery
-from trialkg.progress import time_left
+from trialkg.progress import duration, time_left
 
 EXIT_OK, EXIT_INCOMPLETE, EXIT_ERROR = 0, 1, 2
 
@@ -38,14 +38,19 @@ class Messages:
             self.drawn = False
 
     def on_progress(self, done: int, total: int, seconds: float) -> None:
-        rate = done / seconds if seconds > 0 else 0.0
-        if self.unit == "bytes":
-            line = f"{done / 1e6:,.1f} of {total / 1e6:,.1f} MB, {rate / 1e6:,.1f} MB/s"
-        else:
-            line = f"{done:,} of {total:,} studies, {rate:,.0f} studies/s"
-        line += time_left(done, total, seconds).replace(" to go", f" {self.unit[:5]} to go")
-        click.echo(f"\r\x1b[K{line}", err=True, nl=False)
+        click.echo(f"\r\x1b[K{self.line(done, total, seconds)}", err=True, nl=False)
         self.drawn = True
+
+    def line(self, done: int, total: int, seconds: float) -> str:
+        """``1,000 of 5,210 studies, 812 studies/s, 4,210 to go, ETA 0:05``."""
+        rate = done / seconds if seconds > 0 else 0.0
+        if self.unit != "bytes":
+            line = f"{done:,} of {total:,} studies, {rate:,.0f} studies/s"
+            return line + time_left(done, total, seconds)
+        line = f"{done / 1e6:,.1f} of {total / 1e6:,.1f} MB, {rate / 1e6:,.1f} MB/s"
+        if rate > 0 and total > done:
+            line += f", ETA {duration((total - done) / rate)}"
+        return line
 
     def on_retry(self, what: str, reason: str, wait: float, attempt: int) -> None:
         self._clear()

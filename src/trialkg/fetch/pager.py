@@ -17,18 +17,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from trialkg.errors import FetchError
-from trialkg.fetch.client import Client, HttpOptions, OnRetry, Refused
+from trialkg.fetch.client import Client, OnRetry, Refused
+from trialkg.fetch.options import FetchOptions
 from trialkg.fetch.output import FetchState, Output, nct_id_of
-from trialkg.fetch.query import DEFAULT_API_URL, MAX_PAGE_SIZE, SearchQuery
+from trialkg.fetch.query import SearchQuery
 from trialkg.progress import Progress
-
-
-@dataclass(frozen=True, slots=True)
-class FetchOptions:
-    api_url: str = DEFAULT_API_URL
-    page_size: int = MAX_PAGE_SIZE
-    http: HttpOptions = field(default_factory=HttpOptions)
-    restart: bool = False  # ignore what an earlier fetch into the output left
 
 
 @dataclass(slots=True)
@@ -96,7 +89,7 @@ OnPage = Callable[[FetchReport], None]
 def fetch(
     query: SearchQuery,
     output: Output,
-    options: FetchOptions = FetchOptions(),
+    options: FetchOptions | None = None,
     *,
     on_progress: Callable[[int, int, float], None] | None = None,
     on_retry: OnRetry | None = None,
@@ -109,6 +102,7 @@ def fetch(
     is kept, and the same call resumes it) or when the server refuses the query.
     ``on_page`` is told after each page is written and its state saved.
     """
+    options = options or FetchOptions()
     notice = on_notice or (lambda _text: None)
     fingerprint = query.fingerprint(options.api_url, options.page_size, output.kind)
     report = FetchReport(query=query.describe(), output=output.shown)

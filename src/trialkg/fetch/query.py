@@ -11,10 +11,6 @@ from dataclasses import dataclass
 from trialkg.errors import InputError
 from trialkg.model import STATUSES
 
-DEFAULT_API_URL = "https://clinicaltrials.gov/api/v2"
-# The API's largest page; fewer requests means fewer chances to fail and less load on it.
-MAX_PAGE_SIZE = 1000
-
 _NCT = re.compile(r"NCT\d{8}")
 _SEPARATORS = re.compile(r"[\s,|]+")
 

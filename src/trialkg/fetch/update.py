@@ -25,8 +25,9 @@ from trialkg.build import BuildOptions, BuildReport, build
 from trialkg.build.pipeline import build_context, content_hash
 from trialkg.errors import InputError, StoreError
 from trialkg.fetch.client import OnRetry
+from trialkg.fetch.options import FetchOptions
 from trialkg.fetch.output import FolderOutput
-from trialkg.fetch.pager import FetchOptions, FetchReport, fetch
+from trialkg.fetch.pager import FetchReport, fetch
 from trialkg.fetch.query import SearchQuery
 from trialkg.model import STRUCTURED_READERS
 from trialkg.rdf import vocab
