@@ -64,9 +64,11 @@ class FetchReport:
         if self.total is None:
             return "incomplete: the registry did not say how many studies match"
         if self.without_id:
+            count = len(self.without_id)
             return (
-                f"incomplete: {len(self.without_id)} studies had no NCT id and were not "
-                f"written ({', '.join(self.without_id[:5])})"
+                f"incomplete: {count} {'study' if count == 1 else 'studies'} had no NCT id "
+                "(protocolSection.identificationModule.nctId) and were not written "
+                f"({', '.join(self.without_id[:5])})"
             )
         if self.missing:
             return (
