@@ -60,5 +60,5 @@ def test_studies_without_an_nct_id_are_named_and_make_it_incomplete(tmp_path: ob
     assert not report.complete
     assert report.completeness().startswith(
         "incomplete: 1 study had no NCT id (protocolSection.identificationModule.nctId) "
-        "and were not written (page 1, study 5)"
+        "and was not written (page 1, study 5)"
     )

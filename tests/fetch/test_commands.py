@@ -146,8 +146,12 @@ def test_bulk_on_the_command_line(api: ApiServer, tmp_path: Path) -> None:
     assert (tmp_path / "ctg-studies.json.zip").read_bytes() == api.zip_bytes
 
 
-def test_a_killed_process_resumes_from_its_last_page(api: ApiServer, tmp_path: Path) -> None:
-    """The real thing: the fetch process is killed (SIGKILL) while it waits for page 3."""
+@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGINT])
+def test_a_killed_process_resumes_from_its_last_page(
+    api: ApiServer, tmp_path: Path, signum: int
+) -> None:
+    """The real thing: the fetch process is killed (or stopped with Ctrl-C) while it waits
+    for page 3."""
     out = tmp_path / "all.jsonl"
     api.fault("hang", page=3, seconds=30)
     command = [
@@ -170,10 +174,14 @@ def test_a_killed_process_resumes_from_its_last_page(api: ApiServer, tmp_path: P
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         assert api.reached(3).wait(30), "the fetch never asked for page 3"
-        process.send_signal(signal.SIGKILL)
+        process.send_signal(signum)
     finally:
-        process.wait(30)
-    assert process.returncode == -signal.SIGKILL
+        _, stderr = process.communicate(timeout=30)
+    if signum == signal.SIGKILL:
+        assert process.returncode == -signal.SIGKILL
+    else:
+        assert process.returncode == 1 and b"Traceback" not in stderr
+        assert b"stopped: what came is kept; run the same command again to resume" in stderr
     state = json.loads((tmp_path / ".all.jsonl.fetch.json").read_text())
     assert state["pages"] == 2 and state["received"] == 40 and not out.exists()
     api.faults.clear()

@@ -84,6 +84,13 @@ def fail(error: FetchError, messages: Messages) -> int:
     return EXIT_ERROR
 
 
+def stopped(messages: Messages) -> int:
+    """Ctrl-C: no traceback; what came stays for the next run."""
+    messages.done()
+    click.echo("stopped: what came is kept; run the same command again to resume", err=True)
+    return EXIT_INCOMPLETE
+
+
 def run_fetch(
     query: SearchQuery,
     output: str,
@@ -120,6 +127,8 @@ def run_fetch(
         )
     except FetchError as error:
         sys.exit(fail(error, messages))
+    except KeyboardInterrupt:
+        sys.exit(stopped(messages))
     messages.done()
     sys.exit(report_fetch(report))
 
@@ -166,6 +175,8 @@ def run_update(
             )
         except FetchError as error:
             sys.exit(fail(error, messages))
+        except KeyboardInterrupt:
+            sys.exit(stopped(messages))
     if result.build is None:
         click.echo(
             f"nothing built: the fetch is incomplete; what came is kept in {result.kept}, "

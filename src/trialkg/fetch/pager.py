@@ -67,7 +67,8 @@ class FetchReport:
             count = len(self.without_id)
             return (
                 f"incomplete: {count} {'study' if count == 1 else 'studies'} had no NCT id "
-                "(protocolSection.identificationModule.nctId) and were not written "
+                "(protocolSection.identificationModule.nctId) and "
+                f"{'was' if count == 1 else 'were'} not written "
                 f"({', '.join(self.without_id[:5])})"
             )
         if self.missing:
