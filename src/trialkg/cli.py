@@ -23,6 +23,7 @@ import click
 
 from trialkg import __version__
 from trialkg.errors import InputError, TrialKGError
+from trialkg.fetch.cli_options import network_options, search_options, split_options, update_options
 from trialkg.store import STORE_ENV, default_store_path, open_store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -400,126 +401,11 @@ def compare(first: str, second: str) -> None:
     sys.exit(EXIT_DATA if report.conflicts() else EXIT_OK)
 
 
-def _network_options(command: F) -> F:
-    """The options of the two commands that talk to the registry."""
-    from trialkg.fetch import DEFAULT_API_URL, MAX_PAGE_SIZE, HttpOptions
-
-    defaults = HttpOptions()
-    options = [
-        click.option(
-            "--api-url",
-            default=DEFAULT_API_URL,
-            show_default=True,
-            help="The API v2 base: the registry, a mirror, or a test server.",
-        ),
-        click.option(
-            "--delay",
-            type=click.FloatRange(0),
-            default=defaults.delay,
-            show_default=True,
-            help="Seconds between the starts of two requests.",
-        ),
-        click.option(
-            "--tries",
-            type=click.IntRange(1, 100),
-            default=defaults.tries,
-            show_default=True,
-            help="Attempts per request (timeouts, 429, 5xx) before giving up.",
-        ),
-        click.option(
-            "--backoff",
-            type=click.FloatRange(0),
-            default=defaults.backoff,
-            show_default=True,
-            help="Seconds before the first retry; doubled for each next one (up to 60), "
-            "with jitter; a longer Retry-After is honoured.",
-        ),
-        click.option(
-            "--timeout",
-            type=click.FloatRange(0.1),
-            default=defaults.read_timeout,
-            show_default=True,
-            help="Seconds to wait for a response's bytes (connecting: 10).",
-        ),
-        click.option(
-            "--page-size",
-            type=click.IntRange(1, MAX_PAGE_SIZE),
-            default=MAX_PAGE_SIZE,
-            show_default=True,
-            help="Studies per page.",
-        ),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
-
-
-def _fetch_options(
-    api_url: str, delay: float, tries: int, backoff: float, timeout: float, page_size: int
-) -> Any:
-    from trialkg.fetch import FetchOptions, HttpOptions
-
-    http = HttpOptions(delay=delay, tries=tries, backoff=backoff, read_timeout=timeout)
-    return FetchOptions(api_url=api_url, page_size=page_size, http=http)
-
-
 @main.command()
-@click.option("--query", "term", metavar="WORDS", help="Any field (query.term).")
-@click.option("--condition", metavar="WORDS", help="Conditions (query.cond).")
-@click.option("--intervention", metavar="WORDS", help="Interventions (query.intr).")
-@click.option("--sponsor", metavar="WORDS", help="Lead sponsor or collaborator (query.spons).")
-@click.option(
-    "--status",
-    "statuses",
-    multiple=True,
-    metavar="STATUS",
-    help="Overall status, e.g. RECRUITING (repeatable, or comma-separated).",
-)
-@click.option(
-    "--advanced",
-    multiple=True,
-    metavar="ESSIE",
-    help="An Essie expression, e.g. AREA[Phase]PHASE3 (repeatable: all must hold).",
-)
-@click.option(
-    "--since",
-    metavar="YYYY-MM-DD",
-    help="Last update posted on or after this day (AREA[LastUpdatePostDate]RANGE[DATE,MAX]).",
-)
-@click.option(
-    "--ids", multiple=True, metavar="NCT...", help="These trials only (repeatable, or a list)."
-)
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    help="A folder (one NCT….json per study), FILE.jsonl or FILE.jsonl.gz; with --bulk, "
-    "a folder or FILE.zip.",
-)
-@click.option(
-    "--bulk",
-    is_flag=True,
-    help="Download the registry's whole bulk zip (about 2.5 GB) instead of searching.",
-)
-@click.option("--restart", is_flag=True, help="Ignore an unfinished fetch into the output.")
-@_network_options
-@click.option("--quiet", "-q", is_flag=True, help="Print only errors and the result.")
+@search_options
+@network_options
 @_fails_cleanly
-def fetch(
-    term: str | None,
-    condition: str | None,
-    intervention: str | None,
-    sponsor: str | None,
-    statuses: tuple[str, ...],
-    advanced: tuple[str, ...],
-    since: str | None,
-    ids: tuple[str, ...],
-    output: str,
-    bulk: bool,
-    restart: bool,
-    quiet: bool,
-    **network: Any,
-) -> None:
+def fetch(output: str, bulk: bool, restart: bool, quiet: bool, **given: Any) -> None:
     """Fetch studies from the ClinicalTrials.gov API v2 for `trialkg build`.
 
     Pages through every match (1000 a page), checks the count against the
@@ -537,55 +423,16 @@ def fetch(
       trialkg fetch --ids NCT06038552,NCT05385549 -o two/
       trialkg fetch --bulk -o registry/          # ctg-studies.json.zip
     """
-    from trialkg.fetch import SearchQuery
     from trialkg.fetch.command import run_fetch
 
-    try:
-        query = SearchQuery.parse(
-            term=term,
-            condition=condition,
-            intervention=intervention,
-            sponsor=sponsor,
-            statuses=statuses,
-            advanced=advanced,
-            since=since,
-            ids=ids,
-        )
-    except InputError as error:
-        raise click.UsageError(str(error)) from None
-    options = _fetch_options(**network)
-    if restart:
-        from dataclasses import replace
-
-        options = replace(options, restart=True)
+    query, options = split_options(given, restart=restart)
     run_fetch(query, output, bulk=bulk, options=options, progress=_show_progress(), quiet=quiet)
 
 
 @main.command()
 @store_option
-@click.option(
-    "--margin",
-    "margin_days",
-    type=click.IntRange(0, 3650),
-    default=3,
-    show_default=True,
-    help="Days before the store's newest last update to fetch from (records posted late).",
-)
-@click.option(
-    "--keep",
-    type=click.Path(file_okay=False),
-    default=None,
-    help="Fetch into this new or empty folder and keep it (default: a hidden folder "
-    "beside the store, removed after the build).",
-)
-@click.option(
-    "--workers",
-    type=click.IntRange(1, 64),
-    default=None,
-    help="Processes for the build (default: CPU count).",
-)
-@_network_options
-@click.option("--quiet", "-q", is_flag=True, help="Print only errors and the result.")
+@update_options
+@network_options
 @_fails_cleanly
 def update(
     store_path: str | None,
@@ -593,7 +440,7 @@ def update(
     keep: str | None,
     workers: int | None,
     quiet: bool,
-    **network: Any,
+    **given: Any,
 ) -> None:
     """Fetch what the registry updated since the store's newest record, and build it.
 
@@ -609,9 +456,10 @@ def update(
     from trialkg.build import BuildOptions
     from trialkg.fetch.command import run_update
 
+    _, options = split_options(given)
     run_update(
         _store_path(store_path),
-        options=_fetch_options(**network),
+        options=options,
         build_options=BuildOptions(workers=workers or min(os.cpu_count() or 1, 8)),
         margin_days=margin_days,
         keep=keep,

@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 DEFAULT_API_URL = "https://clinicaltrials.gov/api/v2"
 # The API's largest page; fewer requests means fewer chances to fail and less load on it.
 MAX_PAGE_SIZE = 1000
+# How many days before the store's newest record an update fetches from: the registry
+# posts some records late for a day already seen.
+DEFAULT_MARGIN_DAYS = 3
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,7 @@ from trialkg.build import BuildOptions, BuildReport, build
 from trialkg.build.pipeline import build_context, content_hash
 from trialkg.errors import InputError, StoreError
 from trialkg.fetch.client import OnRetry
-from trialkg.fetch.options import FetchOptions
+from trialkg.fetch.options import DEFAULT_MARGIN_DAYS, FetchOptions
 from trialkg.fetch.output import FolderOutput
 from trialkg.fetch.pager import FetchReport, fetch
 from trialkg.fetch.query import SearchQuery
@@ -34,7 +34,6 @@ from trialkg.rdf import vocab
 from trialkg.readers import Document
 from trialkg.store import TrialStore
 
-DEFAULT_MARGIN_DAYS = 3
 _LAST_UPDATE = ox.NamedNode(vocab.TKG + "recordLastUpdate")
 _SOURCE_FORMAT = ox.NamedNode(vocab.TKG + "sourceFormat")
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
