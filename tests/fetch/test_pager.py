@@ -287,3 +287,20 @@ def test_other_arguments_start_afresh(api: ApiServer, tmp_path: Path) -> None:
     assert report.resumed_at_page == 0 and report.complete
     assert notices and "held an unfinished fetch of other studies" in notices[0]
     assert report.written == report.total < 110
+
+
+def test_a_fresh_fetch_into_a_used_folder_says_what_stays(api: ApiServer, tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    fetch(SearchQuery(condition="lung"), output_for(str(folder)), options(api, page_size=50))
+    before = len(ids_in(folder))
+    notices: list[str] = []
+    fetch(
+        SearchQuery(ids=(nct(ALL[0]),)),
+        output_for(str(folder)),
+        options(api),
+        on_notice=notices.append,
+    )
+    assert notices == [
+        f"{folder} holds {before:,} study files already: those this fetch brings are "
+        "replaced, the others stay (use a new folder to hold this fetch alone)"
+    ]

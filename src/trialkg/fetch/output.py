@@ -101,6 +101,10 @@ class Output:
     def restart_paging(self) -> None:
         """Paging begins again from the first page (a page token expired)."""
 
+    def leftovers(self) -> str | None:
+        """What a fresh fetch finds there already, when a user should hear of it."""
+        return None
+
     def write_page(self, studies: list[dict[str, Any]]) -> int:
         """Write the page's studies (skipping those written already); returns the length."""
         raise NotImplementedError
@@ -126,6 +130,15 @@ class FolderOutput(Output):
         self.before = state.written
         self.written = self.before
         return True
+
+    def leftovers(self) -> str | None:
+        count = sum(1 for _ in self.folder.glob("NCT*.json"))
+        if not count:
+            return None
+        return (
+            f"{self.shown} holds {count:,} study files already: those this fetch brings are "
+            "replaced, the others stay (use a new folder to hold this fetch alone)"
+        )
 
     def restart_paging(self) -> None:
         # Every study comes again and overwrites its file: count them afresh.

@@ -123,6 +123,8 @@ def fetch(
         state = None
     if state is None:
         output.start_over()
+        if (leftovers := output.leftovers()) is not None:
+            notice(leftovers)
         state = FetchState(fingerprint=fingerprint, query=report.query)
     elif state.pages:
         report.resumed_at_page = state.pages + 1
