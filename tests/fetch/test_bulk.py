@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -75,3 +77,16 @@ def test_a_damaged_zip_never_takes_its_name(api: ApiServer, tmp_path: Path) -> N
     with pytest.raises(FetchError, match="not a complete zip"):
         download(str(tmp_path / "all.zip"), api_url=api.url, http=replace(FAST, tries=2))
     assert not (tmp_path / "all.zip").exists() and not (tmp_path / ".all.zip.part").exists()
+
+
+def test_a_whole_download_left_unchecked_is_checked_and_named(
+    api: ApiServer, tmp_path: Path
+) -> None:
+    """A run killed after the last byte but before the check: the next asks for nothing more."""
+    (tmp_path / ".all.zip.part").write_bytes(api.zip_bytes)
+    etag = '"' + hashlib.sha256(api.zip_bytes).hexdigest()[:16] + '"'
+    (tmp_path / ".all.zip.part.json").write_text(json.dumps({"ETag": etag}))
+    report = download(str(tmp_path / "all.zip"), api_url=api.url, http=FAST)
+    assert report.members == 110 and report.resumed_at == len(api.zip_bytes)
+    assert downloads(api)[0]["Range"] == f"bytes={len(api.zip_bytes)}-"
+    assert (tmp_path / "all.zip").read_bytes() == api.zip_bytes
