@@ -39,6 +39,7 @@ RANK = {
     "link_report": 7,
     "stats": 8,
     "compare": 7,
+    "fetch": 7,
     "cli": 9,
     "__main__": 10,
     "__init__": 10,

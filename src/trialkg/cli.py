@@ -3,7 +3,8 @@
 Exit codes (all commands):
   0  done (validate: the graph conforms)
   1  done, but something was wrong with the data (build: records were rejected;
-     validate: the graph does not conform)
+     validate: the graph does not conform; fetch, update: fewer studies than the
+     registry counts, or a page still failing after every try)
   2  input or runtime error (unreadable input in --strict mode, a missing store,
      an unknown query or format, a broken shapes file)
 """
@@ -21,6 +22,7 @@ from typing import Any, TypeVar
 import click
 
 from trialkg.errors import InputError, TrialKGError
+from trialkg.fetch.cli_options import network_options, search_options, split_options, update_options
 from trialkg.store import STORE_ENV, default_store_path, open_store
 from trialkg.version import __version__
 
@@ -397,6 +399,73 @@ def compare(first: str, second: str) -> None:
     report = compare_sources(first, second)
     click.echo(report.text(), nl=False)
     sys.exit(EXIT_DATA if report.conflicts() else EXIT_OK)
+
+
+@main.command()
+@search_options
+@network_options
+@_fails_cleanly
+def fetch(output: str, bulk: bool, restart: bool, quiet: bool, **given: Any) -> None:
+    """Fetch studies from the ClinicalTrials.gov API v2 for `trialkg build`.
+
+    Pages through every match (1000 a page), checks the count against the
+    registry's totalCount, and resumes where a killed run stopped when run again
+    with the same arguments. Exit 0: every study came; 1: incomplete after every
+    try, or fewer studies than the registry counts; 2: a usage or input error.
+
+    \b
+    Examples:
+      trialkg fetch --intervention imatinib -o imatinib/
+      trialkg fetch --condition asthma --status RECRUITING \\
+          --advanced 'AREA[LocationCountry]Germany' -o asthma-de.jsonl.gz
+      trialkg fetch --sponsor Novartis --advanced 'AREA[Phase]PHASE3' -o novartis/
+      trialkg fetch --since 2026-01-01 -o recent/
+      trialkg fetch --ids NCT06038552,NCT05385549 -o two/
+      trialkg fetch --bulk -o registry/          # ctg-studies.json.zip
+    """
+    from trialkg.fetch.command import run_fetch
+
+    query, options = split_options(given, restart=restart)
+    run_fetch(query, output, bulk=bulk, options=options, progress=_show_progress(), quiet=quiet)
+
+
+@main.command()
+@store_option
+@update_options
+@network_options
+@_fails_cleanly
+def update(
+    store_path: str | None,
+    margin_days: int,
+    keep: str | None,
+    workers: int | None,
+    quiet: bool,
+    **given: Any,
+) -> None:
+    """Fetch what the registry updated since the store's newest record, and build it.
+
+    Says how many trials were new, replaced or unchanged. Withdrawn records are
+    not found by a date query: fetch everything now and then and build it with
+    --remove-missing. Exit 0: updated; 1: the fetch is incomplete (nothing is
+    built; run again to resume) or records were rejected; 2: an error.
+
+    \b
+    Example:
+      trialkg update --store registry
+    """
+    from trialkg.build import BuildOptions
+    from trialkg.fetch.command import run_update
+
+    _, options = split_options(given)
+    run_update(
+        _store_path(store_path),
+        options=options,
+        build_options=BuildOptions(workers=workers or min(os.cpu_count() or 1, 8)),
+        margin_days=margin_days,
+        keep=keep,
+        progress=_show_progress(),
+        quiet=quiet,
+    )
 
 
 @main.command("link-report")

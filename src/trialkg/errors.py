@@ -63,3 +63,15 @@ class QueryError(TrialKGError):
 
 class ValidationError(TrialKGError):
     """The shapes themselves cannot be loaded or run (not: the data does not conform)."""
+
+
+class FetchError(TrialKGError):
+    """A request to the registry failed for good: after every try, or refused outright.
+
+    ``incomplete`` says whether what was fetched so far is kept for a resume (the
+    command exits 1) rather than the request being wrong in itself (exit 2).
+    """
+
+    def __init__(self, message: str, *, incomplete: bool = True) -> None:
+        self.incomplete = incomplete
+        super().__init__(message)

@@ -13,8 +13,10 @@ the rest. An error that spoils the whole document is raised.
 
 from __future__ import annotations
 
+import gzip
 import os
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -208,7 +210,14 @@ def _file_documents(path: Path, name: str) -> Iterator[Document | InputError]:
         if magic == b"PK\x03\x04":
             yield from _zip_documents(path, name)
             return
-        data = path.read_bytes()
+        if magic[:2] == b"\x1f\x8b":  # gzip, such as JSON Lines from `trialkg fetch`
+            with gzip.open(path, "rb") as packed:
+                data = packed.read()
+        else:
+            data = path.read_bytes()
+    except (EOFError, gzip.BadGzipFile, zlib.error) as error:
+        yield InputError(f"not a readable gzip file: {error}", file=name)
+        return
     except OSError as error:
         yield InputError(f"cannot read: {error.strerror}", file=name)
         return
