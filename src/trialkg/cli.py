@@ -14,35 +14,23 @@ import os
 import sys
 import time
 from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from trialkg import __version__
-from trialkg.errors import InputError, TrialKGError
+from trialkg.cli_errors import DEBUG_ENV, EXIT_DATA, EXIT_OK, FailsCleanly
+from trialkg.errors import InputError, OutputError, os_error_text
 from trialkg.store import STORE_ENV, default_store_path, open_store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-EXIT_OK, EXIT_DATA, EXIT_ERROR = 0, 1, 2
-
 
 def _fails_cleanly(command: F) -> F:
-    """Map trialkg's errors to exit code 2 with a one-line message, in one place."""
-
-    @wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except TrialKGError as error:
-            click.echo(f"error: {error}", err=True)
-            sys.exit(EXIT_ERROR)
-        except BrokenPipeError:
-            sys.exit(EXIT_OK)
-
-    return wrapper  # type: ignore[return-value]
+    """Marks a command whose failures the group maps to messages and exit codes
+    (``trialkg.cli_errors.FailsCleanly``, the one place that does)."""
+    return command
 
 
 store_option = click.option(
@@ -58,9 +46,15 @@ def _store_path(value: str | None) -> str:
     return value or default_store_path()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=FailsCleanly, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="trialkg")
-def main() -> None:
+@click.option(
+    "--debug",
+    is_flag=True,
+    envvar=DEBUG_ENV,
+    help="On an unexpected failure, print the traceback (for a bug report).",
+)
+def main(debug: bool) -> None:
     """trialkg: a knowledge graph of clinical trials.
 
     Build a store from registry records, validate it with SHACL shapes, query it
@@ -322,17 +316,32 @@ def export(fmt: str, store_path: str | None, output: str | None, workers: int | 
             count = run_export(store, fmt, sys.stdout.buffer, workers=threads, on_progress=progress)
             sys.stdout.buffer.flush()
         else:
-            target = Path(output)
-            partial = target.with_name(target.name + ".partial")
-            with partial.open("wb") as handle:
-                count = run_export(store, fmt, handle, workers=threads, on_progress=progress)
-            partial.replace(target)  # a half-written export never takes the real name
+            count = _export_to_file(store, fmt, Path(output), threads, progress)
     if progress is not None:
         click.echo("\r\x1b[K", err=True, nl=False)
     if output is not None:
         click.echo(
             f"{count} statements -> {output} ({time.perf_counter() - started:.1f} s)", err=True
         )
+
+
+def _export_to_file(store: Any, fmt: str, target: Path, threads: int, progress: Any) -> int:
+    """Export into ``target`` through a ``.partial`` file beside it, which takes the real name
+    only once whole: a failed export (a full disk, say) leaves neither."""
+    from trialkg.export import export as run_export
+
+    partial = target.with_name(target.name + ".partial")
+    try:
+        with partial.open("wb") as handle:
+            count = run_export(store, fmt, handle, workers=threads, on_progress=progress)
+        partial.replace(target)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise OutputError(f"cannot write the export: {os_error_text(error)}") from error
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return count
 
 
 @main.command()

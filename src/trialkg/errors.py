@@ -63,3 +63,14 @@ class QueryError(TrialKGError):
 
 class ValidationError(TrialKGError):
     """The shapes themselves cannot be loaded or run (not: the data does not conform)."""
+
+
+class OutputError(TrialKGError):
+    """A file trialkg was asked to write cannot be written (a missing folder, a full disk)."""
+
+
+def os_error_text(error: OSError) -> str:
+    """An ``OSError`` as a user reads it: what went wrong, and on which file."""
+    reason = error.strerror or str(error) or type(error).__name__
+    target = error.filename
+    return f"{reason.lower() if reason[:1].isupper() else reason}: {target}" if target else reason

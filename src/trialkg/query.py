@@ -111,12 +111,22 @@ def expand_curie(value: str) -> str | None:
     return None
 
 
+def _named_node(value: str, param: str, given: str) -> ox.NamedNode:
+    try:
+        return ox.NamedNode(value)
+    except ValueError as error:
+        raise QueryError(
+            f"parameter {param}: {given!r} is not a valid IRI ({error}); give a name, "
+            "a CURIE such as mesh:D000068877, or a whole IRI"
+        ) from None
+
+
 def resolve_drug(store: TrialStore, mention: str) -> list[ox.NamedNode]:
     """The drug nodes a user's mention may mean, sorted."""
     found: set[str] = set()
     external = expand_curie(mention)
     if external is not None:
-        target = ox.NamedNode(external)
+        target = _named_node(external, "drug", mention)
         for relation in (vocab.EXACT_MATCH, vocab.CLOSE_MATCH):
             for quad in store.oxigraph.quads_for_pattern(
                 None, ox.NamedNode(relation), target, None
@@ -171,7 +181,7 @@ def _bindings(store: TrialStore, query: NamedQuery, params: dict[str, str]) -> l
             # so that the result has its columns and no rows.
             terms = list(resolve_drug(store, value)) or [ox.NamedNode(vocab.ID + "drug/-no-match-")]
         elif kind == "iri":
-            terms = [ox.NamedNode(expand_curie(value) or value)]
+            terms = [_named_node(expand_curie(value) or value, name, value)]
         elif kind == "integer":
             if not re.fullmatch(r"-?\d+", value):
                 raise QueryError(f"parameter {name} must be a whole number, not {value!r}")

@@ -125,9 +125,12 @@ class TrialStore:
                 self._store = ox.Store.read_only(str(self.path))
             else:
                 self._store = ox.Store(str(self.path))
-        except OSError as error:
+        except (OSError, RuntimeError) as error:  # RocksDB reports a corrupt store as RuntimeError
             self._unlock()
-            raise StoreError(f"cannot open the store at {self.path}: {error}") from error
+            raise StoreError(
+                f"cannot open the store at {self.path}: {error}; if it is damaged, build it "
+                "again into a new folder"
+            ) from error
         self.recovered_graphs = 0  # graphs of an interrupted write removed on opening
         self.replaced_graphs = 0  # graphs this object removed or replaced since opening
         if self.path is not None and not read_only:
