@@ -3,15 +3,23 @@ nothing lost. Each test names the case of issue 18 it holds to."""
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import shutil
+import tracemalloc
+import zipfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
+import trialkg
 from trialkg.cli import main
+from trialkg.errors import InputError
+from trialkg.model import Trial
+from trialkg.readers import inputs
 
-from .conftest import JSON_DIR
+from .conftest import FIXTURES, JSON_DIR
 
 SAMPLE = ["NCT02369484.json", "NCT02856893.json"]
 
@@ -94,3 +102,106 @@ def test_issue18_export_into_a_missing_folder_is_an_error(
     assert result.exit_code == 2
     assert "missing" in result.stderr
     assert not list(tmp_path.rglob("*.partial"))
+
+
+# -- case 2: zip bombs ------------------------------------------------------------------------
+
+
+def _zip(path: Path, members: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+def _record(name: str = SAMPLE[0]) -> bytes:
+    return (JSON_DIR / name).read_bytes()
+
+
+def test_issue18_a_highly_compressed_member_is_refused_and_memory_stays_bounded(
+    tmp_path: Path,
+) -> None:
+    bomb = _zip(
+        tmp_path / "bomb.zip",
+        {"a-bomb.json": b"[" + b" " * (200 * 2**20) + b"]", SAMPLE[0]: _record()},
+    )
+    assert bomb.stat().st_size < 2**20  # 200 MB in well under 1 MB
+    tracemalloc.start()
+    try:
+        results = list(trialkg.read_paths([bomb]))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 64 * 2**20, f"peak {peak / 2**20:.0f} MB"
+    errors = [r for r in results if isinstance(r, InputError)]
+    trials = [r for r in results if isinstance(r, Trial)]
+    assert [t.nct_id for t in trials] == ["NCT02369484"]  # the rest of the archive is read
+    assert len(errors) == 1 and errors[0].file == "bomb.zip!a-bomb.json"
+    assert "compression ratio" in errors[0].message and errors[0].kind == "archive-refused"
+
+
+def test_issue18_a_member_over_the_size_limit_is_refused_by_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(inputs, "MAX_MEMBER_BYTES", 2**20)
+    big = _zip(
+        tmp_path / "big.zip", {"big.json": os.urandom(3 * 2**20), SAMPLE[1]: _record(SAMPLE[1])}
+    )
+    results = list(trialkg.read_paths([big]))
+    assert [r.nct_id for r in results if isinstance(r, Trial)] == ["NCT02856893"]
+    (error,) = [r for r in results if isinstance(r, InputError)]
+    assert error.file == "big.zip!big.json" and "1 MiB" in error.message
+
+
+# -- case 5: a zip inside a zip --------------------------------------------------------------
+
+
+def test_issue18_a_zip_inside_a_zip_is_read_and_never_a_phantom_trial(tmp_path: Path) -> None:
+    inner = _zip(tmp_path / "inner.zip", {SAMPLE[0]: _record(), SAMPLE[1]: _record(SAMPLE[1])})
+    outer = _zip(tmp_path / "outer.zip", {"NCT09999999.zip": inner.read_bytes()})
+    results = list(trialkg.read_paths([outer]))
+    assert all(isinstance(r, Trial) for r in results), results
+    assert sorted(r.nct_id for r in results if isinstance(r, Trial)) == [
+        "NCT02369484",
+        "NCT02856893",
+    ]
+    assert {r.source.file for r in results if isinstance(r, Trial)} == {
+        f"outer.zip!NCT09999999.zip!{SAMPLE[0]}",
+        f"outer.zip!NCT09999999.zip!{SAMPLE[1]}",
+    }
+
+
+def test_issue18_archives_nested_deeper_than_the_limit_are_refused(tmp_path: Path) -> None:
+    level = _zip(tmp_path / "level0.zip", {SAMPLE[0]: _record()})
+    for depth in range(1, inputs.MAX_ARCHIVE_DEPTH + 1):
+        level = _zip(tmp_path / f"level{depth}.zip", {f"NCT0000000{depth}.zip": level.read_bytes()})
+    results = list(trialkg.read_paths([level]))
+    assert not any(isinstance(r, Trial) for r in results)
+    (error,) = results
+    assert isinstance(error, InputError) and "nested" in error.message
+    assert str(inputs.MAX_ARCHIVE_DEPTH) in error.message
+
+
+# -- case 9: UTF-16 records --------------------------------------------------------------------
+
+
+def test_issue18_utf16_json_with_a_bom_and_utf16_xml_are_read(tmp_path: Path) -> None:
+    text = _record().decode("utf-8")
+    (tmp_path / "le.json").write_bytes(text.encode("utf-16"))  # with a BOM
+    (tmp_path / "be.json").write_bytes(b"\xfe\xff" + text.encode("utf-16-be"))
+    xml = (FIXTURES / "xml").glob("*.xml")
+    source = next(iter(sorted(xml)))
+    body = source.read_text(encoding="utf-8")
+    body = body.split("?>", 1)[1] if body.startswith("<?xml") else body
+    declared = '<?xml version="1.0" encoding="UTF-16"?>' + body
+    (tmp_path / "record.xml").write_bytes(declared.encode("utf-16"))
+    (tmp_path / "nobom.xml").write_bytes(declared.encode("utf-16-le"))
+    results = list(trialkg.read_paths([tmp_path]))
+    assert all(isinstance(r, Trial) for r in results), [str(r) for r in results]
+    by_file = {r.source.file: r for r in results if isinstance(r, Trial)}
+    folder = tmp_path.name
+    le, be = by_file[f"{folder}/le.json"], by_file[f"{folder}/be.json"]
+    assert le.nct_id == "NCT02369484" and dataclasses.replace(be, source=le.source) == le
+    xml_trial, no_bom = by_file[f"{folder}/record.xml"], by_file[f"{folder}/nobom.xml"]
+    assert xml_trial.brief_title and xml_trial.brief_title == no_bom.brief_title
+    assert len(by_file) == 4

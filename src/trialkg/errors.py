@@ -11,8 +11,25 @@ class TrialKGError(Exception):
     """Root of every error trialkg raises on purpose."""
 
 
+# What kind of fault an InputError is, for reports a program reads (``build --errors``).
+INPUT_ERROR_KINDS = {
+    "bad-record": "a record trialkg cannot make a trial of (no NCT id, an unknown value ...)",
+    "bad-date": "a date that cannot be read",
+    "wrong-type": "a field of another JSON type than the API gives",
+    "malformed": "text that is not well-formed JSON or XML",
+    "truncated": "a file cut off before its end",
+    "unknown-format": "content no reader recognises",
+    "unreadable-file": "a file or archive member that cannot be read",
+    "archive-refused": "an archive member refused by the limits (size, ratio, nesting)",
+    "invalid-iri": "a value that would make an invalid IRI or text RDF cannot hold",
+    "store-refused": "graphs the store refused to write",
+}
+
+
 class InputError(TrialKGError):
     """A record or file that cannot be read into a trial."""
+
+    default_kind = "bad-record"
 
     def __init__(
         self,
@@ -21,11 +38,13 @@ class InputError(TrialKGError):
         file: str | None = None,
         record: str | None = None,
         field: str | None = None,
+        kind: str | None = None,
     ) -> None:
         self.message = message
         self.file = file
         self.record = record
         self.field = field
+        self.kind = kind or self.default_kind
         super().__init__(self.describe())
 
     def describe(self) -> str:
@@ -46,11 +65,14 @@ class InputError(TrialKGError):
             file=self.file or file,
             record=self.record or record,
             field=self.field,
+            kind=self.kind,
         )
 
 
 class UnknownFormatError(InputError):
     """No reader recognises the content."""
+
+    default_kind = "unknown-format"
 
 
 class StoreError(TrialKGError):
