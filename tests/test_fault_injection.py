@@ -4,6 +4,7 @@ nothing lost. Each test names the case of issue 18 it holds to."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import shutil
 import tracemalloc
@@ -205,3 +206,61 @@ def test_issue18_utf16_json_with_a_bom_and_utf16_xml_are_read(tmp_path: Path) ->
     xml_trial, no_bom = by_file[f"{folder}/record.xml"], by_file[f"{folder}/nobom.xml"]
     assert xml_trial.brief_title and xml_trial.brief_title == no_bom.brief_title
     assert len(by_file) == 4
+
+
+# -- case 4: a truncated JSON array ------------------------------------------------------------
+
+FIVE = sorted(p.name for p in JSON_DIR.glob("NCT*.json"))[:5]
+
+
+def _studies() -> list[dict[str, object]]:
+    return [json.loads((JSON_DIR / name).read_text(encoding="utf-8")) for name in FIVE]
+
+
+def _nct(study: dict[str, object]) -> str:
+    return study["protocolSection"]["identificationModule"]["nctId"]  # type: ignore[index, no-any-return]
+
+
+@pytest.mark.parametrize("layout", ["pretty", "compact", "page"])
+def test_issue18_a_truncated_json_array_keeps_every_whole_record(
+    tmp_path: Path, layout: str
+) -> None:
+    studies = _studies()
+    if layout == "page":
+        text = json.dumps({"totalCount": 5, "studies": studies}, indent=2)
+    else:
+        text = json.dumps(studies, indent=2 if layout == "pretty" else None)
+    # Cut in the middle of the fourth record, as a download missing its end.
+    fourth = text.index(json.dumps(_nct(studies[3])))
+    cut = text[: fourth + 200].encode("utf-8")
+    path = tmp_path / "download.json"
+    path.write_bytes(cut)
+    results = list(trialkg.read_paths([path]))
+    trials = [r.nct_id for r in results if isinstance(r, Trial)]
+    errors = [r for r in results if isinstance(r, InputError)]
+    assert trials == [_nct(s) for s in studies[:3]]
+    assert len(errors) == 1, [str(e) for e in errors]
+    (error,) = errors
+    assert f"cut off at byte {len(cut)}" in error.message
+    assert error.record == _nct(studies[3]) and error.kind == "truncated"
+
+
+def test_issue18_an_array_cut_between_records_builds_them_all(tmp_path: Path) -> None:
+    studies = _studies()
+    text = json.dumps(studies, indent=2)
+    cut = text[: text.rindex("}") + 1] + ",\n"  # the closing bracket is missing
+    path = tmp_path / "download.json"
+    path.write_text(cut, encoding="utf-8")
+    results = list(trialkg.read_paths([path]))
+    assert [r.nct_id for r in results if isinstance(r, Trial)] == [_nct(s) for s in studies]
+    (error,) = [r for r in results if isinstance(r, InputError)]
+    assert "cut off" in error.message and error.record is None
+
+
+def test_issue18_a_single_record_cut_off_says_so() -> None:
+    from trialkg.readers import Document, read_document
+
+    data = b'{"protocolSection": {"identificationModule": {"nctId": "NCT02369484", "brief'
+    (error,) = read_document(Document("one.json", data))
+    assert isinstance(error, InputError) and error.kind == "truncated"
+    assert f"cut off at byte {len(data)}" in error.message and error.record == "NCT02369484"
