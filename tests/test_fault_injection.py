@@ -7,14 +7,19 @@ import dataclasses
 import json
 import os
 import shutil
+import socket
+import threading
+import time
 import tracemalloc
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
 import trialkg
+import trialkg.query as query_module
 from trialkg.cli import main
 from trialkg.errors import InputError
 from trialkg.model import Trial
@@ -264,3 +269,93 @@ def test_issue18_a_single_record_cut_off_says_so() -> None:
     (error,) = read_document(Document("one.json", data))
     assert isinstance(error, InputError) and error.kind == "truncated"
     assert f"cut off at byte {len(data)}" in error.message and error.record == "NCT02369484"
+
+
+# -- case 3: SERVICE in a query file, and a timeout for every query ----------------------------
+
+
+def _service_query(tmp_path: Path, endpoint: str) -> Path:
+    query = tmp_path / "federated.rq"
+    query.write_text(
+        "# Asks a remote endpoint\n"
+        f"SELECT ?s WHERE {{ SERVICE <{endpoint}> {{ ?s ?p ?o }} }} LIMIT 1\n",
+        encoding="utf-8",
+    )
+    return query
+
+
+@pytest.fixture
+def silent_endpoint() -> Iterator[str]:
+    """An HTTP endpoint on 127.0.0.1 that accepts connections and never answers."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(server.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.getsockname()[1]}/sparql"
+    stop.set()
+    thread.join()
+    for connection in held:
+        connection.close()
+    server.close()
+
+
+def test_issue18_service_is_refused_by_default(built_store: Path, tmp_path: Path) -> None:
+    query = _service_query(tmp_path, "http://127.0.0.1:9/sparql")
+    started = time.monotonic()
+    result = invoke("query", str(query), "--store", str(built_store))
+    _no_traceback(result)
+    assert result.exit_code == 2 and time.monotonic() - started < 10
+    assert "SERVICE" in result.stderr and "--allow-service" in result.stderr
+    # In a string, an IRI or a comment, the word is no federated query.
+    harmless = tmp_path / "harmless.rq"
+    harmless.write_text(
+        '# SERVICE in a comment\nSELECT ?s WHERE { ?s ?p "SERVICE <http://x>" } LIMIT 1\n'
+    )
+    assert invoke("query", str(harmless), "--store", str(built_store)).exit_code == 0
+
+
+def test_issue18_an_endpoint_that_never_answers_stops_at_the_timeout(
+    built_store: Path, tmp_path: Path, silent_endpoint: str
+) -> None:
+    query = _service_query(tmp_path, silent_endpoint)
+    started = time.monotonic()
+    result = invoke(
+        "query", str(query), "--allow-service", "--timeout", "1", "--store", str(built_store)
+    )
+    _no_traceback(result)
+    assert result.exit_code == 2 and time.monotonic() - started < 20
+    assert "did not finish within 1 s" in result.stderr
+
+
+def test_issue18_a_failing_endpoint_is_an_error(built_store: Path, tmp_path: Path) -> None:
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    query = _service_query(tmp_path, f"http://127.0.0.1:{port}/sparql")
+    result = invoke("query", str(query), "--allow-service", "--store", str(built_store))
+    _no_traceback(result)
+    assert result.exit_code == 2
+    assert "query 'federated' failed" in result.stderr and "refused" in result.stderr
+
+
+def test_issue18_every_query_has_a_timeout(built_store: Path, tmp_path: Path) -> None:
+    slow = tmp_path / "slow.rq"
+    slow.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }\n")
+    started = time.monotonic()
+    result = invoke("query", str(slow), "--timeout", "0.5", "--store", str(built_store))
+    _no_traceback(result)
+    assert result.exit_code == 2 and time.monotonic() - started < 15
+    assert "did not finish within 0.5 s" in result.stderr and "--timeout" in result.stderr
+    assert query_module.DEFAULT_TIMEOUT_SECONDS > 0

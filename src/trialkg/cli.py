@@ -22,6 +22,7 @@ import click
 from trialkg import __version__
 from trialkg.cli_errors import DEBUG_ENV, EXIT_DATA, EXIT_OK, FailsCleanly
 from trialkg.errors import InputError, OutputError, os_error_text
+from trialkg.query import DEFAULT_TIMEOUT_SECONDS
 from trialkg.store import STORE_ENV, default_store_path, open_store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -255,13 +256,34 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
     default="table",
     show_default=True,
 )
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=DEFAULT_TIMEOUT_SECONDS,
+    show_default=True,
+    help="Stop a query that runs longer than this many seconds (0: no limit).",
+)
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Let SERVICE ask remote endpoints (refused by default), within --timeout.",
+)
 @_fails_cleanly
-def query(name: str, store_path: str | None, params: tuple[str, ...], fmt: str) -> None:
+def query(
+    name: str,
+    store_path: str | None,
+    params: tuple[str, ...],
+    fmt: str,
+    timeout: float,
+    allow_service: bool,
+) -> None:
     """Run a named query (see `trialkg queries`) or a SPARQL file (FILE.rq), read-only."""
     from trialkg.query import format_result, run_query
 
     with open_store(_store_path(store_path), read_only=True) as store:
-        result = run_query(store, name, _parse_params(params))
+        result = run_query(
+            store, name, _parse_params(params), timeout=timeout, allow_service=allow_service
+        )
     click.echo(format_result(result, fmt), nl=False)
 
 
