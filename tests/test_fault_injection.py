@@ -6,8 +6,11 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 import shutil
 import socket
+import subprocess
+import sys
 import threading
 import time
 import tracemalloc
@@ -23,8 +26,10 @@ import trialkg.query as query_module
 from trialkg.cli import main
 from trialkg.errors import InputError
 from trialkg.model import Trial
+from trialkg.rdf import vocab
 from trialkg.readers import inputs
 
+from .build.test_scale import graph_lines, make_corpus
 from .conftest import FIXTURES, JSON_DIR
 
 SAMPLE = ["NCT02369484.json", "NCT02856893.json"]
@@ -359,3 +364,100 @@ def test_issue18_every_query_has_a_timeout(built_store: Path, tmp_path: Path) ->
     assert result.exit_code == 2 and time.monotonic() - started < 15
     assert "did not finish within 0.5 s" in result.stderr and "--timeout" in result.stderr
     assert query_module.DEFAULT_TIMEOUT_SECONDS > 0
+
+
+# -- case 1: disk full -------------------------------------------------------------------------
+
+
+DISK_MB = 12
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 12 MB tmpfs: a store on it fills it within a few hundred records."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs needs root")
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={DISK_MB}m", "tmpfs", str(mount)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def _trialkg(*args: str) -> subprocess.CompletedProcess[str]:
+    command = shutil.which("trialkg", path=str(Path(sys.executable).parent))
+    assert command, "the trialkg command is installed with the project"
+    return subprocess.run(
+        [command, *args], capture_output=True, text=True, timeout=180, check=False
+    )
+
+
+def test_issue18_a_full_disk_stops_the_build_and_leaves_whole_trials(
+    small_disk: Path, tmp_path: Path
+) -> None:
+    corpus = tmp_path / "corpus"
+    make_corpus(corpus, 700)
+    store_path = small_disk / "kg"
+    built = _trialkg(
+        "build",
+        str(corpus),
+        "--store",
+        str(store_path),
+        "--workers",
+        "1",
+        "--chunk",
+        "40",
+        "--no-compact",
+    )
+    assert built.returncode == 2, built.stderr[-2000:]
+    assert "Traceback" not in built.stderr
+    errors = [line for line in built.stderr.splitlines() if line.startswith(("error", "rejected"))]
+    assert len(errors) == 1, errors[:5]
+    assert "no space left on device" in errors[0] and str(store_path) in errors[0]
+    summary = re.search(r"built: (\d+), rejected: \d+, triples: (\d+)", built.stdout)
+    assert summary, built.stdout
+    # What the summary counts is what the store holds; every trial in it is whole, and the
+    # shared facts of every shared node it names are there.
+    expected = trialkg.open_store()
+    trialkg.build(expected, [corpus])
+    with trialkg.open_store(store_path, read_only=True) as store:
+        trials = [name for name in store.graph_names() if name != vocab.SHARED_GRAPH]
+        assert 0 < len(trials) < 700
+        assert int(summary.group(1)) == len(trials)
+        assert int(summary.group(2)) <= len(store)
+        named: set[str] = set()
+        for name in trials:
+            lines = graph_lines(store, name)
+            assert lines == graph_lines(expected, name), f"{name} is not whole"
+            named |= set(
+                re.findall(
+                    rb"<(https://w3id\.org/trialkg/id/(?:drug|condition|"
+                    rb"organisation|procedure|city)/[^>]+)>",
+                    b"\n".join(lines),
+                )
+            )
+        for node in sorted(n.decode() for n in named):
+            have = sorted(str(q) for q in store.shared_quads([node]))
+            assert have == sorted(str(q) for q in expected.shared_quads([node])), node
+
+
+def test_issue18_export_onto_a_full_disk_leaves_no_file(
+    small_disk: Path, built_store: Path
+) -> None:
+    (small_disk / "filler").write_bytes(b"\0" * (DISK_MB * 2**20 - 64 * 2**10))
+    target = small_disk / "graph.nt"
+    result = invoke(
+        "export", "--format", "ntriples", "-o", str(target), "--store", str(built_store)
+    )
+    _no_traceback(result)
+    assert result.exit_code == 2 and "no space left on device" in result.stderr
+    assert not target.exists() and not list(small_disk.glob("*.partial"))

@@ -21,7 +21,7 @@ import click
 
 from trialkg import __version__
 from trialkg.cli_errors import DEBUG_ENV, EXIT_DATA, EXIT_OK, FailsCleanly
-from trialkg.errors import InputError, OutputError, os_error_text
+from trialkg.errors import InputError, OutputError, StoreWriteError, os_error_text
 from trialkg.query import DEFAULT_TIMEOUT_SECONDS
 from trialkg.store import STORE_ENV, default_store_path, open_store
 
@@ -167,9 +167,20 @@ def build(
                 "removed, they are built again",
                 err=True,
             )
-        report = run_build(
-            store, paths, options, on_error=on_error, on_progress=on_progress if progress else None
-        )
+        try:
+            report = run_build(
+                store,
+                paths,
+                options,
+                on_error=on_error,
+                on_progress=on_progress if progress else None,
+            )
+        except StoreWriteError as stopped:
+            if progress:
+                click.echo("\r\x1b[K", err=True, nl=False)
+            if isinstance(stopped.report, BuildReport):  # what was stored before the stop
+                click.echo(f"{stopped.report.summary()} -> {path} (stopped)")
+            raise
     if progress:
         click.echo("\r\x1b[K", err=True, nl=False)
     click.echo(f"{report.summary()} ({report.seconds:.1f} s) -> {path}")
@@ -359,7 +370,7 @@ def _export_to_file(store: Any, fmt: str, target: Path, threads: int, progress: 
         partial.replace(target)
     except OSError as error:
         partial.unlink(missing_ok=True)
-        raise OutputError(f"cannot write the export: {os_error_text(error)}") from error
+        raise OutputError(f"cannot write the export {target}: {os_error_text(error)}") from error
     except BaseException:
         partial.unlink(missing_ok=True)
         raise

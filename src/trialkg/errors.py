@@ -79,6 +79,14 @@ class StoreError(TrialKGError):
     """The store cannot be opened, read or written."""
 
 
+class StoreWriteError(StoreError):
+    """The store's disk refuses writes (full, or failing): the build stops at once.
+
+    ``report`` is the build's report up to the stop, counting only what was stored."""
+
+    report: object | None = None
+
+
 class QueryError(TrialKGError):
     """A named query is unknown, malformed, not read-only, or misses a parameter."""
 
@@ -94,5 +102,5 @@ class OutputError(TrialKGError):
 def os_error_text(error: OSError) -> str:
     """An ``OSError`` as a user reads it: what went wrong, and on which file."""
     reason = error.strerror or str(error) or type(error).__name__
-    target = error.filename
-    return f"{reason.lower() if reason[:1].isupper() else reason}: {target}" if target else reason
+    reason = reason[:1].lower() + reason[1:]
+    return f"{reason}: {error.filename}" if error.filename else reason

@@ -19,6 +19,7 @@ the next build, finding their content hashes gone, writes them again.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -27,7 +28,7 @@ from types import TracebackType
 import pyoxigraph as ox
 import rdflib
 
-from trialkg.errors import StoreError
+from trialkg.errors import StoreError, StoreWriteError
 from trialkg.rdf import iri, vocab
 
 STORE_ENV = "TRIALKG_STORE"
@@ -131,6 +132,9 @@ class TrialStore:
                 f"cannot open the store at {self.path}: {error}; if it is damaged, build it "
                 "again into a new folder"
             ) from error
+        # Set when the disk refused a write: RocksDB then waits forever on a flush, so
+        # none is attempted any more (what was written whole is on disk already).
+        self.broken = False
         self.recovered_graphs = 0  # graphs of an interrupted write removed on opening
         self.replaced_graphs = 0  # graphs this object removed or replaced since opening
         if self.path is not None and not read_only:
@@ -150,7 +154,8 @@ class TrialStore:
         self.close()
 
     def close(self) -> None:
-        if self.path is not None and not self.read_only and hasattr(self, "_store"):
+        writable = self.path is not None and not self.read_only and not self.broken
+        if writable and hasattr(self, "_store"):
             self._store.flush()
         # pyoxigraph releases the database when the object goes.
         self.__dict__.pop("_store", None)
@@ -184,11 +189,31 @@ class TrialStore:
             self.replaced_graphs += self._remove_graphs(graphs)
             if nquads:
                 store.load(nquads, format=ox.RdfFormat.N_QUADS)
-        except (OSError, SyntaxError) as error:
+        except OSError as error:
+            raise self.write_failure(error) from error
+        except SyntaxError as error:
             raise StoreError(f"cannot write to the store: {error}") from error
 
+    def write_failure(self, error: OSError) -> StoreWriteError:
+        """The error for a write the disk refused; no flush is tried after it."""
+        self.broken = True
+        text = str(error)
+        if error.errno == errno.ENOSPC or "No space left on device" in text:
+            return StoreWriteError(
+                f"no space left on device for the store at {self.path}: the build stopped; "
+                "every trial the store holds is whole: free some space and build again"
+            )
+        return StoreWriteError(f"cannot write to the store at {self.path}: {text}")
+
     def write_chunk(
-        self, graphs: list[str], nquads: bytes, quads: int, *, slot: int = 0, checked: bool = False
+        self,
+        graphs: list[str],
+        nquads: bytes,
+        quads: int,
+        *,
+        slot: int = 0,
+        checked: bool = False,
+        keep_journal: bool = False,
     ) -> None:
         """Write whole trial graphs in bulk, replacing older versions of them.
 
@@ -197,19 +222,45 @@ class TrialStore:
         on several threads each use their own ``slot`` (journal file), and must
         not write the same graph at once. ``checked``: the caller has checked
         every IRI (the build's workers do), so the loader skips its own check.
+        ``keep_journal``: the caller clears the journal (``clear_journal``) once the
+        write may stand, e.g. once the chunks before it are written too.
+        A disk that refuses the write raises ``StoreWriteError``; a refused text,
+        ``StoreError``.
         """
         store = self.oxigraph
-        self._journal_write(graphs, slot)
         try:
+            self._journal_write(graphs, slot)
             self.replaced_graphs += self._remove_graphs(graphs)
             if nquads:
                 if quads < BULK_BATCH_QUADS:
                     store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS, lenient=checked)
                 else:
                     store.load(nquads, format=ox.RdfFormat.N_QUADS)
-        except (OSError, SyntaxError) as error:
+        except OSError as error:
+            raise self.write_failure(error) from error
+        except SyntaxError as error:
             raise StoreError(f"cannot write to the store: {error}") from error
+        if not keep_journal:
+            self._journal_clear(slot)
+
+    def journal(self, graphs: list[str], slot: int) -> None:
+        """List these graphs as being written under ``slot``, until ``clear_journal``."""
+        try:
+            self._journal_write(graphs, slot)
+        except OSError as error:
+            raise self.write_failure(error) from error
+
+    def clear_journal(self, slot: int) -> None:
         self._journal_clear(slot)
+
+    def roll_back_unfinished(self) -> int:
+        """Remove the graphs of writes whose journals are still there (after a failed build);
+        returns how many. On a disk that refuses even that, the journals stay and the
+        next writable open finishes the job."""
+        try:
+            return self._recover(flush=not self.broken)
+        except OSError:
+            return 0
 
     def _remove_graphs(self, graphs: Iterable[str]) -> int:
         """Remove those of the named graphs the store holds; returns how many it held."""
@@ -270,7 +321,7 @@ class TrialStore:
         if path is not None:
             path.unlink(missing_ok=True)
 
-    def _recover(self) -> int:
+    def _recover(self, *, flush: bool = True) -> int:
         """Remove the graphs of writes that did not finish; returns how many were there."""
         if self.path is not None:
             # A journal still being written: its chunk's write had not begun.
@@ -282,7 +333,8 @@ class TrialStore:
         removed = sum(
             self._remove_graphs(path.read_text(encoding="utf-8").splitlines()) for path in journals
         )
-        self.oxigraph.flush()
+        if flush:
+            self.oxigraph.flush()
         for path in journals:
             path.unlink(missing_ok=True)
         return removed
@@ -358,8 +410,11 @@ class TrialStore:
         return removed
 
     def flush(self) -> None:
-        if self.path is not None and not self.read_only:
-            self.oxigraph.flush()
+        if self.path is not None and not self.read_only and not self.broken:
+            try:
+                self.oxigraph.flush()
+            except OSError as error:
+                raise self.write_failure(error) from error
 
     def optimize(self) -> None:
         """Compact the database: merges the table files that bulk loads leave behind."""

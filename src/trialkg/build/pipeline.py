@@ -50,7 +50,7 @@ from trialkg.build.workers import (
     trial_nquads,
 )
 from trialkg.build.writer import Chunk, Writer
-from trialkg.errors import InputError
+from trialkg.errors import InputError, StoreWriteError
 from trialkg.linking.lexicon import linking_fingerprint
 from trialkg.model import Trial
 from trialkg.progress import INTERVAL, time_left
@@ -288,57 +288,79 @@ def build(
     forget_shared_lines()  # before the workers fork: each starts with an empty copy
     shared = SharedLines()
     try:
-        window = max(2, options.workers) * 4
-        for results in _bounded_map(process_batch, batches(), options.workers, window):
-            for result in results:
-                if result.shared:
-                    # Another worker may have sent a line already: load each once.
-                    fresh = shared.fresh(result.shared)
-                    result.shared_nquads = "".join(fresh).encode("utf-8")
-                    result.triples += len(fresh)
-                    result.shared = []
-                if not result.unreadable:
-                    report.records_read += result.trials + len(result.errors)
-                for error in result.errors:
-                    fail(error)
-                    if options.strict:
-                        raise error
-                if chunk.clashes(result.graphs) or (
-                    chunk.results
-                    and (
-                        chunk.trials + result.trials > options.chunk_trials
-                        or chunk.quads + result.triples > chunk_quads
-                    )
-                ):
-                    flush_chunk()
-                chunk.add(result)
-                report.built += result.trials
-                report.triples += result.triples
-            report_failures()
-            now = time.perf_counter()
-            if on_progress is not None and now - last_progress >= INTERVAL:
-                last_progress = now
-                report.seconds = now - started
-                on_progress(report)
-    finally:
-        flush_chunk()
-        writer.close()
-        report_failures()
+        try:
+            window = max(2, options.workers) * 4
+            for results in _bounded_map(process_batch, batches(), options.workers, window):
+                for result in results:
+                    if result.shared:
+                        # Another worker may have sent a line already: load each once.
+                        fresh = shared.fresh(result.shared)
+                        result.shared_nquads = "".join(fresh).encode("utf-8")
+                        result.triples += len(fresh)
+                        result.shared = []
+                    if not result.unreadable:
+                        report.records_read += result.trials + len(result.errors)
+                    for error in result.errors:
+                        fail(error)
+                        if options.strict:
+                            raise error
+                    if chunk.clashes(result.graphs) or (
+                        chunk.results
+                        and (
+                            chunk.trials + result.trials > options.chunk_trials
+                            or chunk.quads + result.triples > chunk_quads
+                        )
+                    ):
+                        flush_chunk()
+                    chunk.add(result)
+                    report.built += result.trials
+                    report.triples += result.triples
+                report_failures()
+                now = time.perf_counter()
+                if on_progress is not None and now - last_progress >= INTERVAL:
+                    last_progress = now
+                    report.seconds = now - started
+                    on_progress(report)
+        finally:
+            try:
+                flush_chunk()
+            finally:
+                writer.close()
+                report_failures()
+                # What the report counts is what the store holds.
+                report.built, report.triples = writer.trials_written, writer.triples_written
         store.flush()
-    if options.remove_missing:
-        _remove_missing(store, seen, report)
-    if store.replaced_graphs > replaced_before:
-        # Replaced graphs may have been the last to name a drug, a site's city ...
-        report.pruned = store.prune_shared()
-    # N-Quads text and table files are of a size: compare what was loaded with the store.
-    if (
-        options.compact
-        and writer.written_bytes
-        and writer.written_bytes >= COMPACT_SHARE * store.disk_size()
-    ):
-        store.optimize()
+        if options.remove_missing:
+            _remove_missing(store, seen, report)
+        if store.replaced_graphs > replaced_before:
+            # Replaced graphs may have been the last to name a drug, a site's city ...
+            report.pruned = store.prune_shared()
+        # N-Quads text and table files are of a size: compare what was loaded with the store.
+        if (
+            options.compact
+            and writer.written_bytes
+            and writer.written_bytes >= COMPACT_SHARE * store.disk_size()
+        ):
+            store.optimize()
+    except StoreWriteError as error:
+        _stopped(store, report, started, error)
+        raise
+    except OSError as error:
+        failure = store.write_failure(error)
+        _stopped(store, report, started, failure)
+        raise failure from error
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _stopped(
+    store: TrialStore, report: BuildReport, started: float, error: StoreWriteError
+) -> None:
+    """After the disk refused a write: roll back the chunks that may not stand, and hand
+    the report (what was stored) to the caller with the error."""
+    store.roll_back_unfinished()
+    report.seconds = time.perf_counter() - started
+    error.report = report
 
 
 def _remove_missing(store: TrialStore, seen: set[str], report: BuildReport) -> None:
