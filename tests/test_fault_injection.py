@@ -461,3 +461,32 @@ def test_issue18_export_onto_a_full_disk_leaves_no_file(
     _no_traceback(result)
     assert result.exit_code == 2 and "no space left on device" in result.stderr
     assert not target.exists() and not list(small_disk.glob("*.partial"))
+
+
+# -- case 8: wrong JSON types ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("module", "key", "value", "field"),
+    [
+        ("identificationModule", "briefTitle", 12345, "identificationModule.briefTitle"),
+        ("eligibilityModule", "minimumAge", 18, "eligibilityModule.minimumAge"),
+        (
+            "statusModule",
+            "startDateStruct",
+            {"date": 20200115},
+            "statusModule.startDateStruct.date",
+        ),
+    ],
+)
+def test_issue18_a_field_of_another_json_type_is_named(
+    module: str, key: str, value: object, field: str
+) -> None:
+    from trialkg.readers import Document, read_document
+
+    study = json.loads(_record())
+    study["protocolSection"].setdefault(module, {})[key] = value
+    (error,) = read_document(Document("typed.json", json.dumps(study).encode()))
+    assert isinstance(error, InputError), error
+    assert (error.record, error.field, error.kind) == ("NCT02369484", field, "wrong-type")
+    assert "a JSON number where the API gives a string" in error.message
