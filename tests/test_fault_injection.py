@@ -490,3 +490,53 @@ def test_issue18_a_field_of_another_json_type_is_named(
     assert isinstance(error, InputError), error
     assert (error.record, error.field, error.kind) == ("NCT02369484", field, "wrong-type")
     assert "a JSON number where the API gives a string" in error.message
+
+
+# -- case 10: small ones -------------------------------------------------------------------------
+
+
+def test_issue18_strict_prints_its_error_once(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"protocolSection": {"identificationModule": {"briefTitle": "no id"}}}')
+    result = invoke("build", str(bad), "--strict", "--store", str(tmp_path / "kg"))
+    assert result.exit_code == 2
+    assert result.stderr.count("identificationModule.nctId") == 1, result.stderr
+
+
+def test_issue18_an_unknown_format_creates_no_store(tmp_path: Path) -> None:
+    store = tmp_path / "kg"
+    result = invoke("build", str(JSON_DIR / SAMPLE[0]), "--format", "nosuch", "--store", str(store))
+    assert result.exit_code == 2 and "ctgov-json" in result.stderr  # the choices are listed
+    assert not store.exists()
+
+
+def test_issue18_a_folder_of_other_files_is_not_made_a_store(tmp_path: Path) -> None:
+    records = tmp_path / "records"
+    records.mkdir()
+    shutil.copy(JSON_DIR / SAMPLE[0], records / SAMPLE[0])
+    result = invoke("build", str(records), "--store", str(records))
+    _no_traceback(result)
+    assert result.exit_code == 2 and "not a trialkg store" in result.stderr
+    assert sorted(p.name for p in records.iterdir()) == [SAMPLE[0]]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert invoke("build", str(records), "--store", str(empty), "-q").exit_code == 0
+
+
+# -- case 11: a store whose last build did not finish says so -----------------------------------
+
+
+def test_issue18_readers_are_told_when_the_last_build_did_not_finish(
+    built_store: Path, tmp_path: Path
+) -> None:
+    store_path = tmp_path / "kg"
+    shutil.copytree(built_store, store_path)
+    with trialkg.open_store(store_path) as store:
+        store.mark_build(finished=False)  # as a build killed or stopped leaves it
+    for command in (["stats"], ["validate"], ["query", "shared-drugs"]):
+        result = invoke(*command, "--store", str(store_path))
+        assert result.exit_code == 0, result.output
+        assert "warning: the last build" in result.stderr and "did not finish" in result.stderr
+    again = invoke("build", str(JSON_DIR / SAMPLE[0]), "--store", str(store_path), "-q")
+    assert again.exit_code == 0
+    assert "warning" not in invoke("stats", "--store", str(store_path)).stderr

@@ -23,7 +23,8 @@ from trialkg import __version__
 from trialkg.cli_errors import DEBUG_ENV, EXIT_DATA, EXIT_OK, FailsCleanly
 from trialkg.errors import InputError, OutputError, StoreWriteError, os_error_text
 from trialkg.query import DEFAULT_TIMEOUT_SECONDS
-from trialkg.store import STORE_ENV, default_store_path, open_store
+from trialkg.readers import readers
+from trialkg.store import STORE_ENV, TrialStore, default_store_path, open_store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -45,6 +46,18 @@ store_option = click.option(
 
 def _store_path(value: str | None) -> str:
     return value or default_store_path()
+
+
+def _open_to_read(path: str) -> TrialStore:
+    """The store opened read-only, with a warning line when its last build did not finish."""
+    store = open_store(path, read_only=True)
+    if store.unfinished_build:
+        click.echo(
+            f"warning: the last build into {path} did not finish (stopped or killed): every "
+            "trial it holds is whole, but records may be missing; run the build again",
+            err=True,
+        )
+    return store
 
 
 @click.group(cls=FailsCleanly, context_settings={"help_option_names": ["-h", "--help"]})
@@ -78,7 +91,11 @@ def _show_progress() -> bool:
 @click.argument("inputs", nargs=-1, type=click.Path(exists=False))
 @store_option
 @click.option(
-    "--format", "format_name", default=None, help="Force a reader (see `trialkg formats`)."
+    "--format",
+    "format_name",
+    type=click.Choice(list(readers())),
+    default=None,
+    help="Force a reader (see `trialkg formats`).",
 )
 @click.option("--strict", is_flag=True, help="Stop at the first bad record (exit 2).")
 @click.option(
@@ -150,6 +167,8 @@ def build(
     )
 
     def on_error(error: InputError) -> None:
+        if strict:  # the build stops with this error, which is printed once, as the error
+            return
         if progress:
             click.echo("\r\x1b[K", err=True, nl=False)
         click.echo(f"rejected: {error}", err=True)
@@ -230,7 +249,7 @@ def validate(store_path: str | None, workers: int | None, engine: str, chunk_tri
         click.echo(f"\r\x1b[K{line}", err=True, nl=False)
 
     progress = _show_progress()
-    with open_store(_store_path(store_path), read_only=True) as store:
+    with _open_to_read(_store_path(store_path)) as store:
         report = validate_store(
             store,
             chunk_trials=chunk_trials,
@@ -291,7 +310,7 @@ def query(
     """Run a named query (see `trialkg queries`) or a SPARQL file (FILE.rq), read-only."""
     from trialkg.query import format_result, run_query
 
-    with open_store(_store_path(store_path), read_only=True) as store:
+    with _open_to_read(_store_path(store_path)) as store:
         result = run_query(
             store, name, _parse_params(params), timeout=timeout, allow_service=allow_service
         )
@@ -344,7 +363,7 @@ def export(fmt: str, store_path: str | None, output: str | None, workers: int | 
     progress = on_progress if _show_progress() else None
     threads = workers or min(os.cpu_count() or 1, 8)
     started = time.perf_counter()
-    with open_store(_store_path(store_path), read_only=True) as store:
+    with _open_to_read(_store_path(store_path)) as store:
         if output is None:
             count = run_export(store, fmt, sys.stdout.buffer, workers=threads, on_progress=progress)
             sys.stdout.buffer.flush()
@@ -411,7 +430,7 @@ def stats(store_path: str | None) -> None:
     """Counts of trials, graphs, triples and linked entities in the store."""
     from trialkg.stats import store_stats
 
-    with open_store(_store_path(store_path), read_only=True) as store:
+    with _open_to_read(_store_path(store_path)) as store:
         click.echo(store_stats(store), nl=False)
 
 
@@ -451,7 +470,7 @@ def link_report(store_path: str | None, limit: int) -> None:
     """Mentions that did not link to a vocabulary term, most frequent first."""
     from trialkg.linking.report import unlinked_mentions
 
-    with open_store(_store_path(store_path), read_only=True) as store:
+    with _open_to_read(_store_path(store_path)) as store:
         rows = unlinked_mentions(store)
     click.echo(f"{'kind':14} {'count':>5}  mention")
     for kind, mention, count in rows[:limit]:

@@ -47,6 +47,9 @@ JOURNAL = "trialkg-pending-graphs.txt"
 # file: pyoxigraph documents a read-only open while another process writes as
 # undefined, so `trialkg query` or `validate` during a build is refused instead.
 LOCK = "trialkg.lock"
+# Present while a build writes the store, removed when it completes: a store that still
+# has it was left by a build that did not finish (killed, or stopped by a full disk).
+UNFINISHED = "trialkg-build-unfinished"
 
 
 # Lock descriptors this process holds. A forked child (a build's or an export's worker)
@@ -91,6 +94,24 @@ def _lock(folder: Path, exclusive: bool) -> int | None:
     return descriptor
 
 
+def _refuse_other_folder(path: Path) -> None:
+    """A folder that holds files and no store is someone's folder, never made a store."""
+    if not path.is_dir() or (path / "CURRENT").exists():
+        return
+    own = {LOCK, UNFINISHED}
+    others = sorted(
+        entry.name
+        for entry in path.iterdir()
+        if entry.name not in own and not entry.name.startswith(JOURNAL.removesuffix(".txt"))
+    )
+    if others:
+        shown = ", ".join(others[:3]) + (" ..." if len(others) > 3 else "")
+        raise StoreError(
+            f"{path} is not a trialkg store but a folder of other files ({shown}); "
+            "give --store a new or empty folder"
+        )
+
+
 def default_store_path() -> str:
     return os.environ.get(STORE_ENV) or DEFAULT_STORE
 
@@ -117,6 +138,8 @@ class TrialStore:
                 f"no trialkg store at {self.path}; "
                 f"build one with `trialkg build --store {self.path}`"
             )
+        if self.path is not None and not read_only:
+            _refuse_other_folder(self.path)
         if self.path is not None:
             self._lock = _lock(self.path, exclusive=not read_only)
         try:
@@ -242,6 +265,54 @@ class TrialStore:
             raise StoreError(f"cannot write to the store: {error}") from error
         if not keep_journal:
             self._journal_clear(slot)
+
+    def has_graph(self, name: str) -> bool:
+        return bool(self.oxigraph.contains_named_graph(ox.NamedNode(name)))
+
+    def replace_atomically(self, graphs: list[str], nquads: bytes) -> None:
+        """Replace these graphs with the N-Quads in one transaction: a process stopped at
+        any point leaves the old versions whole or the new ones whole, never neither.
+        (Slower than ``write_chunk``'s bulk load: for graphs the store holds already.)"""
+        by_graph: dict[str, list[str]] = {}
+        for line in nquads.decode("utf-8").splitlines():
+            body, graph, _end = line.rsplit(" ", 2)
+            by_graph.setdefault(graph, []).append(body)
+        drops = [f"DROP SILENT GRAPH <{name}>" for name in graphs]
+        blocks = " ".join(
+            f"GRAPH {graph} {{ {' . '.join(lines)} }}" for graph, lines in by_graph.items()
+        )
+        try:
+            held = sum(1 for name in graphs if self.has_graph(name))
+            self.oxigraph.update(" ;\n".join([*drops, f"INSERT DATA {{ {blocks} }}"]))
+        except OSError as error:
+            raise self.write_failure(error) from error
+        except SyntaxError as error:
+            raise StoreError(f"cannot write to the store: {error}") from error
+        self.replaced_graphs += held
+
+    # -- whether the last build finished --------------------------------------------------
+
+    @property
+    def unfinished_build(self) -> bool:
+        """Whether the last build into this store stopped before it completed."""
+        return self.path is not None and (self.path / UNFINISHED).exists()
+
+    def mark_build(self, *, finished: bool) -> None:
+        """Mark a build begun (``finished=False``) or completed."""
+        if self.path is None:
+            return
+        marker = self.path / UNFINISHED
+        if finished:
+            marker.unlink(missing_ok=True)
+            return
+        try:
+            marker.write_text(
+                "A build into this store began and has not completed; the next build that "
+                "completes removes this file.\n",
+                encoding="utf-8",
+            )
+        except OSError as error:
+            raise self.write_failure(error) from error
 
     def journal(self, graphs: list[str], slot: int) -> None:
         """List these graphs as being written under ``slot``, until ``clear_journal``."""

@@ -288,6 +288,7 @@ def build(
     forget_shared_lines()  # before the workers fork: each starts with an empty copy
     shared = SharedLines()
     try:
+        store.mark_build(finished=False)
         try:
             window = max(2, options.workers) * 4
             for results in _bounded_map(process_batch, batches(), options.workers, window):
@@ -342,6 +343,7 @@ def build(
             and writer.written_bytes >= COMPACT_SHARE * store.disk_size()
         ):
             store.optimize()
+        store.mark_build(finished=True)
     except StoreWriteError as error:
         _stopped(store, report, started, error)
         raise

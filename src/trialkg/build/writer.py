@@ -52,6 +52,11 @@ class Writer:
     therefore stays until every chunk before it is written, and a write cut short
     rolls back (``TrialStore.roll_back_unfinished``) every chunk after the first that
     failed. ``trials_written`` and ``triples_written`` count what may stand.
+
+    A document whose graphs the store holds already (a changed record) is written in
+    one transaction that drops the old version and inserts the new, so that a process
+    killed at any point leaves the old version whole or the new one: never absent. Its
+    journal is not kept, since rolling it back would leave its trial absent.
     """
 
     def __init__(self, store: TrialStore, threads: int = 2) -> None:
@@ -134,18 +139,67 @@ class Writer:
 
     def _write(self, chunk: Chunk, slot: int) -> None:
         graphs = [g for r in chunk.results for g in r.graphs]
-        journal = chunk.sequence
-        trials, triples = chunk.trials, chunk.quads
+        # A newer version of a graph the store holds replaces it in one transaction, so
+        # that the trial is never absent; new graphs go through the bulk loader.
+        replacing: list[DocumentResult] = []
+        fresh: list[DocumentResult] = []
+        for result in chunk.results:
+            held = any(map(self.store.has_graph, result.graphs))
+            (replacing if held else fresh).append(result)
+        trials, triples = self._replace(replacing)
+        trials_fresh, triples_fresh = self._bulk(fresh, chunk.sequence)
+        # Trials that now have several sources: the most authoritative speaks for them.
+        # One thread at a time; each after its own write, so the last sees every source.
+        with self._reconciling:
+            try:
+                _reconcile_chunk(self.store, graphs)
+            except OSError as error:
+                raise self.store.write_failure(error) from error
+        self._confirm(chunk.sequence, trials + trials_fresh, triples + triples_fresh)
+        with self._lock:
+            if self.store.path is not None:
+                self.written_bytes += sum(
+                    len(r.nquads) + len(r.shared_nquads) for r in chunk.results
+                )
+
+    def _replace(self, results: list[DocumentResult]) -> tuple[int, int]:
+        trials = triples = 0
+        for result in results:
+            try:
+                self.store.replace_atomically(result.graphs, result.nquads + result.shared_nquads)
+            except StoreWriteError:
+                raise
+            except StoreError as error:
+                self._refused(result, error)
+                continue
+            trials += result.trials
+            triples += result.triples
+        return trials, triples
+
+    def _refused(self, result: DocumentResult, error: StoreError) -> None:
+        with self._lock:
+            refused = InputError(
+                f"the store refused this file's graphs: {error}",
+                file=result.name,
+                kind="store-refused",
+            )
+            self.failures.append((refused, result.trials))
+
+    def _bulk(self, results: list[DocumentResult], journal: int) -> tuple[int, int]:
+        if not results:
+            return 0, 0
+        graphs = [g for r in results for g in r.graphs]
+        trials, triples = sum(r.trials for r in results), sum(r.triples for r in results)
         try:
-            text = b"".join(r.nquads + r.shared_nquads for r in chunk.results)
+            text = b"".join(r.nquads + r.shared_nquads for r in results)
             self.store.write_chunk(
-                graphs, text, chunk.quads, slot=journal, checked=True, keep_journal=True
+                graphs, text, triples, slot=journal, checked=True, keep_journal=True
             )
         except StoreWriteError:
             raise
         except StoreError:
             trials = triples = 0
-            for result in chunk.results:
+            for result in results:
                 try:
                     text = result.nquads + result.shared_nquads
                     self.store.write_chunk(
@@ -156,30 +210,14 @@ class Writer:
                 except StoreWriteError:
                     raise
                 except StoreError as error:
-                    with self._lock:
-                        refused = InputError(
-                            f"the store refused this file's graphs: {error}", file=result.name
-                        )
-                        self.failures.append((refused, result.trials))
+                    self._refused(result, error)
                     # Other trials may name the shared nodes it described first.
                     with contextlib.suppress(StoreError):
                         self.store.write_chunk(
                             [], result.shared_nquads, 0, slot=journal, keep_journal=True
                         )
             self.store.journal(graphs, journal)  # the whole chunk's, until it may stand
-        # Trials that now have several sources: the most authoritative speaks for them.
-        # One thread at a time; each after its own write, so the last sees every source.
-        with self._reconciling:
-            try:
-                _reconcile_chunk(self.store, graphs)
-            except OSError as error:
-                raise self.store.write_failure(error) from error
-        self._confirm(chunk.sequence, trials, triples)
-        with self._lock:
-            if self.store.path is not None:
-                self.written_bytes += sum(
-                    len(r.nquads) + len(r.shared_nquads) for r in chunk.results
-                )
+        return trials, triples
 
     def _confirm(self, sequence: int, trials: int, triples: int) -> None:
         """Chunk ``sequence`` is written: clear the journals of the chunks that may now
