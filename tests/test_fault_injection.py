@@ -540,3 +540,48 @@ def test_issue18_readers_are_told_when_the_last_build_did_not_finish(
     again = invoke("build", str(JSON_DIR / SAMPLE[0]), "--store", str(store_path), "-q")
     assert again.exit_code == 0
     assert "warning" not in invoke("stats", "--store", str(store_path)).stderr
+
+
+# -- case 12: reports a program can read -------------------------------------------------------
+
+
+def _nonconforming(built_store: Path, tmp_path: Path) -> Path:
+    """The built store with one trial given a second NCT id (the shape allows one)."""
+    import pyoxigraph as ox
+
+    store_path = tmp_path / "kg"
+    shutil.copytree(built_store, store_path)
+    with trialkg.open_store(store_path) as store:
+        trial = ox.NamedNode(vocab.CTGOV + "NCT02369484")
+        graph = ox.NamedNode(store.graphs_of_trial("NCT02369484")[0])
+        store.oxigraph.add(
+            ox.Quad(trial, ox.NamedNode(vocab.TKG + "nctId"), ox.Literal("X"), graph)
+        )
+    return store_path
+
+
+def test_issue18_validate_writes_a_shacl_validation_report(
+    built_store: Path, tmp_path: Path
+) -> None:
+    import rdflib
+    from rdflib.namespace import RDF, SH
+
+    store_path = _nonconforming(built_store, tmp_path)
+    turtle = invoke("validate", "--format", "turtle", "--store", str(store_path))
+    assert turtle.exit_code == 1, turtle.output
+    graph = rdflib.Graph().parse(data=turtle.stdout, format="turtle")
+    (report,) = graph.subjects(RDF.type, SH.ValidationReport)
+    assert graph.value(report, SH.conforms) == rdflib.Literal(False)
+    results = list(graph.objects(report, SH.result))
+    nct = [
+        r for r in results if graph.value(r, SH.resultPath) == rdflib.URIRef(vocab.TKG + "nctId")
+    ]
+    assert nct and all(graph.value(r, SH.sourceShape) is not None for r in results)
+    assert {graph.value(r, SH.focusNode) for r in nct} == {
+        rdflib.URIRef(vocab.CTGOV + "NCT02369484")
+    }
+    as_json = invoke("validate", "--format", "json", "--store", str(store_path))
+    document = json.loads(as_json.stdout)
+    assert document["conforms"] is False and as_json.exit_code == 1
+    assert {r["focusNode"] for r in document["results"]} >= {vocab.CTGOV + "NCT02369484"}
+    assert len(document["results"]) == len(results)

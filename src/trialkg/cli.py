@@ -233,8 +233,18 @@ def build(
     show_default=True,
     help="Trials per pyshacl call.",
 )
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "turtle"]),
+    default="text",
+    show_default=True,
+    help="text: grouped by trial; json, turtle: a SHACL sh:ValidationReport a program reads.",
+)
 @_fails_cleanly
-def validate(store_path: str | None, workers: int | None, engine: str, chunk_trials: int) -> None:
+def validate(
+    store_path: str | None, workers: int | None, engine: str, chunk_trials: int, fmt: str
+) -> None:
     """Check the store against the SHACL shapes: exit 0 conforms, 1 does not, 2 error.
 
     On a terminal, progress (checks or trials done) is shown."""
@@ -259,7 +269,9 @@ def validate(store_path: str | None, workers: int | None, engine: str, chunk_tri
         )
     if progress:
         click.echo("\r\x1b[K", err=True, nl=False)
-    click.echo(report.text(), nl=False)
+    from trialkg.validate.formats import format_report
+
+    click.echo(format_report(report, fmt), nl=False)
     sys.exit(EXIT_OK if report.conforms else EXIT_DATA)
 
 
