@@ -585,3 +585,48 @@ def test_issue18_validate_writes_a_shacl_validation_report(
     assert document["conforms"] is False and as_json.exit_code == 1
     assert {r["focusNode"] for r in document["results"]} >= {vocab.CTGOV + "NCT02369484"}
     assert len(document["results"]) == len(results)
+
+
+def _bad_records(folder: Path) -> None:
+    folder.mkdir()
+    study = json.loads(_record())
+    study["protocolSection"]["statusModule"]["startDateStruct"] = {"date": "31/31/2020"}
+    (folder / "a-bad-date.json").write_text(json.dumps(study))
+    study = json.loads(_record(SAMPLE[1]))
+    study["protocolSection"]["identificationModule"]["briefTitle"] = 12345
+    (folder / "b-wrong-type.json").write_text(json.dumps(study))
+    (folder / "c-cut.json").write_bytes(_record()[:300])
+    shutil.copy(JSON_DIR / "NCT04811001.json", folder / "d-good.json")
+
+
+def test_issue18_build_errors_tsv_and_the_summary_count_each_kind(tmp_path: Path) -> None:
+    _bad_records(tmp_path / "in")
+    tsv = tmp_path / "rejected.tsv"
+    result = invoke(
+        "build", str(tmp_path / "in"), "--errors", str(tsv), "--store", str(tmp_path / "kg")
+    )
+    assert result.exit_code == 1, result.output
+    rows = [line.split("\t") for line in tsv.read_text(encoding="utf-8").splitlines()]
+    assert rows[0] == ["kind", "file", "record", "field", "message"]
+    assert [(r[0], r[1], r[2], r[3]) for r in rows[1:]] == [
+        ("bad-date", "in/a-bad-date.json", "NCT02369484", "statusModule.startDateStruct.date"),
+        ("wrong-type", "in/b-wrong-type.json", "NCT02856893", "identificationModule.briefTitle"),
+        ("truncated", "in/c-cut.json", "NCT02369484", ""),
+    ]
+    assert "rejected by kind: bad-date 1; truncated 1; wrong-type 1" in result.stdout
+
+
+def test_issue18_a_build_report_keeps_a_bounded_list_of_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from trialkg.build import pipeline
+
+    monkeypatch.setattr(pipeline, "MAX_KEPT_ERRORS", 2)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for number in range(6):
+        (folder / f"bad{number}.json").write_text('{"protocolSection": {}}')
+    seen: list[InputError] = []
+    report = trialkg.build(trialkg.open_store(), [folder], on_error=seen.append)
+    assert (report.rejected, len(seen), len(report.errors)) == (6, 6, 2)
+    assert report.kinds == {"bad-record": 6}

@@ -10,6 +10,7 @@ Exit codes (all commands):
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
@@ -129,6 +130,14 @@ def _show_progress() -> bool:
     "registry withdrew): the store mirrors the inputs. Nothing is removed while a rejected "
     "input names no trial.",
 )
+@click.option(
+    "--errors",
+    "errors_file",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Also write each rejected record, as it comes, to this TSV file "
+    "(kind, file, record, field, message).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors and the summary line.")
 @_fails_cleanly
 def build(
@@ -142,6 +151,7 @@ def build(
     no_compact: bool,
     chunk_trials: int | None,
     remove_missing: bool,
+    errors_file: str | None,
     quiet: bool,
 ) -> None:
     """Read records (files, directories, zips) into the store.
@@ -166,7 +176,11 @@ def build(
         **({"chunk_trials": chunk_trials} if chunk_trials else {}),
     )
 
+    rejected_tsv = _ErrorsFile(errors_file) if errors_file else None
+
     def on_error(error: InputError) -> None:
+        if rejected_tsv is not None:
+            rejected_tsv.write(error)
         if strict:  # the build stops with this error, which is printed once, as the error
             return
         if progress:
@@ -179,7 +193,9 @@ def build(
         click.echo(f"\r\x1b[K{report.progress()}", err=True, nl=False)
 
     path = _store_path(store_path)
-    with open_store(path) as store:
+    with contextlib.ExitStack() as closing, open_store(path) as store:
+        if rejected_tsv is not None:
+            closing.callback(rejected_tsv.close)
         if store.recovered_graphs:
             click.echo(
                 f"an interrupted build left {store.recovered_graphs} graphs half-written: "
@@ -207,6 +223,28 @@ def build(
         click.echo(f"trials no input holds any more, removed: {' '.join(report.missing_trials)}")
     if report.rejected:
         sys.exit(EXIT_DATA)
+
+
+class _ErrorsFile:
+    """`build --errors FILE.tsv`: one line per rejected record, written as the build goes."""
+
+    COLUMNS = ("kind", "file", "record", "field", "message")
+
+    def __init__(self, path: str) -> None:
+        try:
+            self.handle = Path(path).open("w", encoding="utf-8", newline="")
+        except OSError as error:
+            raise OutputError(f"cannot write the errors file: {os_error_text(error)}") from error
+        self.handle.write("\t".join(self.COLUMNS) + "\n")
+
+    def write(self, error: InputError) -> None:
+        cells = (error.kind, error.file, error.record, error.field, error.message)
+        line = "\t".join(" ".join((cell or "").split()) for cell in cells)
+        self.handle.write(line + "\n")
+        self.handle.flush()
+
+    def close(self) -> None:
+        self.handle.close()
 
 
 @main.command()

@@ -33,7 +33,7 @@ import itertools
 import multiprocessing
 import os
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -59,6 +59,8 @@ from trialkg.rdf.mapping import MappingOptions
 from trialkg.readers import Document, get_reader, iter_documents
 from trialkg.readers.common import is_nct_id
 from trialkg.store import BULK_BATCH_QUADS, TrialStore
+
+MAX_KEPT_ERRORS = 1000  # errors a BuildReport keeps (all are counted, and reported as they come)
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -104,7 +106,22 @@ class BuildReport:
     missing_kept_why: str = ""
     seconds: float = 0.0
     documents_total: int | None = None  # known up front for folders and zips, for an ETA
+    # The first MAX_KEPT_ERRORS errors; every one is counted by kind, and ``on_error``
+    # (or `build --errors FILE.tsv`) sees them all: a bad bulk file cannot fill memory.
     errors: list[InputError] = field(default_factory=list)
+    kinds: Counter[str] = field(default_factory=Counter)
+    rejected_records: set[str] = field(default_factory=set)  # NCT ids of rejected records
+    unnamed_rejections: int = 0  # rejections that name no trial (an unreadable file ...)
+
+    def reject(self, error: InputError) -> None:
+        self.rejected += 1
+        self.kinds[error.kind] += 1
+        if len(self.errors) < MAX_KEPT_ERRORS:
+            self.errors.append(error)
+        if error.record and is_nct_id(error.record):
+            self.rejected_records.add(error.record)
+        else:
+            self.unnamed_rejections += 1
 
     def summary(self) -> str:
         parts = [
@@ -127,6 +144,9 @@ class BuildReport:
             )
         if self.pruned:
             parts.append(f"shared statements no trial names removed: {self.pruned}")
+        if self.kinds:
+            kinds = "; ".join(f"{kind} {count}" for kind, count in sorted(self.kinds.items()))
+            parts.append(f"rejected by kind: {kinds}")
         return ", ".join(parts)
 
     def progress(self) -> str:
@@ -233,8 +253,7 @@ def build(
     seen: set[str] = set()  # every document's content hash, for remove_missing
 
     def fail(error: InputError) -> None:
-        report.errors.append(error)
-        report.rejected += 1
+        report.reject(error)
         if on_error is not None:
             on_error(error)
 
@@ -380,14 +399,14 @@ def _remove_missing(store: TrialStore, seen: set[str], report: BuildReport) -> N
     ]
     if not missing:
         return
-    unnamed = sum(1 for error in report.errors if not is_nct_id(error.record or ""))
+    unnamed = report.unnamed_rejections
     if unnamed or not report.documents:
         report.missing_kept = len(missing)
         report.missing_kept_why = (
             f"{unnamed} rejected inputs name no trial" if unnamed else "no input was read"
         )
         return
-    rejected = {error.record for error in report.errors}
+    rejected = report.rejected_records
     kept = [graph for graph, trial in missing if trial in rejected]
     if kept:
         report.missing_kept = len(kept)
@@ -418,8 +437,7 @@ def build_trials(
         try:
             mapped = trial_nquads(trial, options)
         except InputError as error:
-            report.errors.append(error.located(file=trial.source.file))
-            report.rejected += 1
+            report.reject(error.located(file=trial.source.file))
             continue
         fresh = shared.fresh(mapped.shared)
         store.replace_graphs([mapped.graph], mapped.nquads + "".join(fresh).encode("utf-8"))
