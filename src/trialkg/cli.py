@@ -232,7 +232,7 @@ class _ErrorsFile:
 
     def __init__(self, path: str) -> None:
         try:
-            self.handle = Path(path).open("w", encoding="utf-8", newline="")
+            self.handle = Path(path).open("w", encoding="utf-8", newline="")  # noqa: SIM115 (closed by build)
         except OSError as error:
             raise OutputError(f"cannot write the errors file: {os_error_text(error)}") from error
         self.handle.write("\t".join(self.COLUMNS) + "\n")
