@@ -41,12 +41,21 @@ store_option = click.option(
     "store_path",
     type=click.Path(file_okay=False),
     default=None,
-    help=f"The store folder (default: ${STORE_ENV} or ./trialkg-store).",
+    envvar=STORE_ENV,
+    show_envvar=True,
+    help="The store folder (default: ./trialkg-store).",
 )
 
 
 def _store_path(value: str | None) -> str:
     return value or default_store_path()
+
+
+MOST_DEFAULT_WORKERS = 8  # more processes or threads than this gain little, and cost memory
+
+
+def _workers(value: int | None) -> int:
+    return value or min(os.cpu_count() or 1, MOST_DEFAULT_WORKERS)
 
 
 def _open_to_read(path: str) -> TrialStore:
@@ -106,7 +115,7 @@ def _show_progress() -> bool:
     "--workers",
     type=click.IntRange(1, 64),
     default=None,
-    help="Processes for reading and mapping (default: CPU count).",
+    help="Processes for reading and mapping (default: the CPU count, at most 8).",
 )
 @click.option(
     "--force", is_flag=True, help="Rebuild files even when their content was built before."
@@ -169,7 +178,7 @@ def build(
         format=format_name,
         strict=strict,
         include_contacts=include_contacts,
-        workers=workers or min(os.cpu_count() or 1, 8),
+        workers=_workers(workers),
         force=force,
         compact=not no_compact,
         remove_missing=remove_missing,
@@ -253,7 +262,8 @@ class _ErrorsFile:
     "--workers",
     type=click.IntRange(1, 64),
     default=None,
-    help="Threads running the checks; processes for --engine pyshacl (default: CPU count).",
+    help="Threads running the checks; processes for --engine pyshacl "
+    "(default: the CPU count, at most 8).",
 )
 @click.option(
     "--engine",
@@ -301,7 +311,7 @@ def validate(
         report = validate_store(
             store,
             chunk_trials=chunk_trials,
-            workers=workers or min(os.cpu_count() or 1, 8),
+            workers=_workers(workers),
             engine=engine,
             on_progress=on_progress if progress else None,
         )
@@ -394,7 +404,7 @@ def queries() -> None:
     "--workers",
     type=click.IntRange(1, 64),
     default=None,
-    help="Threads reading the store (default: CPU count).",
+    help="Threads reading the store (default: the CPU count, at most 8).",
 )
 @_fails_cleanly
 def export(fmt: str, store_path: str | None, output: str | None, workers: int | None) -> None:
@@ -411,7 +421,7 @@ def export(fmt: str, store_path: str | None, output: str | None, workers: int | 
         click.echo(f"\r\x1b[K{line}", err=True, nl=False)
 
     progress = on_progress if _show_progress() else None
-    threads = workers or min(os.cpu_count() or 1, 8)
+    threads = _workers(workers)
     started = time.perf_counter()
     with _open_to_read(_store_path(store_path)) as store:
         if output is None:
