@@ -4,6 +4,7 @@ whole trials only, and that the same build, run again, completes."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -140,3 +141,61 @@ def test_an_interrupted_write_is_rolled_back_on_opening(tmp_path: Path) -> None:
         report = trialkg.build(store, [corpus])
         assert (report.built, report.unchanged_documents) == (5, 7)
         assert store.graph_names() == names
+
+
+def _changed_corpus(corpus: Path) -> None:
+    """Every record with another title: a rebuild replaces every trial graph."""
+    import json
+
+    for path in sorted(corpus.glob("*.json")):
+        study = json.loads(path.read_text(encoding="utf-8"))
+        ident = study["protocolSection"]["identificationModule"]
+        ident["briefTitle"] = f"{ident.get('briefTitle', '')} (revised)"
+        path.write_text(json.dumps(study), encoding="utf-8")
+
+
+def test_issue18_kill_minus_nine_while_replacing_leaves_old_or_new_whole(tmp_path: Path) -> None:
+    """Killed while rebuilding changed records, the store holds each trial old-whole or
+    new-whole, never absent; and until a build completes, readers are told."""
+    corpus = tmp_path / "corpus"
+    paths = make_corpus(corpus, 160)
+    built_old = tmp_path / "old-store"
+    with trialkg.open_store(built_old) as store:
+        trialkg.build(store, [corpus], BuildOptions(chunk_trials=CHUNK))
+        old = {name: graph_lines(store, name) for name in store.graph_names()}
+    _changed_corpus(corpus)
+    new_store = trialkg.open_store()
+    trialkg.build(new_store, [corpus])
+    new = {name: graph_lines(new_store, name) for name in new_store.graph_names()}
+    store_path = tmp_path / "store"
+    command = _build_command(corpus, store_path)
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    shutil.copytree(built_old, store_path)
+    started = time.monotonic()
+    subprocess.run(command, env=env, capture_output=True, timeout=300, check=True)
+    whole_run = time.monotonic() - started
+    killed = 0
+    for fraction in (0.5, 0.7, 0.9):
+        shutil.rmtree(store_path)
+        shutil.copytree(built_old, store_path)
+        process = subprocess.Popen(
+            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        time.sleep(whole_run * fraction)
+        if process.poll() is None:
+            os.kill(process.pid, signal.SIGKILL)
+            killed += 1
+        process.wait(timeout=120)
+        with trialkg.open_store(store_path, read_only=True) as store:
+            names = [n for n in store.graph_names() if n != vocab.SHARED_GRAPH]
+            assert len(names) == len(paths), f"{len(paths) - len(names)} trials absent"
+            found = {name: graph_lines(store, name) for name in names}
+            for name in names:
+                assert found[name] in (old[name], new[name]), name
+            if process.returncode != -signal.SIGKILL:
+                assert not store.unfinished_build and found == {n: new[n] for n in names}
+            elif not store.unfinished_build:
+                # Killed before the build began writing (a busy machine starts slowly),
+                # or after it finished: the store is all old or all new, never a mix.
+                assert found in ({n: old[n] for n in names}, {n: new[n] for n in names})
+    assert killed, "no rebuild could be killed before it ended"

@@ -40,6 +40,7 @@ RANK = {
     "stats": 8,
     "compare": 7,
     "fetch": 7,
+    "cli_errors": 8,
     "cli": 9,
     "__main__": 10,
     "__init__": 10,

@@ -11,40 +11,31 @@ Exit codes (all commands):
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
 from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from trialkg.errors import InputError, TrialKGError
+from trialkg.cli_errors import DEBUG_ENV, EXIT_DATA, EXIT_OK, FailsCleanly
+from trialkg.errors import InputError, OutputError, StoreWriteError, os_error_text
 from trialkg.fetch.cli_options import network_options, search_options, split_options, update_options
-from trialkg.store import STORE_ENV, default_store_path, open_store
+from trialkg.query import DEFAULT_TIMEOUT_SECONDS
+from trialkg.readers import readers
+from trialkg.store import STORE_ENV, TrialStore, default_store_path, open_store
 from trialkg.version import __version__
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-EXIT_OK, EXIT_DATA, EXIT_ERROR = 0, 1, 2
-
 
 def _fails_cleanly(command: F) -> F:
-    """Map trialkg's errors to exit code 2 with a one-line message, in one place."""
-
-    @wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except TrialKGError as error:
-            click.echo(f"error: {error}", err=True)
-            sys.exit(EXIT_ERROR)
-        except BrokenPipeError:
-            sys.exit(EXIT_OK)
-
-    return wrapper  # type: ignore[return-value]
+    """Marks a command whose failures the group maps to messages and exit codes
+    (``trialkg.cli_errors.FailsCleanly``, the one place that does)."""
+    return command
 
 
 store_option = click.option(
@@ -52,7 +43,9 @@ store_option = click.option(
     "store_path",
     type=click.Path(file_okay=False),
     default=None,
-    help=f"The store folder (default: ${STORE_ENV} or ./trialkg-store).",
+    envvar=STORE_ENV,
+    show_envvar=True,
+    help="The store folder (default: ./trialkg-store).",
 )
 
 
@@ -60,9 +53,34 @@ def _store_path(value: str | None) -> str:
     return value or default_store_path()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+MOST_DEFAULT_WORKERS = 8  # more processes or threads than this gain little, and cost memory
+
+
+def _workers(value: int | None) -> int:
+    return value or min(os.cpu_count() or 1, MOST_DEFAULT_WORKERS)
+
+
+def _open_to_read(path: str) -> TrialStore:
+    """The store opened read-only, with a warning line when its last build did not finish."""
+    store = open_store(path, read_only=True)
+    if store.unfinished_build:
+        click.echo(
+            f"warning: the last build into {path} did not finish (stopped or killed): every "
+            "trial it holds is whole, but records may be missing; run the build again",
+            err=True,
+        )
+    return store
+
+
+@click.group(cls=FailsCleanly, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="trialkg")
-def main() -> None:
+@click.option(
+    "--debug",
+    is_flag=True,
+    envvar=DEBUG_ENV,
+    help="On an unexpected failure, print the traceback (for a bug report).",
+)
+def main(debug: bool) -> None:
     """trialkg: a knowledge graph of clinical trials.
 
     Build a store from registry records, validate it with SHACL shapes, query it
@@ -85,7 +103,11 @@ def _show_progress() -> bool:
 @click.argument("inputs", nargs=-1, type=click.Path(exists=False))
 @store_option
 @click.option(
-    "--format", "format_name", default=None, help="Force a reader (see `trialkg formats`)."
+    "--format",
+    "format_name",
+    type=click.Choice(list(readers())),
+    default=None,
+    help="Force a reader (see `trialkg formats`).",
 )
 @click.option("--strict", is_flag=True, help="Stop at the first bad record (exit 2).")
 @click.option(
@@ -95,7 +117,7 @@ def _show_progress() -> bool:
     "--workers",
     type=click.IntRange(1, 64),
     default=None,
-    help="Processes for reading and mapping (default: CPU count).",
+    help="Processes for reading and mapping (default: the CPU count, at most 8).",
 )
 @click.option(
     "--force", is_flag=True, help="Rebuild files even when their content was built before."
@@ -119,6 +141,14 @@ def _show_progress() -> bool:
     "registry withdrew): the store mirrors the inputs. Nothing is removed while a rejected "
     "input names no trial.",
 )
+@click.option(
+    "--errors",
+    "errors_file",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Also write each rejected record, as it comes, to this TSV file "
+    "(kind, file, record, field, message).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors and the summary line.")
 @_fails_cleanly
 def build(
@@ -132,6 +162,7 @@ def build(
     no_compact: bool,
     chunk_trials: int | None,
     remove_missing: bool,
+    errors_file: str | None,
     quiet: bool,
 ) -> None:
     """Read records (files, directories, zips) into the store.
@@ -149,14 +180,20 @@ def build(
         format=format_name,
         strict=strict,
         include_contacts=include_contacts,
-        workers=workers or min(os.cpu_count() or 1, 8),
+        workers=_workers(workers),
         force=force,
         compact=not no_compact,
         remove_missing=remove_missing,
         **({"chunk_trials": chunk_trials} if chunk_trials else {}),
     )
 
+    rejected_tsv = _ErrorsFile(errors_file) if errors_file else None
+
     def on_error(error: InputError) -> None:
+        if rejected_tsv is not None:
+            rejected_tsv.write(error)
+        if strict:  # the build stops with this error, which is printed once, as the error
+            return
         if progress:
             click.echo("\r\x1b[K", err=True, nl=False)
         click.echo(f"rejected: {error}", err=True)
@@ -167,16 +204,29 @@ def build(
         click.echo(f"\r\x1b[K{report.progress()}", err=True, nl=False)
 
     path = _store_path(store_path)
-    with open_store(path) as store:
+    with contextlib.ExitStack() as closing, open_store(path) as store:
+        if rejected_tsv is not None:
+            closing.callback(rejected_tsv.close)
         if store.recovered_graphs:
             click.echo(
                 f"an interrupted build left {store.recovered_graphs} graphs half-written: "
                 "removed, they are built again",
                 err=True,
             )
-        report = run_build(
-            store, paths, options, on_error=on_error, on_progress=on_progress if progress else None
-        )
+        try:
+            report = run_build(
+                store,
+                paths,
+                options,
+                on_error=on_error,
+                on_progress=on_progress if progress else None,
+            )
+        except StoreWriteError as stopped:
+            if progress:
+                click.echo("\r\x1b[K", err=True, nl=False)
+            if isinstance(stopped.report, BuildReport):  # what was stored before the stop
+                click.echo(f"{stopped.report.summary()} -> {path} (stopped)")
+            raise
     if progress:
         click.echo("\r\x1b[K", err=True, nl=False)
     click.echo(f"{report.summary()} ({report.seconds:.1f} s) -> {path}")
@@ -186,13 +236,36 @@ def build(
         sys.exit(EXIT_DATA)
 
 
+class _ErrorsFile:
+    """`build --errors FILE.tsv`: one line per rejected record, written as the build goes."""
+
+    COLUMNS = ("kind", "file", "record", "field", "message")
+
+    def __init__(self, path: str) -> None:
+        try:
+            self.handle = Path(path).open("w", encoding="utf-8", newline="")  # noqa: SIM115 (closed by build)
+        except OSError as error:
+            raise OutputError(f"cannot write the errors file: {os_error_text(error)}") from error
+        self.handle.write("\t".join(self.COLUMNS) + "\n")
+
+    def write(self, error: InputError) -> None:
+        cells = (error.kind, error.file, error.record, error.field, error.message)
+        line = "\t".join(" ".join((cell or "").split()) for cell in cells)
+        self.handle.write(line + "\n")
+        self.handle.flush()
+
+    def close(self) -> None:
+        self.handle.close()
+
+
 @main.command()
 @store_option
 @click.option(
     "--workers",
     type=click.IntRange(1, 64),
     default=None,
-    help="Threads running the checks; processes for --engine pyshacl (default: CPU count).",
+    help="Threads running the checks; processes for --engine pyshacl "
+    "(default: the CPU count, at most 8).",
 )
 @click.option(
     "--engine",
@@ -210,8 +283,18 @@ def build(
     show_default=True,
     help="Trials per pyshacl call.",
 )
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "turtle"]),
+    default="text",
+    show_default=True,
+    help="text: grouped by trial; json, turtle: a SHACL sh:ValidationReport a program reads.",
+)
 @_fails_cleanly
-def validate(store_path: str | None, workers: int | None, engine: str, chunk_trials: int) -> None:
+def validate(
+    store_path: str | None, workers: int | None, engine: str, chunk_trials: int, fmt: str
+) -> None:
     """Check the store against the SHACL shapes: exit 0 conforms, 1 does not, 2 error.
 
     On a terminal, progress (checks or trials done) is shown."""
@@ -226,17 +309,19 @@ def validate(store_path: str | None, workers: int | None, engine: str, chunk_tri
         click.echo(f"\r\x1b[K{line}", err=True, nl=False)
 
     progress = _show_progress()
-    with open_store(_store_path(store_path), read_only=True) as store:
+    with _open_to_read(_store_path(store_path)) as store:
         report = validate_store(
             store,
             chunk_trials=chunk_trials,
-            workers=workers or min(os.cpu_count() or 1, 8),
+            workers=_workers(workers),
             engine=engine,
             on_progress=on_progress if progress else None,
         )
     if progress:
         click.echo("\r\x1b[K", err=True, nl=False)
-    click.echo(report.text(), nl=False)
+    from trialkg.validate.formats import format_report
+
+    click.echo(format_report(report, fmt), nl=False)
     sys.exit(EXIT_OK if report.conforms else EXIT_DATA)
 
 
@@ -263,13 +348,34 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
     default="table",
     show_default=True,
 )
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=DEFAULT_TIMEOUT_SECONDS,
+    show_default=True,
+    help="Stop a query that runs longer than this many seconds (0: no limit).",
+)
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Let SERVICE ask remote endpoints (refused by default), within --timeout.",
+)
 @_fails_cleanly
-def query(name: str, store_path: str | None, params: tuple[str, ...], fmt: str) -> None:
+def query(
+    name: str,
+    store_path: str | None,
+    params: tuple[str, ...],
+    fmt: str,
+    timeout: float,
+    allow_service: bool,
+) -> None:
     """Run a named query (see `trialkg queries`) or a SPARQL file (FILE.rq), read-only."""
     from trialkg.query import format_result, run_query
 
-    with open_store(_store_path(store_path), read_only=True) as store:
-        result = run_query(store, name, _parse_params(params))
+    with _open_to_read(_store_path(store_path)) as store:
+        result = run_query(
+            store, name, _parse_params(params), timeout=timeout, allow_service=allow_service
+        )
     click.echo(format_result(result, fmt), nl=False)
 
 
@@ -300,7 +406,7 @@ def queries() -> None:
     "--workers",
     type=click.IntRange(1, 64),
     default=None,
-    help="Threads reading the store (default: CPU count).",
+    help="Threads reading the store (default: the CPU count, at most 8).",
 )
 @_fails_cleanly
 def export(fmt: str, store_path: str | None, output: str | None, workers: int | None) -> None:
@@ -317,24 +423,39 @@ def export(fmt: str, store_path: str | None, output: str | None, workers: int | 
         click.echo(f"\r\x1b[K{line}", err=True, nl=False)
 
     progress = on_progress if _show_progress() else None
-    threads = workers or min(os.cpu_count() or 1, 8)
+    threads = _workers(workers)
     started = time.perf_counter()
-    with open_store(_store_path(store_path), read_only=True) as store:
+    with _open_to_read(_store_path(store_path)) as store:
         if output is None:
             count = run_export(store, fmt, sys.stdout.buffer, workers=threads, on_progress=progress)
             sys.stdout.buffer.flush()
         else:
-            target = Path(output)
-            partial = target.with_name(target.name + ".partial")
-            with partial.open("wb") as handle:
-                count = run_export(store, fmt, handle, workers=threads, on_progress=progress)
-            partial.replace(target)  # a half-written export never takes the real name
+            count = _export_to_file(store, fmt, Path(output), threads, progress)
     if progress is not None:
         click.echo("\r\x1b[K", err=True, nl=False)
     if output is not None:
         click.echo(
             f"{count} statements -> {output} ({time.perf_counter() - started:.1f} s)", err=True
         )
+
+
+def _export_to_file(store: Any, fmt: str, target: Path, threads: int, progress: Any) -> int:
+    """Export into ``target`` through a ``.partial`` file beside it, which takes the real name
+    only once whole: a failed export (a full disk, say) leaves neither."""
+    from trialkg.export import export as run_export
+
+    partial = target.with_name(target.name + ".partial")
+    try:
+        with partial.open("wb") as handle:
+            count = run_export(store, fmt, handle, workers=threads, on_progress=progress)
+        partial.replace(target)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise OutputError(f"cannot write the export {target}: {os_error_text(error)}") from error
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return count
 
 
 @main.command()
@@ -371,7 +492,7 @@ def stats(store_path: str | None) -> None:
     """Counts of trials, graphs, triples and linked entities in the store."""
     from trialkg.stats import store_stats
 
-    with open_store(_store_path(store_path), read_only=True) as store:
+    with _open_to_read(_store_path(store_path)) as store:
         click.echo(store_stats(store), nl=False)
 
 
@@ -478,7 +599,7 @@ def link_report(store_path: str | None, limit: int) -> None:
     """Mentions that did not link to a vocabulary term, most frequent first."""
     from trialkg.link_report import unlinked_mentions
 
-    with open_store(_store_path(store_path), read_only=True) as store:
+    with _open_to_read(_store_path(store_path)) as store:
         rows = unlinked_mentions(store)
     click.echo(f"{'kind':14} {'count':>5}  mention")
     for kind, mention, count in rows[:limit]:

@@ -6,6 +6,12 @@ pasted into the query text: each value becomes an RDF term bound to the
 variable of the same name through the engine's substitutions. A parameter of
 kind ``drug`` is first resolved to the drug nodes it may mean (by name, by any
 synonym the graph knows, or by a CURIE such as ``mesh:D000068877``).
+
+A query runs on the local store only: one that asks a remote endpoint (``SERVICE``)
+is refused unless the caller allows it, since it makes network requests that may
+never answer. Every query has a time limit (``DEFAULT_TIMEOUT_SECONDS`` unless the
+caller gives another): the engine cannot be interrupted, so the query runs on a
+thread of its own and the caller stops waiting for it at the limit.
 """
 
 from __future__ import annotations
@@ -14,7 +20,9 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterable
+import threading
+import traceback
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +34,19 @@ from trialkg.rdf import iri, vocab
 from trialkg.resources import resource_dir
 from trialkg.store import TrialStore
 from trialkg.text import fold
+
+# A query that runs longer than this is stopped with an error; `--timeout` sets another.
+DEFAULT_TIMEOUT_SECONDS = 300.0
+
+# What is skipped when looking for the SERVICE keyword: IRIs, strings and comments.
+_NOT_KEYWORDS = re.compile(
+    r"<[^<>\"{}|^`\\\s]*>"
+    r"|'''.*?'''|\"\"\".*?\"\"\""
+    r"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\""
+    r"|#[^\n]*",
+    re.DOTALL,
+)
+_SERVICE = re.compile(r"(?<![\w:?$])SERVICE(?![\w:-])", re.IGNORECASE)
 
 Cell = str | int | float | None
 # One combination of parameter values, typed as the engine's substitutions.
@@ -111,12 +132,22 @@ def expand_curie(value: str) -> str | None:
     return None
 
 
+def _named_node(value: str, param: str, given: str) -> ox.NamedNode:
+    try:
+        return ox.NamedNode(value)
+    except ValueError as error:
+        raise QueryError(
+            f"parameter {param}: {given!r} is not a valid IRI ({error}); give a name, "
+            "a CURIE such as mesh:D000068877, or a whole IRI"
+        ) from None
+
+
 def resolve_drug(store: TrialStore, mention: str) -> list[ox.NamedNode]:
     """The drug nodes a user's mention may mean, sorted."""
     found: set[str] = set()
     external = expand_curie(mention)
     if external is not None:
-        target = ox.NamedNode(external)
+        target = _named_node(external, "drug", mention)
         for relation in (vocab.EXACT_MATCH, vocab.CLOSE_MATCH):
             for quad in store.oxigraph.quads_for_pattern(
                 None, ox.NamedNode(relation), target, None
@@ -171,7 +202,7 @@ def _bindings(store: TrialStore, query: NamedQuery, params: dict[str, str]) -> l
             # so that the result has its columns and no rows.
             terms = list(resolve_drug(store, value)) or [ox.NamedNode(vocab.ID + "drug/-no-match-")]
         elif kind == "iri":
-            terms = [ox.NamedNode(expand_curie(value) or value)]
+            terms = [_named_node(expand_curie(value) or value, name, value)]
         elif kind == "integer":
             if not re.fullmatch(r"-?\d+", value):
                 raise QueryError(f"parameter {name} must be a whole number, not {value!r}")
@@ -199,7 +230,12 @@ def _cell(term: object) -> Cell:
 
 
 def run_query(
-    store: TrialStore, query: NamedQuery | str, params: dict[str, str] | None = None
+    store: TrialStore,
+    query: NamedQuery | str,
+    params: dict[str, str] | None = None,
+    *,
+    timeout: float | None = DEFAULT_TIMEOUT_SECONDS,
+    allow_service: bool = False,
 ) -> QueryResult:
     """Run a named query (or SPARQL text) on the store's union of trial graphs.
 
@@ -209,6 +245,9 @@ def run_query(
             them), the path of a ``.rq`` file, SPARQL text, or a ``NamedQuery``.
         params: the query's parameters by name, e.g. ``{"drug": "imatinib"}``; a
             drug or condition may be any synonym the linker knows, or a CURIE.
+        timeout: seconds before a ``QueryError`` (None or 0: no limit); the engine
+            goes on with the abandoned query on its thread until it ends.
+        allow_service: let ``SERVICE`` ask remote endpoints, within the same limit.
 
     Returns:
         A ``QueryResult``: ``columns`` and sorted ``rows``; ``as_dicts()`` gives
@@ -216,39 +255,89 @@ def run_query(
 
     Raises:
         QueryError: for an unknown query or parameter, SPARQL that does not
-            parse, or a query that would write.
+            parse, a query that would write, a refused ``SERVICE`` or a timeout.
     """
     named = query if isinstance(query, NamedQuery) else resolve_query(query)
     if _FORBIDDEN.match(_strip_comments(named.text)):
         raise QueryError("only read-only queries (SELECT, ASK, CONSTRUCT, DESCRIBE) can be run")
+    if not allow_service and asks_remote_endpoint(named.text):
+        raise QueryError(
+            f"query {named.name!r} asks a remote endpoint (SERVICE), which makes network "
+            "requests that may never answer; it is refused unless --allow-service is given "
+            "(the --timeout then bounds the wait)"
+        )
     combos = _bindings(store, named, params or {})
+    return _within(timeout, named.name, lambda: _evaluate(store, named, combos))
+
+
+def asks_remote_endpoint(text: str) -> bool:
+    """Whether the query uses SERVICE (the keyword, not the word in a string or comment)."""
+    return _SERVICE.search(_NOT_KEYWORDS.sub(" ", text)) is not None
+
+
+def _within(timeout: float | None, name: str, work: Callable[[], QueryResult]) -> QueryResult:
+    """``work()``, on a thread of its own when there is a time limit."""
+    if not timeout:
+        return work()
+    outcome: list[QueryResult] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            outcome.append(work())
+        except BaseException as error:  # handed to the caller's thread
+            # The engine's result objects must be dropped on the thread that made them:
+            # clear the locals that the tracebacks keep before handing the error over.
+            chained: BaseException | None = error
+            while chained is not None:
+                traceback.clear_frames(chained.__traceback__)
+                chained = chained.__cause__ or chained.__context__
+            failure.append(error)
+
+    thread = threading.Thread(target=run, name=f"trialkg-query-{name}", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if thread.is_alive():
+        raise QueryError(
+            f"query {name!r} did not finish within {timeout:g} s; give it more time "
+            "with --timeout SECONDS (0: no limit)"
+        )
+    if failure:
+        raise failure[0]
+    return outcome[0]
+
+
+def _evaluate(store: TrialStore, named: NamedQuery, combos: list[_Bindings]) -> QueryResult:
     columns: list[str] = []
     rows: list[tuple[Cell, ...]] = []
     seen: set[tuple[Cell, ...]] = set()
-    for substitutions in combos:
-        try:
-            result = store.oxigraph.query(
-                named.text, use_default_graph_as_union=True, substitutions=substitutions
-            )
-        except SyntaxError as error:
-            raise QueryError(f"query {named.name!r} is not valid SPARQL: {error}") from error
-        if isinstance(result, ox.QueryBoolean):
-            return QueryResult(["result"], [(str(bool(result)).lower(),)])
-        if isinstance(result, ox.QueryTriples):
-            return QueryResult(
-                ["subject", "predicate", "object"],
-                sorted((_cell(t.subject), _cell(t.predicate), _cell(t.object)) for t in result),
-            )
-        # The engine binds parameters through the projection; the user gave
-        # their values, so they are not result columns.
-        columns = [v.value for v in result.variables if v.value not in named.params]
-        for solution in result:
-            row = tuple(_cell(solution[c]) for c in columns)
-            if len(combos) > 1:
-                if row in seen:
-                    continue
-                seen.add(row)
-            rows.append(row)
+    try:
+        for substitutions in combos:
+            try:
+                result = store.oxigraph.query(
+                    named.text, use_default_graph_as_union=True, substitutions=substitutions
+                )
+            except SyntaxError as error:
+                raise QueryError(f"query {named.name!r} is not valid SPARQL: {error}") from error
+            if isinstance(result, ox.QueryBoolean):
+                return QueryResult(["result"], [(str(bool(result)).lower(),)])
+            if isinstance(result, ox.QueryTriples):
+                return QueryResult(
+                    ["subject", "predicate", "object"],
+                    sorted((_cell(t.subject), _cell(t.predicate), _cell(t.object)) for t in result),
+                )
+            # The engine binds parameters through the projection; the user gave
+            # their values, so they are not result columns.
+            columns = [v.value for v in result.variables if v.value not in named.params]
+            for solution in result:
+                row = tuple(_cell(solution[c]) for c in columns)
+                if len(combos) > 1:
+                    if row in seen:
+                        continue
+                    seen.add(row)
+                rows.append(row)
+    except (OSError, RuntimeError) as error:  # a SERVICE endpoint that fails, a read error
+        raise QueryError(f"query {named.name!r} failed: {error}") from error
     if len(combos) > 1:
         rows.sort(key=lambda r: tuple("" if c is None else str(c) for c in r))
     return QueryResult(columns, rows)

@@ -19,6 +19,7 @@ the next build, finding their content hashes gone, writes them again.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -27,7 +28,7 @@ from types import TracebackType
 import pyoxigraph as ox
 import rdflib
 
-from trialkg.errors import StoreError
+from trialkg.errors import StoreError, StoreWriteError
 from trialkg.rdf import iri, vocab
 
 STORE_ENV = "TRIALKG_STORE"
@@ -46,6 +47,9 @@ JOURNAL = "trialkg-pending-graphs.txt"
 # file: pyoxigraph documents a read-only open while another process writes as
 # undefined, so `trialkg query` or `validate` during a build is refused instead.
 LOCK = "trialkg.lock"
+# Present while a build writes the store, removed when it completes: a store that still
+# has it was left by a build that did not finish (killed, or stopped by a full disk).
+UNFINISHED = "trialkg-build-unfinished"
 
 
 # Lock descriptors this process holds. A forked child (a build's or an export's worker)
@@ -90,6 +94,24 @@ def _lock(folder: Path, exclusive: bool) -> int | None:
     return descriptor
 
 
+def _refuse_other_folder(path: Path) -> None:
+    """A folder that holds files and no store is someone's folder, never made a store."""
+    if not path.is_dir() or (path / "CURRENT").exists():
+        return
+    own = {LOCK, UNFINISHED}
+    others = sorted(
+        entry.name
+        for entry in path.iterdir()
+        if entry.name not in own and not entry.name.startswith(JOURNAL.removesuffix(".txt"))
+    )
+    if others:
+        shown = ", ".join(others[:3]) + (" ..." if len(others) > 3 else "")
+        raise StoreError(
+            f"{path} is not a trialkg store but a folder of other files ({shown}); "
+            "give --store a new or empty folder"
+        )
+
+
 def default_store_path() -> str:
     return os.environ.get(STORE_ENV) or DEFAULT_STORE
 
@@ -116,6 +138,8 @@ class TrialStore:
                 f"no trialkg store at {self.path}; "
                 f"build one with `trialkg build --store {self.path}`"
             )
+        if self.path is not None and not read_only:
+            _refuse_other_folder(self.path)
         if self.path is not None:
             self._lock = _lock(self.path, exclusive=not read_only)
         try:
@@ -125,9 +149,15 @@ class TrialStore:
                 self._store = ox.Store.read_only(str(self.path))
             else:
                 self._store = ox.Store(str(self.path))
-        except OSError as error:
+        except (OSError, RuntimeError) as error:  # RocksDB reports a corrupt store as RuntimeError
             self._unlock()
-            raise StoreError(f"cannot open the store at {self.path}: {error}") from error
+            raise StoreError(
+                f"cannot open the store at {self.path}: {error}; if it is damaged, build it "
+                "again into a new folder"
+            ) from error
+        # Set when the disk refused a write: RocksDB then waits forever on a flush, so
+        # none is attempted any more (what was written whole is on disk already).
+        self.broken = False
         self.recovered_graphs = 0  # graphs of an interrupted write removed on opening
         self.replaced_graphs = 0  # graphs this object removed or replaced since opening
         if self.path is not None and not read_only:
@@ -147,7 +177,8 @@ class TrialStore:
         self.close()
 
     def close(self) -> None:
-        if self.path is not None and not self.read_only and hasattr(self, "_store"):
+        writable = self.path is not None and not self.read_only and not self.broken
+        if writable and hasattr(self, "_store"):
             self._store.flush()
         # pyoxigraph releases the database when the object goes.
         self.__dict__.pop("_store", None)
@@ -181,11 +212,31 @@ class TrialStore:
             self.replaced_graphs += self._remove_graphs(graphs)
             if nquads:
                 store.load(nquads, format=ox.RdfFormat.N_QUADS)
-        except (OSError, SyntaxError) as error:
+        except OSError as error:
+            raise self.write_failure(error) from error
+        except SyntaxError as error:
             raise StoreError(f"cannot write to the store: {error}") from error
 
+    def write_failure(self, error: OSError) -> StoreWriteError:
+        """The error for a write the disk refused; no flush is tried after it."""
+        self.broken = True
+        text = str(error)
+        if error.errno == errno.ENOSPC or "No space left on device" in text:
+            return StoreWriteError(
+                f"no space left on device for the store at {self.path}: the build stopped; "
+                "every trial the store holds is whole: free some space and build again"
+            )
+        return StoreWriteError(f"cannot write to the store at {self.path}: {text}")
+
     def write_chunk(
-        self, graphs: list[str], nquads: bytes, quads: int, *, slot: int = 0, checked: bool = False
+        self,
+        graphs: list[str],
+        nquads: bytes,
+        quads: int,
+        *,
+        slot: int = 0,
+        checked: bool = False,
+        keep_journal: bool = False,
     ) -> None:
         """Write whole trial graphs in bulk, replacing older versions of them.
 
@@ -194,19 +245,93 @@ class TrialStore:
         on several threads each use their own ``slot`` (journal file), and must
         not write the same graph at once. ``checked``: the caller has checked
         every IRI (the build's workers do), so the loader skips its own check.
+        ``keep_journal``: the caller clears the journal (``clear_journal``) once the
+        write may stand, e.g. once the chunks before it are written too.
+        A disk that refuses the write raises ``StoreWriteError``; a refused text,
+        ``StoreError``.
         """
         store = self.oxigraph
-        self._journal_write(graphs, slot)
         try:
+            self._journal_write(graphs, slot)
             self.replaced_graphs += self._remove_graphs(graphs)
             if nquads:
                 if quads < BULK_BATCH_QUADS:
                     store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS, lenient=checked)
                 else:
                     store.load(nquads, format=ox.RdfFormat.N_QUADS)
-        except (OSError, SyntaxError) as error:
+        except OSError as error:
+            raise self.write_failure(error) from error
+        except SyntaxError as error:
             raise StoreError(f"cannot write to the store: {error}") from error
+        if not keep_journal:
+            self._journal_clear(slot)
+
+    def has_graph(self, name: str) -> bool:
+        return bool(self.oxigraph.contains_named_graph(ox.NamedNode(name)))
+
+    def replace_atomically(self, graphs: list[str], nquads: bytes) -> None:
+        """Replace these graphs with the N-Quads in one transaction: a process stopped at
+        any point leaves the old versions whole or the new ones whole, never neither.
+        (Slower than ``write_chunk``'s bulk load: for graphs the store holds already.)"""
+        by_graph: dict[str, list[str]] = {}
+        for line in nquads.decode("utf-8").splitlines():
+            body, graph, _end = line.rsplit(" ", 2)
+            by_graph.setdefault(graph, []).append(body)
+        drops = [f"DROP SILENT GRAPH <{name}>" for name in graphs]
+        blocks = " ".join(
+            f"GRAPH {graph} {{ {' . '.join(lines)} }}" for graph, lines in by_graph.items()
+        )
+        try:
+            held = sum(1 for name in graphs if self.has_graph(name))
+            self.oxigraph.update(" ;\n".join([*drops, f"INSERT DATA {{ {blocks} }}"]))
+        except OSError as error:
+            raise self.write_failure(error) from error
+        except SyntaxError as error:
+            raise StoreError(f"cannot write to the store: {error}") from error
+        self.replaced_graphs += held
+
+    # -- whether the last build finished --------------------------------------------------
+
+    @property
+    def unfinished_build(self) -> bool:
+        """Whether the last build into this store stopped before it completed."""
+        return self.path is not None and (self.path / UNFINISHED).exists()
+
+    def mark_build(self, *, finished: bool) -> None:
+        """Mark a build begun (``finished=False``) or completed."""
+        if self.path is None:
+            return
+        marker = self.path / UNFINISHED
+        if finished:
+            marker.unlink(missing_ok=True)
+            return
+        try:
+            marker.write_text(
+                "A build into this store began and has not completed; the next build that "
+                "completes removes this file.\n",
+                encoding="utf-8",
+            )
+        except OSError as error:
+            raise self.write_failure(error) from error
+
+    def journal(self, graphs: list[str], slot: int) -> None:
+        """List these graphs as being written under ``slot``, until ``clear_journal``."""
+        try:
+            self._journal_write(graphs, slot)
+        except OSError as error:
+            raise self.write_failure(error) from error
+
+    def clear_journal(self, slot: int) -> None:
         self._journal_clear(slot)
+
+    def roll_back_unfinished(self) -> int:
+        """Remove the graphs of writes whose journals are still there (after a failed build);
+        returns how many. On a disk that refuses even that, the journals stay and the
+        next writable open finishes the job."""
+        try:
+            return self._recover(flush=not self.broken)
+        except OSError:
+            return 0
 
     def _remove_graphs(self, graphs: Iterable[str]) -> int:
         """Remove those of the named graphs the store holds; returns how many it held."""
@@ -267,7 +392,7 @@ class TrialStore:
         if path is not None:
             path.unlink(missing_ok=True)
 
-    def _recover(self) -> int:
+    def _recover(self, *, flush: bool = True) -> int:
         """Remove the graphs of writes that did not finish; returns how many were there."""
         if self.path is not None:
             # A journal still being written: its chunk's write had not begun.
@@ -279,7 +404,8 @@ class TrialStore:
         removed = sum(
             self._remove_graphs(path.read_text(encoding="utf-8").splitlines()) for path in journals
         )
-        self.oxigraph.flush()
+        if flush:
+            self.oxigraph.flush()
         for path in journals:
             path.unlink(missing_ok=True)
         return removed
@@ -355,8 +481,11 @@ class TrialStore:
         return removed
 
     def flush(self) -> None:
-        if self.path is not None and not self.read_only:
-            self.oxigraph.flush()
+        if self.path is not None and not self.read_only and not self.broken:
+            try:
+                self.oxigraph.flush()
+            except OSError as error:
+                raise self.write_failure(error) from error
 
     def optimize(self) -> None:
         """Compact the database: merges the table files that bulk loads leave behind."""

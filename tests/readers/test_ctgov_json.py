@@ -96,7 +96,7 @@ def test_bulk_zip_and_directory(tmp_path: Path) -> None:
 
 
 def test_malformed_json_names_the_file() -> None:
-    (error,) = _read(b'{"protocolSection": {"identificationModule": ', "broken.json")
+    (error,) = _read(b'{"protocolSection": {"identificationModule": ]}}', "broken.json")
     assert isinstance(error, InputError)
     assert error.file == "broken.json"
     assert "malformed JSON" in str(error)

@@ -33,7 +33,7 @@ import itertools
 import multiprocessing
 import os
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -49,7 +49,7 @@ from trialkg.build.workers import (
     trial_nquads,
 )
 from trialkg.build.writer import Chunk, Writer
-from trialkg.errors import InputError
+from trialkg.errors import InputError, StoreWriteError
 from trialkg.linking.lexicon import linking_fingerprint
 from trialkg.model import Trial
 from trialkg.progress import INTERVAL, time_left
@@ -59,6 +59,8 @@ from trialkg.readers import Document, get_reader, iter_documents
 from trialkg.store import BULK_BATCH_QUADS, TrialStore
 from trialkg.text import is_nct_id
 from trialkg.version import __version__
+
+MAX_KEPT_ERRORS = 1000  # errors a BuildReport keeps (all are counted, and reported as they come)
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -138,7 +140,22 @@ class BuildReport:
     missing_kept_why: str = ""
     seconds: float = 0.0
     documents_total: int | None = None  # known up front for folders and zips, for an ETA
+    # The first MAX_KEPT_ERRORS errors; every one is counted by kind, and ``on_error``
+    # (or `build --errors FILE.tsv`) sees them all: a bad bulk file cannot fill memory.
     errors: list[InputError] = field(default_factory=list)
+    kinds: Counter[str] = field(default_factory=Counter)
+    rejected_records: set[str] = field(default_factory=set)  # NCT ids of rejected records
+    unnamed_rejections: int = 0  # rejections that name no trial (an unreadable file ...)
+
+    def reject(self, error: InputError) -> None:
+        self.rejected += 1
+        self.kinds[error.kind] += 1
+        if len(self.errors) < MAX_KEPT_ERRORS:
+            self.errors.append(error)
+        if error.record and is_nct_id(error.record):
+            self.rejected_records.add(error.record)
+        else:
+            self.unnamed_rejections += 1
 
     def summary(self) -> str:
         parts = [
@@ -161,6 +178,9 @@ class BuildReport:
             )
         if self.pruned:
             parts.append(f"shared statements no trial names removed: {self.pruned}")
+        if self.kinds:
+            kinds = "; ".join(f"{kind} {count}" for kind, count in sorted(self.kinds.items()))
+            parts.append(f"rejected by kind: {kinds}")
         return ", ".join(parts)
 
     def progress(self) -> str:
@@ -279,8 +299,7 @@ def build(
     seen: set[str] = set()  # every document's content hash, for remove_missing
 
     def fail(error: InputError) -> None:
-        report.errors.append(error)
-        report.rejected += 1
+        report.reject(error)
         if on_error is not None:
             on_error(error)
 
@@ -334,57 +353,81 @@ def build(
     forget_shared_lines()  # before the workers fork: each starts with an empty copy
     shared = SharedLines()
     try:
-        window = max(2, options.workers) * 4
-        for results in _bounded_map(process_batch, batches(), options.workers, window):
-            for result in results:
-                if result.shared:
-                    # Another worker may have sent a line already: load each once.
-                    fresh = shared.fresh(result.shared)
-                    result.shared_nquads = "".join(fresh).encode("utf-8")
-                    result.triples += len(fresh)
-                    result.shared = []
-                if not result.unreadable:
-                    report.records_read += result.trials + len(result.errors)
-                for error in result.errors:
-                    fail(error)
-                    if options.strict:
-                        raise error
-                if chunk.clashes(result.graphs) or (
-                    chunk.results
-                    and (
-                        chunk.trials + result.trials > options.chunk_trials
-                        or chunk.quads + result.triples > chunk_quads
-                    )
-                ):
-                    flush_chunk()
-                chunk.add(result)
-                report.built += result.trials
-                report.triples += result.triples
-            report_failures()
-            now = time.perf_counter()
-            if on_progress is not None and now - last_progress >= INTERVAL:
-                last_progress = now
-                report.seconds = now - started
-                on_progress(report)
-    finally:
-        flush_chunk()
-        writer.close()
-        report_failures()
+        store.mark_build(finished=False)
+        try:
+            window = max(2, options.workers) * 4
+            for results in _bounded_map(process_batch, batches(), options.workers, window):
+                for result in results:
+                    if result.shared:
+                        # Another worker may have sent a line already: load each once.
+                        fresh = shared.fresh(result.shared)
+                        result.shared_nquads = "".join(fresh).encode("utf-8")
+                        result.triples += len(fresh)
+                        result.shared = []
+                    if not result.unreadable:
+                        report.records_read += result.trials + len(result.errors)
+                    for error in result.errors:
+                        fail(error)
+                        if options.strict:
+                            raise error
+                    if chunk.clashes(result.graphs) or (
+                        chunk.results
+                        and (
+                            chunk.trials + result.trials > options.chunk_trials
+                            or chunk.quads + result.triples > chunk_quads
+                        )
+                    ):
+                        flush_chunk()
+                    chunk.add(result)
+                    report.built += result.trials
+                    report.triples += result.triples
+                report_failures()
+                now = time.perf_counter()
+                if on_progress is not None and now - last_progress >= INTERVAL:
+                    last_progress = now
+                    report.seconds = now - started
+                    on_progress(report)
+        finally:
+            try:
+                flush_chunk()
+            finally:
+                writer.close()
+                report_failures()
+                # What the report counts is what the store holds.
+                report.built, report.triples = writer.trials_written, writer.triples_written
         store.flush()
-    if options.remove_missing:
-        _remove_missing(store, seen, report)
-    if store.replaced_graphs > replaced_before:
-        # Replaced graphs may have been the last to name a drug, a site's city ...
-        report.pruned = store.prune_shared()
-    # N-Quads text and table files are of a size: compare what was loaded with the store.
-    if (
-        options.compact
-        and writer.written_bytes
-        and writer.written_bytes >= COMPACT_SHARE * store.disk_size()
-    ):
-        store.optimize()
+        if options.remove_missing:
+            _remove_missing(store, seen, report)
+        if store.replaced_graphs > replaced_before:
+            # Replaced graphs may have been the last to name a drug, a site's city ...
+            report.pruned = store.prune_shared()
+        # N-Quads text and table files are of a size: compare what was loaded with the store.
+        if (
+            options.compact
+            and writer.written_bytes
+            and writer.written_bytes >= COMPACT_SHARE * store.disk_size()
+        ):
+            store.optimize()
+        store.mark_build(finished=True)
+    except StoreWriteError as error:
+        _stopped(store, report, started, error)
+        raise
+    except OSError as error:
+        failure = store.write_failure(error)
+        _stopped(store, report, started, failure)
+        raise failure from error
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _stopped(
+    store: TrialStore, report: BuildReport, started: float, error: StoreWriteError
+) -> None:
+    """After the disk refused a write: roll back the chunks that may not stand, and hand
+    the report (what was stored) to the caller with the error."""
+    store.roll_back_unfinished()
+    report.seconds = time.perf_counter() - started
+    error.report = report
 
 
 def _remove_missing(store: TrialStore, seen: set[str], report: BuildReport) -> None:
@@ -402,14 +445,14 @@ def _remove_missing(store: TrialStore, seen: set[str], report: BuildReport) -> N
     ]
     if not missing:
         return
-    unnamed = sum(1 for error in report.errors if not is_nct_id(error.record or ""))
+    unnamed = report.unnamed_rejections
     if unnamed or not report.documents:
         report.missing_kept = len(missing)
         report.missing_kept_why = (
             f"{unnamed} rejected inputs name no trial" if unnamed else "no input was read"
         )
         return
-    rejected = {error.record for error in report.errors}
+    rejected = report.rejected_records
     kept = [graph for graph, trial in missing if trial in rejected]
     if kept:
         report.missing_kept = len(kept)
@@ -440,8 +483,7 @@ def build_trials(
         try:
             mapped = trial_nquads(trial, options)
         except InputError as error:
-            report.errors.append(error.located(file=trial.source.file))
-            report.rejected += 1
+            report.reject(error.located(file=trial.source.file))
             continue
         fresh = shared.fresh(mapped.shared)
         store.replace_graphs([mapped.graph], mapped.nquads + "".join(fresh).encode("utf-8"))

@@ -109,6 +109,7 @@ def trial_nquads(trial: Trial, options: MappingOptions, digest: str | None = Non
             f"makes the IRI <{value}>, which is not a valid IRI; the record is left out",
             record=trial.nct_id,
             field=_local_name(predicate),
+            kind="invalid-iri",
         )
     shared_lines = nquads_lines(shared, vocab.SHARED_GRAPH)
     try:
@@ -121,6 +122,7 @@ def trial_nquads(trial: Trial, options: MappingOptions, digest: str | None = Non
             "can carry; the record is left out",
             record=trial.nct_id,
             field=_local_name(_unencodable(itertools.chain(own, shared))),
+            kind="invalid-iri",
         ) from None
     return TrialQuads(graph, nquads, len(own), shared_lines)
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from trialkg.build.merge import reconcile
 from trialkg.build.workers import DocumentResult
-from trialkg.errors import InputError, StoreError
+from trialkg.errors import InputError, StoreError, StoreWriteError
 from trialkg.rdf import iri
 from trialkg.store import TrialStore
 
@@ -18,6 +18,7 @@ class Chunk:
     """Whole documents' graphs gathered for one store write."""
 
     def __init__(self) -> None:
+        self.sequence = 0  # set when handed to the writer: 1, 2, 3 ...
         self.results: list[DocumentResult] = []
         self.graph_set: set[str] = set()
         self.trials = 0
@@ -43,12 +44,31 @@ class Writer:
     chunk the store refuses (it should not: the workers checked every IRI) is
     written document by document, so that only the documents it refuses are
     lost; their errors reach the build through ``failures``.
+
+    A disk that refuses a write stops the writer: the chunks after it are not
+    written, and the error reaches the build's thread. Shared-graph lines go once per
+    build, with the first chunk that needs them, so a chunk written while an earlier
+    one failed could name shared nodes whose facts never arrived: each chunk's journal
+    therefore stays until every chunk before it is written, and a write cut short
+    rolls back (``TrialStore.roll_back_unfinished``) every chunk after the first that
+    failed. ``trials_written`` and ``triples_written`` count what may stand.
+
+    A document whose graphs the store holds already (a changed record) is written in
+    one transaction that drops the old version and inserts the new, so that a process
+    killed at any point leaves the old version whole or the new one: never absent. Its
+    journal is not kept, since rolling it back would leave its trial absent.
     """
 
     def __init__(self, store: TrialStore, threads: int = 2) -> None:
         self.store = store
         self.failures: list[tuple[InputError, int]] = []  # and the trials lost
         self.written_bytes = 0  # N-Quads text loaded (on-disk stores only)
+        self.trials_written = 0  # in chunks whose predecessors are all written
+        self.triples_written = 0
+        self._sequence = 0  # of the last chunk handed in
+        self._next_confirmed = 1  # the first chunk not yet known written with all before it
+        self._written: dict[int, tuple[int, int]] = {}  # written, waiting for earlier chunks
+        self._failed = False
         count = max(1, threads) if store.path is not None else 1
         self._queue: queue.Queue[Chunk | None] = queue.Queue(maxsize=1)
         self._error: BaseException | None = None
@@ -68,6 +88,8 @@ class Writer:
 
     def put(self, chunk: Chunk) -> None:
         self._raise()
+        self._sequence += 1
+        chunk.sequence = self._sequence
         self._queue.put(chunk)
 
     def close(self) -> None:
@@ -105,9 +127,10 @@ class Writer:
             if chunk is None:
                 return
             try:
-                if self._error is None:  # after a failure, drain; the main thread raises it
+                if not self._failed:  # after a failure, drain; the main thread raises it
                     self._write(chunk, slot)
             except BaseException as error:  # handed to the main thread
+                self._failed = True
                 self._error = error
             finally:
                 with self._busy:
@@ -116,32 +139,98 @@ class Writer:
 
     def _write(self, chunk: Chunk, slot: int) -> None:
         graphs = [g for r in chunk.results for g in r.graphs]
-        try:
-            text = b"".join(r.nquads + r.shared_nquads for r in chunk.results)
-            self.store.write_chunk(graphs, text, chunk.quads, slot=slot, checked=True)
-        except StoreError:
-            for result in chunk.results:
-                try:
-                    text = result.nquads + result.shared_nquads
-                    self.store.write_chunk(result.graphs, text, result.triples, slot=slot)
-                except StoreError as error:
-                    with self._lock:
-                        refused = InputError(
-                            f"the store refused this file's graphs: {error}", file=result.name
-                        )
-                        self.failures.append((refused, result.trials))
-                    # Other trials may name the shared nodes it described first.
-                    with contextlib.suppress(StoreError):
-                        self.store.write_chunk([], result.shared_nquads, 0, slot=slot)
+        # A newer version of a graph the store holds replaces it in one transaction, so
+        # that the trial is never absent; new graphs go through the bulk loader.
+        replacing: list[DocumentResult] = []
+        fresh: list[DocumentResult] = []
+        for result in chunk.results:
+            held = any(map(self.store.has_graph, result.graphs))
+            (replacing if held else fresh).append(result)
+        trials, triples = self._replace(replacing)
+        trials_fresh, triples_fresh = self._bulk(fresh, chunk.sequence)
         # Trials that now have several sources: the most authoritative speaks for them.
         # One thread at a time; each after its own write, so the last sees every source.
         with self._reconciling:
-            _reconcile_chunk(self.store, graphs)
+            try:
+                _reconcile_chunk(self.store, graphs)
+            except OSError as error:
+                raise self.store.write_failure(error) from error
+        self._confirm(chunk.sequence, trials + trials_fresh, triples + triples_fresh)
         with self._lock:
             if self.store.path is not None:
                 self.written_bytes += sum(
                     len(r.nquads) + len(r.shared_nquads) for r in chunk.results
                 )
+
+    def _replace(self, results: list[DocumentResult]) -> tuple[int, int]:
+        trials = triples = 0
+        for result in results:
+            try:
+                self.store.replace_atomically(result.graphs, result.nquads + result.shared_nquads)
+            except StoreWriteError:
+                raise
+            except StoreError as error:
+                self._refused(result, error)
+                continue
+            trials += result.trials
+            triples += result.triples
+        return trials, triples
+
+    def _refused(self, result: DocumentResult, error: StoreError) -> None:
+        with self._lock:
+            refused = InputError(
+                f"the store refused this file's graphs: {error}",
+                file=result.name,
+                kind="store-refused",
+            )
+            self.failures.append((refused, result.trials))
+
+    def _bulk(self, results: list[DocumentResult], journal: int) -> tuple[int, int]:
+        if not results:
+            return 0, 0
+        graphs = [g for r in results for g in r.graphs]
+        trials, triples = sum(r.trials for r in results), sum(r.triples for r in results)
+        try:
+            text = b"".join(r.nquads + r.shared_nquads for r in results)
+            self.store.write_chunk(
+                graphs, text, triples, slot=journal, checked=True, keep_journal=True
+            )
+        except StoreWriteError:
+            raise
+        except StoreError:
+            trials = triples = 0
+            for result in results:
+                try:
+                    text = result.nquads + result.shared_nquads
+                    self.store.write_chunk(
+                        result.graphs, text, result.triples, slot=journal, keep_journal=True
+                    )
+                    trials += result.trials
+                    triples += result.triples
+                except StoreWriteError:
+                    raise
+                except StoreError as error:
+                    self._refused(result, error)
+                    # Other trials may name the shared nodes it described first.
+                    with contextlib.suppress(StoreError):
+                        self.store.write_chunk(
+                            [], result.shared_nquads, 0, slot=journal, keep_journal=True
+                        )
+            self.store.journal(graphs, journal)  # the whole chunk's, until it may stand
+        return trials, triples
+
+    def _confirm(self, sequence: int, trials: int, triples: int) -> None:
+        """Chunk ``sequence`` is written: clear the journals of the chunks that may now
+        stand (written, with every chunk before them)."""
+        with self._lock:
+            self._written[sequence] = (trials, triples)
+            while self._next_confirmed in self._written:
+                done = self._next_confirmed
+                trials_done, triples_done = self._written.pop(done)
+                self.store.clear_journal(done)
+                self.trials_written += trials_done
+                self.triples_written += triples_done
+                self._next_confirmed += 1
 
 
 def _reconcile_chunk(store: TrialStore, graphs: list[str]) -> None:

@@ -13,37 +13,28 @@ the rest. An error that spoils the whole document is raised.
 
 from __future__ import annotations
 
-import gzip
 import os
-import zipfile
-import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, fields, replace
-from pathlib import Path
 
 from trialkg.errors import InputError, UnknownFormatError
 from trialkg.model import Trial
+from trialkg.readers.inputs import Document, iter_documents
+
+__all__ = [
+    "Document",
+    "Reader",
+    "RecordResult",
+    "detect",
+    "get_reader",
+    "iter_documents",
+    "read_document",
+    "read_paths",
+    "readers",
+]
 
 # How much of a document detection looks at.
 DETECT_CHARS = 65536
-
-
-@dataclass(frozen=True, slots=True)
-class Document:
-    """One unit of input: a file, or a member of a zip archive."""
-
-    name: str  # as shown to the user: "corpus/NCT01.json" or "bulk.zip!NCT01.json"
-    data: bytes
-    # The folder a file on disk sits in, however the user reached it (a page's source
-    # key uses it); None for a zip member, whose name holds its folders.
-    folder: str | None = None
-
-    def text(self) -> str:
-        """The document decoded as UTF-8 (with a BOM or without), else as Latin-1."""
-        try:
-            return self.data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            return self.data.decode("latin-1")
 
 
 RecordResult = Trial | InputError
@@ -171,73 +162,6 @@ def read_document(document: Document, *, format: str | None = None) -> Iterator[
                 yield _in_folder(result, document.folder)
     except InputError as error:
         yield error.located(file=document.name)
-
-
-def _display(path: Path, root: Path | None) -> str:
-    if root is not None:
-        try:
-            return (
-                (root.name + "/" + path.relative_to(root).as_posix()) if root != path else path.name
-            )
-        except ValueError:
-            pass
-    return path.name
-
-
-def iter_documents(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Document | InputError]:
-    """Every document under the given paths: files, directories (recursively, sorted) and zips.
-
-    Names are relative to what the user gave, so the same input gives the same
-    provenance on every machine.
-    """
-    for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                if child.name.startswith("."):
-                    continue
-                yield from _file_documents(child, _display(child, path))
-        elif path.is_file():
-            yield from _file_documents(path, path.name)
-        else:
-            yield InputError("no such file or directory", file=str(given))
-
-
-def _file_documents(path: Path, name: str) -> Iterator[Document | InputError]:
-    try:
-        with path.open("rb") as handle:
-            magic = handle.read(4)
-        if magic == b"PK\x03\x04":
-            yield from _zip_documents(path, name)
-            return
-        if magic[:2] == b"\x1f\x8b":  # gzip, such as JSON Lines from `trialkg fetch`
-            with gzip.open(path, "rb") as packed:
-                data = packed.read()
-        else:
-            data = path.read_bytes()
-    except (EOFError, gzip.BadGzipFile, zlib.error) as error:
-        yield InputError(f"not a readable gzip file: {error}", file=name)
-        return
-    except OSError as error:
-        yield InputError(f"cannot read: {error.strerror}", file=name)
-        return
-    yield Document(name, data, folder=path.resolve().parent.name)
-
-
-def _zip_documents(path: Path, name: str) -> Iterator[Document | InputError]:
-    """Members one at a time, so a bulk archive of the whole registry never sits in memory."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            for info in sorted(archive.infolist(), key=lambda i: i.filename):
-                if info.is_dir() or Path(info.filename).name.startswith("."):
-                    continue
-                member = f"{name}!{info.filename}"
-                try:
-                    yield Document(member, archive.read(info))
-                except (zipfile.BadZipFile, OSError, RuntimeError, EOFError) as error:
-                    yield InputError(f"cannot read archive member: {error}", file=member)
-    except zipfile.BadZipFile as error:
-        yield InputError(f"not a readable zip archive: {error}", file=name)
 
 
 def read_paths(

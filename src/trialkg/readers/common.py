@@ -32,6 +32,7 @@ def partial_date(
             file=file,
             record=record,
             field=field,
+            kind="bad-date",
         )
     kind = enum_value(date_type, DATE_TYPES, aliases=_DATE_TYPE_ALIASES)
     return PartialDate(value, kind)

@@ -30,7 +30,7 @@ from trialkg.model import (
     Source,
     Trial,
 )
-from trialkg.readers import Document, Reader, RecordResult
+from trialkg.readers import Document, Reader, RecordResult, json_stream
 from trialkg.readers.common import partial_date, split_criteria
 from trialkg.readers.json_fields import (
     WrongType,
@@ -65,7 +65,7 @@ def detect(head: str) -> bool:
 
 def read(document: Document) -> Iterator[RecordResult]:
     text = document.text()
-    for index, study in _studies(text, document.name):
+    for index, study in _studies(text, document.name, len(document.data)):
         if isinstance(study, InputError):
             yield study
             continue
@@ -74,23 +74,43 @@ def read(document: Document) -> Iterator[RecordResult]:
         except InputError as error:
             yield error
         except WrongType as error:
+            # Only what the data can cause is caught here: a bug in the reader is not
+            # dressed up as a fault of the record.
             record = _nct_id_of(study) or f"#{index}"
             field = error.locate(study)
-            yield InputError(error.message, file=document.name, record=record, field=field)
-        except (TypeError, AttributeError, ValueError) as error:
-            # A field of the wrong JSON type deep in the record.
-            record = _nct_id_of(study) or f"#{index}"
-            yield InputError(f"unexpected structure: {error}", file=document.name, record=record)
+            yield InputError(
+                error.message, file=document.name, record=record, field=field, kind="wrong-type"
+            )
 
 
-def _studies(text: str, name: str) -> Iterator[tuple[int, dict[str, Any] | InputError]]:
+def _studies(text: str, name: str, size: int) -> Iterator[tuple[int, dict[str, Any] | InputError]]:
+    # An array, or an API page's array, is read item by item: a cut file keeps what is whole.
+    start = len(text) - len(text.lstrip())
+    array = start if text.startswith("[", start) else json_stream.page_array_start(text)
+    if array is not None:
+        items = json_stream.array_items(text, array, name=name, size=size)
+        for index, item in enumerate(items):
+            if isinstance(item, InputError):
+                yield index, item
+            else:
+                yield from _unwrap([item], name, index)
+        return
     try:
         data = _loads(text)
     except json.JSONDecodeError as whole_error:
         # Not one JSON value: perhaps JSON Lines, one study per line.
         lines = [line for line in text.splitlines() if line.strip()]
-        if len(lines) < 2:
-            raise InputError(f"malformed JSON: {whole_error}", file=name) from None
+        if len(lines) < 2 or not _is_json(lines[0]):
+            if json_stream.ends_inside(text, start):
+                raise InputError(
+                    f"the file is cut off at byte {size}, inside its one record",
+                    file=name,
+                    record=_cut_nct_id(text),
+                    kind="truncated",
+                ) from None
+            raise InputError(
+                f"malformed JSON: {whole_error}", file=name, kind="malformed"
+            ) from None
         for number, line in enumerate(lines, start=1):
             try:
                 item = _loads(line)
@@ -101,12 +121,26 @@ def _studies(text: str, name: str) -> Iterator[tuple[int, dict[str, Any] | Input
                         f"malformed JSON on line {number}: {error}",
                         file=name,
                         record=f"line {number}",
+                        kind="malformed",
                     ),
                 )
                 continue
             yield from _unwrap(item, name, number - 1)
         return
     yield from _unwrap(data, name, 0)
+
+
+def _is_json(line: str) -> bool:
+    try:
+        _loads(line)
+    except json.JSONDecodeError:
+        return False
+    return True
+
+
+def _cut_nct_id(text: str) -> str | None:
+    match = re.search(r'"nctId"\s*:\s*"(NCT\d{8})"', text)
+    return match.group(1) if match else None
 
 
 def _loads(text: str) -> Any:
@@ -212,9 +246,11 @@ def study_to_trial(study: dict[str, Any], *, file: str | None, index: int = 0) -
             return None
         if not isinstance(struct, dict):
             raise WrongType(("statusModule", key), struct, "an object")
-        return partial_date(
-            struct.get("date"), struct.get("type"), file=file, record=nct_id, field=field
-        )
+        date, kind = struct.get("date"), struct.get("type")
+        for name, value in (("date", date), ("type", kind)):
+            if value is not None and not isinstance(value, str):
+                raise WrongType(("statusModule", key, name), value, "a string")
+        return partial_date(date, kind, file=file, record=nct_id, field=field)
 
     def plain_date(key: str) -> Any:
         return partial_date(

@@ -68,10 +68,28 @@ def _short_items(values: list[str], limit: int = 150) -> list[str]:
 
 
 def conditions(found: Labelled) -> tuple[str, ...]:
+    """Every "Condition(s):" block's items; a line too long for one condition is a list
+    when it splits into short items, and prose (where the list ends) when it does not."""
     items: list[str] = []
-    for value in _short_items(found.block("conditions"))[:60]:
-        items.extend(part.strip() for part in re.split(r"\s+\u00b7\s+|;\s*", value))
-    return unique(items)
+    for _hit, values in found.blocks("conditions"):
+        for value in values[:60]:
+            parts = [p.strip() for p in re.split(r"\s+\u00b7\s+|;\s*", value) if p.strip()]
+            if any(len(part) > _CONDITION_CHARS for part in parts):
+                parts = [p.strip() for p in value.split(", ") if p.strip()]
+            if any(_is_prose(part) for part in parts):
+                break
+            items.extend(parts)
+    return unique(items[:_MOST_CONDITIONS])
+
+
+_CONDITION_CHARS = 150
+_MOST_CONDITIONS = 200
+
+
+def _is_prose(part: str) -> bool:
+    """Words no condition name runs to: a sentence, or a paragraph's clause."""
+    words = len(part.split())
+    return len(part) > _CONDITION_CHARS or words > 12 or (part.endswith(".") and words > 3)
 
 
 def keywords(found: Labelled) -> tuple[str, ...]:

@@ -114,8 +114,6 @@ def string(data: Any, *path: str) -> str | None:
     value = get(data, *path)
     if value is None:
         return None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
     if not isinstance(value, str):
         raise WrongType(path, value, "a string")
     return clean(value)

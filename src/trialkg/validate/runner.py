@@ -59,6 +59,9 @@ class Violation:
     message: str
     severity: str
     value: str = ""
+    # The shape whose constraint failed (sh:sourceShape), when it has an IRI; left out of
+    # comparisons, as the engines may name a node shape or its property shape.
+    shape: str = field(default="", compare=False)
 
 
 @dataclass(slots=True)
@@ -141,6 +144,7 @@ def validate_graph(graph: rdflib.Graph, shapes: rdflib.Graph | None = None) -> l
         message = results.value(result, SH.resultMessage)
         severity = results.value(result, SH.resultSeverity)
         value = results.value(result, SH.value)
+        source = results.value(result, SH.sourceShape)
         violations.append(
             Violation(
                 trial=_trial_of(focus),
@@ -149,6 +153,7 @@ def validate_graph(graph: rdflib.Graph, shapes: rdflib.Graph | None = None) -> l
                 message=str(message or "does not conform"),
                 severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
                 value=str(value) if value is not None else "",
+                shape=str(source) if isinstance(source, rdflib.URIRef) else "",
             )
         )
     return violations
@@ -216,6 +221,7 @@ def _violations(check: Check, rows: Iterable[tuple[Term, Term | None]]) -> list[
                 message=check.message,
                 severity=check.severity,
                 value=value.value if value is not None else "",
+                shape=check.shape if check.shape.startswith(("http://", "https://")) else "",
             )
         )
     return found
