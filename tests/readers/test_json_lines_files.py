@@ -40,3 +40,13 @@ def test_a_cut_gzip_file_is_reported_with_its_name(tmp_path: Path) -> None:
     assert len(results) == 1 and isinstance(results[0], InputError)
     assert results[0].file == "cut.jsonl.gz"
     assert "not a readable gzip file" in str(results[0])
+
+
+def test_a_gzip_bomb_is_refused_before_it_fills_memory(tmp_path: Path) -> None:
+    """A gzip file keeps to the archive members' compression ratio (regression: a gzip
+    file was first read with no limit at all)."""
+    bomb = tmp_path / "bomb.jsonl.gz"
+    bomb.write_bytes(gzip.compress(b" " * (8 * 2**20)))  # 8 MiB of spaces in ~8 KiB
+    (result,) = read_paths([bomb])
+    assert isinstance(result, InputError) and result.file == "bomb.jsonl.gz"
+    assert "gzip file refused" in result.message and "compression ratio" in result.message
