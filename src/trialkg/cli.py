@@ -117,6 +117,14 @@ def _show_progress() -> bool:
     "registry withdrew): the store mirrors the inputs. Nothing is removed while a rejected "
     "input names no trial.",
 )
+@click.option(
+    "--overlay",
+    type=click.Path(dir_okay=False),
+    envvar="TRIALKG_OVERLAY",
+    default=None,
+    help="An overlay file of your own vocabulary entries (see docs/linking.md) "
+    "[default: the file TRIALKG_OVERLAY names].",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors and the summary line.")
 @_fails_cleanly
 def build(
@@ -130,6 +138,7 @@ def build(
     no_compact: bool,
     chunk_trials: int | None,
     remove_missing: bool,
+    overlay: str | None,
     quiet: bool,
 ) -> None:
     """Read records (files, directories, zips) into the store.
@@ -151,6 +160,7 @@ def build(
         force=force,
         compact=not no_compact,
         remove_missing=remove_missing,
+        overlay=overlay or "",
         **({"chunk_trials": chunk_trials} if chunk_trials else {}),
     )
 

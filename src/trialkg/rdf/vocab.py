@@ -71,6 +71,9 @@ CONCEPT_CLASSES = {
     "genetic": TKG + "GeneticIntervention",
     "diagnostic-test": TKG + "DiagnosticTest",
     "other-intervention": TKG + "OtherIntervention",
+    # A placebo or sham: what a control arm is given, not a drug (queries of drugs leave
+    # it out).
+    "placebo": TKG + "Placebo",
 }
 InterventionConcept = TKG + "InterventionConcept"
 
