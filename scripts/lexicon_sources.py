@@ -136,8 +136,8 @@ def tree_types(tree_numbers: list[str]) -> set[str]:
             types.add("c")
         elif number.startswith("E07"):
             types.add("v")
-        elif number.startswith("E"):
-            types.add("p")
+        elif number.startswith("E") or number.startswith("F04"):
+            types.add("p")  # techniques, and behavioural therapies (F04: psychotherapy ...)
     return types
 
 

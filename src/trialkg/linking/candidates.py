@@ -42,7 +42,8 @@ KIND_TYPES = {
     "procedure": "p",
     "radiation": "p",
     "diagnostic-test": "p",
-    "device": "v",
+    "behavioral": "p",
+    "device": "vp",
     "condition": "c",
 }
 OVERLAY_KIND = {
@@ -51,6 +52,7 @@ OVERLAY_KIND = {
     "procedure": "procedure",
     "radiation": "procedure",
     "diagnostic-test": "procedure",
+    "behavioral": "procedure",
     "device": "procedure",
     "condition": "condition",
 }
@@ -66,6 +68,7 @@ STEP_CONFIDENCE = {
     "registry-mesh": 0.9,
     "registry-derived": 0.85,
     "modifier": 0.7,
+    "procedure-head": 0.7,
 }  # fmt: skip
 
 # Words that qualify a disease without changing which disease it is.
@@ -265,6 +268,12 @@ class Resolver:
             else self.lookup(p, kind, context)
             for p in parts
         ]
+        if context.registry:
+            # A part the vocabulary cannot place may name one of the registry's terms.
+            found_parts = [
+                self._registry_words(p, kind, context) if found is None else found
+                for p, found in zip(parts, found_parts, strict=True)
+            ]
         resolved = [r for r in found_parts if isinstance(r, Resolution)]
         if len(resolved) != len(parts):
             return None

@@ -90,13 +90,16 @@ def stem(word: str) -> str:
         value = value[:-3]  # asthmatic -> asthma, pancreatic -> pancrea(s)
     elif len(value) > 6 and value.endswith("etic"):
         value = value[:-2] + "e"  # diabetic -> diabete(s)
+    if len(value) > 6 and value.endswith("e"):
+        value = value[:-1]  # pregabaline -> pregabalin, diabete -> diabet
     return value
 
 
 @lru_cache(maxsize=65536)
 def word_bag(text: str) -> frozenset[str]:
     """The stems of a name's words, without noise words: what two names are compared by."""
-    return frozenset(stem(w) for w in words(strip_parentheses(text)) if w not in _NOISE)
+    stems = (stem(w) for w in words(strip_parentheses(text)) if w not in _NOISE)
+    return frozenset(s for s in stems if s not in _NOISE)
 
 
 def core(bag: frozenset[str]) -> frozenset[str]:
@@ -156,7 +159,7 @@ def lookup_forms(mention: str) -> list[str]:
     words and qualifiers, and with adjectives as their nouns, so that "Asthmatic
     Patients" is looked up as "asthma" and "Untreated Advanced Thymic Carcinomas" as
     "thymic carcinomas"."""
-    plain = [w for w in words(strip_parentheses(mention)) if w not in _NOISE]
+    plain = [w for w in words(strip_parentheses(mention)) if stem(w) not in _NOISE]
     kept = [w for w in plain if w not in QUALIFIERS]
     forms = [" ".join(plain), " ".join(kept), " ".join(_noun(w) for w in kept)]
     return list(dict.fromkeys(f for f in forms if f))

@@ -5,7 +5,8 @@ with version, SHA-256 and licence. Two sorted sections follow:
 
 - ``%concepts``: ``curie  types  label  xrefs  parent`` — a vocabulary term a mention
   can stand for. ``types`` letters: ``d`` chemical or drug (MeSH tree D), ``c``
-  disease (C, F03 and behavioural symptoms), ``p`` procedure (E), ``v`` device
+  disease (C, F03 and behavioural symptoms), ``p`` procedure (E, and F04 behavioural
+  therapies), ``v`` device
   (E07), ``r`` chemotherapy protocol. ``xrefs`` are ``=curie`` (exact) or ``~curie``
   (close). ``parent`` is the active ingredient of a salt form.
 - ``%terms``: ``key  curie|flag;...`` — the ``lookup_key`` of a name and the concepts
@@ -104,6 +105,7 @@ class Lexicon:
         self._overlay_terms: dict[tuple[str, str], list[tuple[str, str]]] = {}
         self._overlay_concepts: dict[str, VocabularyConcept] = {}
         self._overlay_xrefs: dict[str, list[tuple[str, str]]] = {}
+        self._forbidden: set[tuple[str, str]] = set()  # (kind, curie): never link to it
         for entry in overlay or []:
             self._add_overlay(entry)
 
@@ -154,7 +156,8 @@ class Lexicon:
         if line is not None:
             for item in line[len(key) + 1 :].split(";"):
                 curie, _, flag = item.rpartition("|")
-                found.append(Reading(curie, flag))
+                if not self._forbidden or (kind, curie) not in self._forbidden:
+                    found.append(Reading(curie, flag))
         return tuple(found)
 
     def overlay_readings(self, key: str, kind: str) -> tuple[Reading, ...] | None:
@@ -251,6 +254,10 @@ class Lexicon:
 
     def _add_overlay(self, entry: OverlayEntry) -> None:
         entry = self._canonical_entry(entry)
+        if entry.target == NEVER and entry.kind != "organisation" and _is_curie(entry.mention):
+            # "drug  mesh:D000068877  -": no name links to that concept as a drug.
+            self._forbidden.add((entry.kind, entry.mention))
+            return
         if entry.kind == "xref":
             relation = "exact" if entry.relation == "exact" else "close"
             self._overlay_xrefs.setdefault(entry.mention, []).append((entry.target, relation))
@@ -275,12 +282,23 @@ class Lexicon:
         """The entry with its CURIEs in canonical form; an unknown MeSH id is an error."""
         try:
             target = entry.target if entry.target == NEVER else self.canonical_curie(entry.target)
-            mention = self.canonical_curie(entry.mention) if entry.kind == "xref" else None
+            mention = (
+                self.canonical_curie(entry.mention)
+                if entry.kind == "xref" or _is_curie(entry.mention)
+                else None
+            )
         except CurieError as error:
             raise InputError(
                 str(error), file=self.overlay_name, field=f"line {entry.line}"
             ) from None
         return replace(entry, target=target or entry.target, mention=mention or entry.mention)
+
+
+def _is_curie(text: str) -> bool:
+    try:
+        return split_curie(text) is not None and ":" in text
+    except CurieError:
+        return False
 
 
 def organisation_lookup(name: str) -> str:

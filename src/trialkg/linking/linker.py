@@ -28,6 +28,7 @@ from trialkg.linking.mesh import HeadingResolver
 from trialkg.linking.normalise import drug_name_variants, is_placebo, split_combination, term_key
 from trialkg.linking.organisations import organisation_key, organisation_label
 from trialkg.linking.places import Place, site_place
+from trialkg.linking.procedures import procedure_forms
 from trialkg.model import Intervention, MeshTerm, Organisation, Trial
 
 # Intervention types and the kind of shared node each links to.
@@ -45,7 +46,16 @@ KIND_OF_TYPE = {
     "OTHER": "other-intervention",
 }
 LINKED_KINDS = frozenset(
-    {"drug", "supplement", "procedure", "radiation", "diagnostic-test", "condition"}
+    {
+        "drug",
+        "supplement",
+        "procedure",
+        "radiation",
+        "diagnostic-test",
+        "behavioral",
+        "device",
+        "condition",
+    }
 )
 
 
@@ -182,6 +192,18 @@ class Linker:
             drug = self.resolver.lookup_drug(name, context)
             if drug is not None:
                 return (self._concept("drug", name, drug),)
+        if not found_all and kind not in DRUG_KINDS:
+            for form, relation in procedure_forms(name):
+                found = self.resolver.lookup(form, kind, context, "normalised")
+                if isinstance(found, Resolution):
+                    if relation == "close":
+                        found = replace(
+                            found,
+                            relation="close",
+                            method="procedure-head",
+                            confidence=min(found.confidence, 0.7),
+                        )
+                    return (self._concept(kind, name, found),)
         if not found_all:
             return (Concept(kind, _unlinked_key(name, kind), _label(name)),)
         return tuple(self._concept(kind, name, found) for found in found_all)

@@ -21,7 +21,8 @@ starting with ``#`` are ignored. Each row has up to five columns::
   A MeSH id is made canonical (``D000017239`` is D017239) and must be one the
   shipped MeSH table knows. A target the shipped vocabulary knows brings its label
   and cross-references; any other target becomes a concept of its own. A target of
-  ``-`` means "never link this name".
+  ``-`` means "never link this name"; with a CURIE in the mention column
+  (``drug  mesh:D000068877  -``) it means "never link any name to this concept".
 - For ``xref``, the second column is a concept (a CURIE the vocabulary knows) and
   ``target`` another identifier of the same thing.
 - ``relation`` is ``exact`` (the default) or ``close``; ``label`` names a new
