@@ -198,15 +198,14 @@ def test_a_drug_given_with_placebo_keeps_the_drug(linker: Linker) -> None:
 @pytest.fixture(scope="module")
 def placebo_store(tmp_path_factory: pytest.TempPathFactory) -> trialkg.TrialStore:
     folder = tmp_path_factory.mktemp("placebo")
+    template = (
+        '{"protocolSection": {"identificationModule": {"nctId": "NCT", "briefTitle": "T"},'
+        ' "armsInterventionsModule": {"interventions": ['
+        '{"type": "DRUG", "name": "Metformin"}, {"type": "DRUG", "name": "Placebo"}]}}}'
+    )
     for index, nct in enumerate(("NCT00000101", "NCT00000102")):
-        (folder / f"{nct}.json").write_text(
-            '{"protocolSection": {"identificationModule": {"nctId": "NCT", "briefTitle": "T"},'
-            ' "armsInterventionsModule": {"interventions": ['
-            '{"type": "DRUG", "name": "Metformin"}, {"type": "DRUG", "name": "Placebo"}]}}}'.replace(
-                '"NCT"', f'"{nct}"'
-            ).replace('"T"', f'"T{index}"'),
-            encoding="utf-8",
-        )
+        text = template.replace('"NCT"', f'"{nct}"').replace('"T"', f'"T{index}"')
+        (folder / f"{nct}.json").write_text(text, encoding="utf-8")
     store = trialkg.open_store(folder / "store")
     assert trialkg.build(store, [folder], BuildOptions(overlay="")).built == 2
     return store
