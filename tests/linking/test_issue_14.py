@@ -162,12 +162,25 @@ def test_healthy_volunteers_are_a_fact_not_a_condition(linker: Linker, name: str
 
 
 def test_a_drug_mention_takes_the_registry_term_it_names(linker: Linker) -> None:
-    (concept,) = drug_concepts(
-        linker,
-        "Caudal epidural compound betamethasone injection",
-        meshes=(MeshTerm("D001623", "Betamethasone"), MeshTerm("C028994", "x y z")),
-    )
+    meshes = (MeshTerm("D001623", "Betamethasone"), MeshTerm("C028994", "x y z"))
+    (concept,) = drug_concepts(linker, "Epidural betamethasone injection", meshes=meshes)
     assert concept.key == "mesh-D001623" and concept.method == "registry-derived"
+    # More said than the registry's term: close to it ("compound" betamethasone).
+    (concept,) = drug_concepts(linker, "Caudal compound betamethasone", meshes=meshes)
+    assert concept.matches[0].iri == MESH + "D001623" and concept.matches[0].relation == "close"
+
+
+@pytest.mark.parametrize(("name", "alias"), [("Depo-Medroxyprogesterone (DMPA)", "DMPA")])
+def test_a_short_alias_does_not_link_through_a_chemical_s_synonym(
+    linker: Linker, name: str, alias: str
+) -> None:
+    (concept,) = drug_concepts(linker, name)
+    assert not any("C0" in m.iri or "C1" in m.iri for m in concept.matches), concept
+    record = trial(
+        interventions=(Intervention("photodynamic therapy", "DRUG", other_names=("PDT",)),)
+    )
+    ((concept,),) = linker.link_trial(record).interventions
+    assert not any(m.iri.startswith(MESH + "C") for m in concept.matches), concept
 
 
 # -- placebo and sham -------------------------------------------------------------------

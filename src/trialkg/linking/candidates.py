@@ -208,7 +208,7 @@ class Resolver:
         for aside in parenthesised(name):
             if not is_abbreviation_of(aside, before):
                 found = self._one_drug(aside, kind, context, aliases=False)
-                if isinstance(found, Resolution):
+                if isinstance(found, Resolution) and _firm_alias(aside, found):
                     return [_restep(found, "other-name")]
                 parts = self._combination(aside, kind, context)
                 if parts:
@@ -247,7 +247,7 @@ class Resolver:
             if lookup_key(alias) in partners:
                 continue
             resolved = self._one_drug(alias, kind, context, aliases=False)
-            if isinstance(resolved, Resolution):
+            if isinstance(resolved, Resolution) and _firm_alias(alias, resolved):
                 found.setdefault(resolved.concept.curie, resolved)
         if len(found) != 1:
             return None
@@ -450,6 +450,15 @@ def _source_rank(curie: str) -> int:
     if curie.startswith("mesh:"):
         return 1
     return 2
+
+
+def _firm_alias(alias: str, found: Resolution) -> bool:
+    """An alias of two to five capitals without digits ("DMPA", "PDT") names too many
+    things: a supplementary concept's synonym is not enough for it (DMPA is also
+    N,N-dimethyl-4-anisidine). Codes with digits ("LCZ696") are specific."""
+    if not is_short_abbreviation(alias) or any(ch.isdigit() for ch in alias):
+        return True
+    return not (found.concept.curie.startswith("mesh:C") and found.method.startswith("synonym"))
 
 
 def _restep(found: Resolution, step: str) -> Resolution:

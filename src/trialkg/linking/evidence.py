@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from trialkg.linking.normalise import strip_parentheses, words
+from trialkg.linking.normalise import FORM_WORDS, strip_parentheses, words
 from trialkg.model import MeshTerm
 
 
@@ -67,6 +67,7 @@ QUALIFIERS = _word_set(
     """
 )
 _BRITISH = (("oe", "e"), ("ae", "e"), ("our", "or"))
+_ROUTES = frozenset({"epidural", "intrathecal", "intravitreal", "intranasal", "nasal", "inhaled"})
 
 
 @lru_cache(maxsize=65536)
@@ -104,6 +105,9 @@ def word_bag(text: str) -> frozenset[str]:
 
 def core(bag: frozenset[str]) -> frozenset[str]:
     return frozenset(w for w in bag if w not in QUALIFIERS)
+
+
+_FORM_STEMS = frozenset(stem(w) for w in FORM_WORDS | _ROUTES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +152,11 @@ def registry_term(
     if len(found) != 1:
         return None
     if drug:
-        return RegistryMatch(found[0], "exact")
+        # The other words say how it is given ("40 mg tablets"): the drug itself. Other
+        # words ("Pneumococcal conjugate vaccine GSK1024850A" within Vaccines) make the
+        # term broader than the mention: a close match.
+        rest = wanted_core - word_bag(found[0].term or "")
+        return RegistryMatch(found[0], "exact" if rest <= _FORM_STEMS else "close")
     if 2 * best < len(wanted_core):
         return None
     return RegistryMatch(found[0], "close")
