@@ -20,10 +20,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-import trialkg  # noqa: E402
-from trialkg.build import BuildOptions  # noqa: E402
-from trialkg.errors import QueryError  # noqa: E402
-from trialkg.query import run_query  # noqa: E402
+import trialkg
+from trialkg.build import BuildOptions
+from trialkg.errors import QueryError
+from trialkg.query import run_query
 
 
 def main() -> int:
@@ -43,7 +43,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         store = trialkg.open_store(Path(folder) / "store")
         try:
-            options = BuildOptions(overlay="")  # type: ignore[call-arg]
+            options = BuildOptions(overlay="")
         except TypeError:  # a version without the option
             options = BuildOptions()
         trialkg.build(store, [args.folder], options)
