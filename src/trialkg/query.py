@@ -144,6 +144,9 @@ def resolve_drug(
                     found.add(quad.subject.value)
         if external.startswith(vocab.ID):
             found.add(external)
+        if external.startswith(vocab.MESH):
+            # The registry's own indexing of a trial's interventions (tkg:interventionMesh).
+            found.add(external)
     else:
         for key in default_linker().drug_keys(mention):
             found.add(iri.concept("drug", key))
@@ -170,6 +173,7 @@ def resolve_drug(
             found.add(PLACEBO_NODE)
     if not include_placebo:
         found.discard(PLACEBO_NODE)
+        found.discard(vocab.MESH + "D010919")  # MeSH Placebos
     return [ox.NamedNode(value) for value in sorted(found)]
 
 

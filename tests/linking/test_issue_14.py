@@ -247,6 +247,23 @@ def test_trials_for_drug_finds_placebo_only_when_asked(placebo_store: trialkg.Tr
         run_query(placebo_store, "shared-drugs", {"include_placebo": "maybe"})
 
 
+def test_trials_for_drug_finds_the_trials_the_registry_indexes_with_the_id(
+    tmp_path: Path,
+) -> None:
+    record = (
+        '{"protocolSection": {"identificationModule": {"nctId": "NCT00000301"},'
+        ' "armsInterventionsModule": {"interventions": ['
+        '{"type": "DRUG", "name": "Psoriasis cream"}]}},'
+        ' "derivedSection": {"interventionBrowseModule": {"meshes": ['
+        '{"id": "D003033", "term": "Coal Tar"}]}}}'
+    )
+    (tmp_path / "NCT00000301.json").write_text(record, encoding="utf-8")
+    store = trialkg.open_store(tmp_path / "store")
+    trialkg.build(store, [tmp_path / "NCT00000301.json"], BuildOptions(overlay=""))
+    rows = run_query(store, "trials-for-drug", {"drug": "mesh:D003033"}).rows
+    assert rows == [("NCT00000301", None, None, "Coal Tar")]
+
+
 # -- one linker per build; the overlay is an option -------------------------------------
 
 
