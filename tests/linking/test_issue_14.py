@@ -140,6 +140,18 @@ def test_a_registry_term_no_mention_names_is_not_forced_onto_one(linker: Linker)
     assert (trial_iri, vocab.TKG + "conditionMesh", IRI(MESH + "D005221")) in triples
 
 
+def test_cancer_linked_outside_mesh_is_close_to_the_registry_s_neoplasms(linker: Linker) -> None:
+    record = trial(conditions=("Breast Cancer",), condition_meshes=(MeshTerm("D001943", "x"),))
+    ((concept,),) = linker.link_trial(record).conditions
+    assert concept.key == "mondo-0007254"  # MONDO's breast cancer: a neoplasm may be benign
+    record = trial(
+        conditions=("Breast Cancer",), condition_meshes=(MeshTerm("D001943", "Breast Neoplasms"),)
+    )
+    ((concept,),) = linker.link_trial(record).conditions
+    close = {m.iri: (m.relation, m.method) for m in concept.matches}[MESH + "D001943"]
+    assert close == ("close", "registry-derived")
+
+
 def test_a_list_of_conditions_is_one_condition_per_item(linker: Linker) -> None:
     found = _condition(linker, "Obesity or Overweight")
     assert [f.split()[0] for f in found] == ["mesh-D009765", "mesh-D050177"]

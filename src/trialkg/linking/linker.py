@@ -22,6 +22,7 @@ from trialkg.errors import InputError
 from trialkg.linking.candidates import DRUG_KINDS, OVERLAY_KIND, Resolution, Resolver
 from trialkg.linking.conditions import condition_list, is_healthy
 from trialkg.linking.context import EMPTY_CONTEXT, RecordContext, RecordTexts
+from trialkg.linking.evidence import registry_term
 from trialkg.linking.ids import IRI_PREFIXES, curie_iri, mesh_variants
 from trialkg.linking.lexicon import Lexicon, VocabularyConcept, default_lexicon, lexicon_for
 from trialkg.linking.mesh import HeadingResolver
@@ -242,7 +243,9 @@ class Linker:
             context = self._context(trial, trial.condition_meshes) if trial else EMPTY_CONTEXT
         whole = self.resolver.resolve(name, "condition", context)
         if whole and whole[0].relation == "exact":
-            return (self._concept("condition", name, whole[0]),)
+            return (
+                self._with_registry_term(self._concept("condition", name, whole[0]), name, context),
+            )
         items = condition_list(name)
         if len(items) > 1:
             found = [self.resolver.resolve(item, "condition", context) for item in items]
@@ -257,6 +260,22 @@ class Linker:
         if not whole:
             return (Concept("condition", term_key(name), _label(name)),)
         return (self._concept("condition", name, whole[0]),)
+
+    def _with_registry_term(self, concept: Concept, name: str, context: RecordContext) -> Concept:
+        """A condition linked outside MeSH gains the registry's MeSH term that its words
+        name, as a close match: "Breast Cancer" is MONDO's breast cancer, and close to
+        the Breast Neoplasms the registry indexes the trial with (a neoplasm may be
+        benign, so the MeSH term is broader)."""
+        if not context.registry or any(m.iri.startswith(MESH) for m in concept.matches):
+            return concept
+        found = registry_term(name, context.registry)
+        if found is None or found.relation != "exact" or found.term.id is None:
+            return concept
+        target = self.lexicon.concept("mesh:" + found.term.id)
+        if target is None or "c" not in target.types:
+            return concept
+        extra = self._match(target.curie, "close", "registry-derived", 0.75)
+        return replace(concept, matches=(*concept.matches, extra))
 
     def condition_concept(
         self, name: str, trial: Trial | None = None, context: RecordContext | None = None
