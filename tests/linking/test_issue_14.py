@@ -182,6 +182,12 @@ def test_a_drug_mention_takes_the_registry_term_it_names(linker: Linker) -> None
     assert concept.matches[0].iri == MESH + "D001623" and concept.matches[0].relation == "close"
 
 
+def test_a_combination_is_not_read_as_the_one_registry_term_within_it(linker: Linker) -> None:
+    meshes = (MeshTerm("D013792", "Thalidomide"),)
+    concepts = drug_concepts(linker, "IL-2 plus Anti-TNF or Thalidomide", meshes=meshes)
+    assert all(c.method != "registry-derived" for c in concepts)
+
+
 @pytest.mark.parametrize(("name", "alias"), [("Depo-Medroxyprogesterone (DMPA)", "DMPA")])
 def test_a_short_alias_does_not_link_through_a_chemical_s_synonym(
     linker: Linker, name: str, alias: str

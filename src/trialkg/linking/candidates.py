@@ -405,6 +405,9 @@ class Resolver:
                 if reading.curie in registry and concept and any(t in concept.types for t in types):
                     relation = "exact" if _exact(reading.flag, kind, concept) else "close"
                     return Resolution(concept, "registry-derived", relation, confidence)
+        if kind in DRUG_KINDS and len(split_combination(name)) > 1:
+            # A combination names several drugs: its parts are matched one by one.
+            return None
         found = registry_term(name, context.registry, drug=kind in DRUG_KINDS)
         if found is None or found.term.id is None:
             return None
