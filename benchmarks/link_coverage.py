@@ -92,6 +92,10 @@ def main() -> int:
                         row[kind][1] += 1
                         if not linked:
                             misses[kind][intervention.name] += 1
+                        if kind == "drug" and linked and len(concepts) > 1:
+                            whole = all(c.matches for c in concepts)
+                            row["drug combination, every part linked"][0] += whole
+                            row["drug combination, every part linked"][1] += 1
             for name, concepts in zip(trial.conditions, links.conditions, strict=True):
                 if not concepts:  # healthy volunteers: no condition
                     row["healthy-volunteer mentions"][1] += 1

@@ -184,8 +184,15 @@ def test_a_drug_mention_takes_the_registry_term_it_names(linker: Linker) -> None
 
 def test_a_combination_is_not_read_as_the_one_registry_term_within_it(linker: Linker) -> None:
     meshes = (MeshTerm("D013792", "Thalidomide"),)
-    concepts = drug_concepts(linker, "IL-2 plus Anti-TNF or Thalidomide", meshes=meshes)
+    concepts = drug_concepts(linker, "Anti-TNF or Thalidomide", meshes=meshes)
     assert all(c.method != "registry-derived" for c in concepts)
+    # Each part is its own node: thalidomide linked, "Anti-TNF" not.
+    assert [(c.key, bool(c.matches)) for c in concepts] == [
+        ("anti-tnf", False),
+        ("mesh-D013792", True),
+    ]
+    (drug, chemotherapy) = drug_concepts(linker, "Sugemalimab and Chemotherapy")
+    assert drug.kind == "drug" and drug.matches and chemotherapy.kind == "procedure"
 
 
 @pytest.mark.parametrize(("name", "alias"), [("Depo-Medroxyprogesterone (DMPA)", "DMPA")])

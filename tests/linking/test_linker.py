@@ -103,9 +103,11 @@ def test_a_combination_of_known_drugs_is_split(
     assert all(c.method.endswith("+split") for c in concepts)
 
 
-def test_a_combination_with_an_unknown_part_stays_one_unlinked_node(linker: Linker) -> None:
-    (concept,) = drug_concepts(linker, "AK104+anlotinib")
-    assert concept.matches == () and concept.label == "AK104+anlotinib"
+def test_a_combination_with_an_unknown_part_keeps_that_part_unlinked(linker: Linker) -> None:
+    # Never anlotinib alone: the unknown part is a node of its own, without links.
+    unknown, anlotinib = drug_concepts(linker, "AK104+anlotinib")
+    assert (unknown.key, unknown.matches) == ("ak104", ())
+    assert anlotinib.label.lower() == "anlotinib" and anlotinib.method.endswith("+split")
 
 
 def test_a_placebo_is_not_the_drug_it_imitates(linker: Linker) -> None:

@@ -188,6 +188,10 @@ class Linker:
             therapy = self.resolver.resolve(name, "procedure", context)
             if therapy:
                 return (self._concept("procedure", name, therapy[0]),)
+        if not found_all and kind in DRUG_KINDS:
+            partial = self._partial_combination(name, kind, context)
+            if partial:
+                return partial
         if not found_all and kind == "procedure":
             # "Lidocaine injections" filed as a procedure names a drug.
             drug = self.resolver.lookup_drug(name, context)
@@ -208,6 +212,35 @@ class Linker:
         if not found_all:
             return (Concept(kind, _unlinked_key(name, kind), _label(name)),)
         return tuple(self._concept(kind, name, found) for found in found_all)
+
+    def _partial_combination(
+        self, name: str, kind: str, context: RecordContext
+    ) -> tuple[Concept, ...]:
+        """A combination some of whose parts link: each part its own node, linked or not.
+
+        "Sugemalimab and Chemotherapy" is sugemalimab and a procedure; "furmonertinib
+        combined with anlotinib", when furmonertinib is unknown, is anlotinib and an
+        unlinked furmonertinib, never anlotinib alone.
+        """
+        parts = split_combination(name)
+        if len(parts) < 2:
+            return ()
+        concepts: list[Concept] = []
+        linked = False
+        for part in parts:
+            found = self.resolver.resolve(part, kind, context)
+            if found and len(found) == 1:
+                step = replace(found[0], method=found[0].method + "+split")
+                concepts.append(self._concept(kind, part, step))
+                linked = True
+                continue
+            therapy = self.resolver.resolve(part, "procedure", context)
+            if therapy:
+                concepts.append(self._concept("procedure", part, therapy[0]))
+                linked = True
+            else:
+                concepts.append(Concept(kind, _unlinked_key(part, kind), _label(part)))
+        return tuple(dict.fromkeys(concepts)) if linked else ()
 
     def _placebo_concepts(
         self, intervention: Intervention, trial: Trial | None, context: RecordContext
