@@ -388,3 +388,14 @@ def test_procedures_link_through_mesh_s_own_forms(
 def test_a_generic_head_is_not_a_procedure(linker: Linker) -> None:
     (concept,) = drug_concepts(linker, "Chuna manual therapy", "PROCEDURE")
     assert concept.matches == () or concept.matches[0].iri != MESH + "D013812"  # Therapeutics
+
+
+@pytest.mark.parametrize(
+    ("name", "linked"),
+    [("KW-6002", True), ("Furmonertinib 80 mg", True), ("isolated perfusion", False)],
+)
+def test_the_one_registry_term_left_goes_only_to_a_substance_s_name(
+    linker: Linker, name: str, linked: bool
+) -> None:
+    (concept,) = drug_concepts(linker, name, meshes=(MeshTerm("C000705711", "aflutinib"),))
+    assert any(m.iri == MESH + "C000705711" for m in concept.matches) is linked

@@ -26,7 +26,14 @@ from trialkg.linking.evidence import registry_term
 from trialkg.linking.ids import IRI_PREFIXES, curie_iri, mesh_variants
 from trialkg.linking.lexicon import Lexicon, VocabularyConcept, default_lexicon, lexicon_for
 from trialkg.linking.mesh import HeadingResolver
-from trialkg.linking.normalise import drug_name_variants, is_placebo, split_combination, term_key
+from trialkg.linking.normalise import (
+    drug_name_variants,
+    is_code,
+    is_placebo,
+    split_combination,
+    strip_parentheses,
+    term_key,
+)
 from trialkg.linking.organisations import organisation_key, organisation_label
 from trialkg.linking.places import Place, site_place
 from trialkg.linking.procedures import procedure_forms
@@ -386,6 +393,7 @@ class Linker:
             and concepts[0].kind in DRUG_KINDS
             and not any(m.iri.startswith(MESH) for m in concepts[0].matches)
             and len(split_combination(trial.interventions[index].name)) == 1
+            and _names_one_substance(trial.interventions[index].name)
         ]
         if len(open_drugs) != 1:
             return
@@ -475,6 +483,16 @@ class Linker:
 def _with_ids(meshes: tuple[MeshTerm, ...]) -> tuple[MeshTerm, ...]:
     """The registry's terms whose descriptor is known: the evidence a record's mentions can use."""
     return tuple(m for m in meshes if m.id)
+
+
+def _names_one_substance(name: str) -> bool:
+    """A mention that can be the name of one substance: one word once doses and forms
+    are gone ("Furmonertinib 80 mg"), or a development code ("AC0010"). "isolated
+    perfusion" or "HIV-1 Immunogen" say what is done or given in words, not which
+    substance, and the registry's one unclaimed term is no reading of them."""
+    cleaned = [text for text, step in drug_name_variants(name) if step == "normalised"]
+    tokens = strip_parentheses(cleaned[0] if cleaned else name).casefold().split()
+    return len(tokens) == 1 or any(is_code(t) for t in tokens)
 
 
 def _label(name: str) -> str:
