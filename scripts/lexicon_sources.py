@@ -48,6 +48,9 @@ class LexiconBuilder:
         self.anchors: dict[str, Anchor] = {}
         self.terms: dict[str, dict[str, str]] = defaultdict(dict)  # key -> anchor id -> flag
         self.heading_types: dict[str, set[str]] = {}
+        # MeSH records outside the typed trees: no mention links to them, but their ids
+        # are known, so that an id a user or a record gives can be checked and made canonical.
+        self.untyped: dict[str, str] = {}
 
     def anchor(self, curie: str, label: str, types: set[str]) -> Anchor:
         found = self.anchors.get(curie)
@@ -89,12 +92,19 @@ class LexiconBuilder:
                 types.add("r")  # a chemotherapy protocol: what a drug mention may name
             types &= {"d", "c", "r"}  # a supplementary concept mapped to a class is a chemical
             if not types:
+                self.untyped["mesh:" + scr] = name
                 continue
             self.anchor("mesh:" + scr, name, types)
             self.term(name, "mesh:" + scr, "p")
             for synonym in synonyms:
                 if _plain_name(synonym):
                     self.term(synonym, "mesh:" + scr, "s")
+
+    def add_untyped(self) -> None:
+        """The MeSH records no mention links to, as concepts without types or terms."""
+        for curie, label in self.untyped.items():
+            if curie not in self.anchors:
+                self.anchors[curie] = Anchor(curie, label)
 
     def link_salts(self) -> None:
         """Point a salt-form anchor at the anchor of its active ingredient, when there is one."""
@@ -126,8 +136,8 @@ def tree_types(tree_numbers: list[str]) -> set[str]:
             types.add("c")
         elif number.startswith("E07"):
             types.add("v")
-        elif number.startswith("E"):
-            types.add("p")
+        elif number.startswith("E") or number.startswith("F04"):
+            types.add("p")  # techniques, and behavioural therapies (F04: psychotherapy ...)
     return types
 
 
@@ -177,6 +187,7 @@ def read_mesh_terms(builder: LexiconBuilder, path: Path, trees: dict[str, list[s
         types = tree_types(trees.get(descriptor, []))
         builder.heading_types[descriptor] = types
         if not types:
+            builder.untyped["mesh:" + descriptor] = terms[0][1]
             continue
         name = terms[0][1]
         curie = "mesh:" + descriptor
@@ -421,9 +432,27 @@ def _clean(text: str) -> str:
 def write_lexicon(builder: LexiconBuilder, sources: list[tuple[str, str, str, str, str]]) -> bytes:
     ids = sorted(builder.anchors)
     keys = sorted(k for k, v in builder.terms.items() if v)
+    body = io.StringIO()
+    # Each section is sorted by its first column; a tab sorts before every character of
+    # an id or a key, so the lines are in the order of their ids and keys, and the
+    # linker finds a line by bisection without building a dictionary at load time.
+    body.write(f"%concepts\t{len(ids)}\n")
+    for curie in ids:
+        anchor = builder.anchors[curie]
+        xrefs = ";".join(r + t for t, r in sorted(anchor.xrefs.items()))
+        types = "".join(sorted(anchor.types))
+        body.write(f"{curie}\t{types}\t{_clean(anchor.label)}\t{xrefs}\t{anchor.parent}\n")
+    body.write(f"%terms\t{len(keys)}\n")
+    for key in keys:
+        entries = builder.terms[key]
+        ordered = sorted(entries.items(), key=lambda item: (FLAG_ORDER.index(item[1]), item[0]))
+        body.write(key + "\t" + ";".join(f"{c}|{f}" for c, f in ordered) + "\n")
+    text = body.getvalue()
+    # The version names the content: sources, normaliser and what the build made of them.
     fingerprint = hashlib.sha256(
         "".join(f"{name}:{version}:{digest}\n" for name, _, version, digest, _ in sources).encode()
         + NORMALISER_VERSION.encode()
+        + text.encode("utf-8")
     ).hexdigest()[:12]
     out = io.StringIO()
     out.write("#trialkg-lexicon\t1\n")
@@ -431,20 +460,7 @@ def write_lexicon(builder: LexiconBuilder, sources: list[tuple[str, str, str, st
     out.write(f"#normaliser\t{NORMALISER_VERSION}\n")
     for name, filename, version, digest, licence in sources:
         out.write(f"#source\t{name}\t{filename}\t{version or '-'}\tsha256:{digest}\t{licence}\n")
-    # Each section is sorted by its first column; a tab sorts before every character of
-    # an id or a key, so the lines are in the order of their ids and keys, and the
-    # linker finds a line by bisection without building a dictionary at load time.
-    out.write(f"%concepts\t{len(ids)}\n")
-    for curie in ids:
-        anchor = builder.anchors[curie]
-        xrefs = ";".join(r + t for t, r in sorted(anchor.xrefs.items()))
-        types = "".join(sorted(anchor.types))
-        out.write(f"{curie}\t{types}\t{_clean(anchor.label)}\t{xrefs}\t{anchor.parent}\n")
-    out.write(f"%terms\t{len(keys)}\n")
-    for key in keys:
-        entries = builder.terms[key]
-        ordered = sorted(entries.items(), key=lambda item: (FLAG_ORDER.index(item[1]), item[0]))
-        out.write(key + "\t" + ";".join(f"{c}|{f}" for c, f in ordered) + "\n")
+    out.write(text)
     buffer = io.BytesIO()
     with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0, compresslevel=9) as handle:
         handle.write(out.getvalue().encode("utf-8"))

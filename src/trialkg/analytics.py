@@ -38,9 +38,14 @@ def _bipartite(store: TrialStore, path: str, node_filter: str, kind: str) -> nx.
     return graph
 
 
-def trial_drug_graph(store: TrialStore) -> nx.Graph:
-    """Trials joined to the drugs they use."""
-    return _bipartite(store, "tkg:intervention/tkg:concept", "?node a tkg:Drug .", "drug")
+def trial_drug_graph(store: TrialStore, *, include_placebo: bool = False) -> nx.Graph:
+    """Trials joined to the drugs they use (a placebo or sham only when asked: it is not a drug)."""
+    node_filter = (
+        "{ ?node a tkg:Drug } UNION { ?node a tkg:Placebo }"
+        if include_placebo
+        else "?node a tkg:Drug ."
+    )
+    return _bipartite(store, "tkg:intervention/tkg:concept", node_filter, "drug")
 
 
 def trial_condition_graph(store: TrialStore) -> nx.Graph:

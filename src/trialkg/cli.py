@@ -149,6 +149,14 @@ def _show_progress() -> bool:
     help="Also write each rejected record, as it comes, to this TSV file "
     "(kind, file, record, field, message).",
 )
+@click.option(
+    "--overlay",
+    type=click.Path(dir_okay=False),
+    envvar="TRIALKG_OVERLAY",
+    default=None,
+    help="An overlay file of your own vocabulary entries (see docs/linking.md) "
+    "[default: the file TRIALKG_OVERLAY names].",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors and the summary line.")
 @_fails_cleanly
 def build(
@@ -163,6 +171,7 @@ def build(
     chunk_trials: int | None,
     remove_missing: bool,
     errors_file: str | None,
+    overlay: str | None,
     quiet: bool,
 ) -> None:
     """Read records (files, directories, zips) into the store.
@@ -184,6 +193,7 @@ def build(
         force=force,
         compact=not no_compact,
         remove_missing=remove_missing,
+        overlay=overlay or "",
         **({"chunk_trials": chunk_trials} if chunk_trials else {}),
     )
 

@@ -108,6 +108,43 @@ def linked_shares(store: TrialStore) -> dict[str, tuple[int, int]]:
     }
 
 
+_REGISTRY = {
+    "condition": "SELECT ?trial ?mesh WHERE { ?trial tkg:conditionMesh ?mesh }",
+    "intervention": "SELECT ?trial ?mesh WHERE { ?trial tkg:interventionMesh ?mesh }",
+}
+_LINKED = {
+    "condition": "SELECT DISTINCT ?trial ?target WHERE { ?trial tkg:condition ?node . "
+    "?node skos:exactMatch|skos:closeMatch ?target }",
+    "intervention": "SELECT DISTINCT ?trial ?target WHERE { ?trial tkg:intervention ?i . "
+    "?i tkg:concept ?node . ?node skos:exactMatch|skos:closeMatch ?target }",
+}
+
+
+def registry_terms_met(store: TrialStore) -> dict[str, tuple[int, int, int, int]]:
+    """Per kind (condition, intervention): how far the trials' links meet the registry's
+    own MeSH indexing of them (``tkg:conditionMesh``, ``tkg:interventionMesh``).
+
+    (terms met, terms, trials with one term met, trials with terms): a term is met
+    when one of the trial's linked conditions (or interventions) has it as a target.
+    """
+    found: dict[str, tuple[int, int, int, int]] = {}
+    for kind, query in _REGISTRY.items():
+        terms: dict[str, set[str]] = {}
+        for row in _select(store, query):
+            terms.setdefault(row["trial"], set()).add(row["mesh"])
+        linked: dict[str, set[str]] = {}
+        for row in _select(store, _LINKED[kind]):
+            linked.setdefault(row["trial"], set()).add(row["target"])
+        met = {trial: wanted & linked.get(trial, set()) for trial, wanted in terms.items()}
+        found[kind] = (
+            sum(len(m) for m in met.values()),
+            sum(len(t) for t in terms.values()),
+            sum(1 for m in met.values() if m),
+            len(terms),
+        )
+    return found
+
+
 def unlinked_mentions(store: TrialStore) -> list[tuple[str, str, int]]:
     """(kind, mention, trials) for every mention that did not link, most frequent first."""
     counts: dict[tuple[str, str], set[str]] = {}

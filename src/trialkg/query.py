@@ -23,13 +23,22 @@ import re
 import threading
 import traceback
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from trialkg.errors import QueryError
 from trialkg.linking import default_linker
+from trialkg.linking.lexicon import default_lexicon
+from trialkg.linking.normalise import is_placebo
+from trialkg.linking.prefixes import (
+    IRI_PREFIXES,
+    NAMESPACES,
+    CurieError,
+    curie_iri,
+    iri_curie,
+)
 from trialkg.rdf import iri, vocab
 from trialkg.resources import resource_dir
 from trialkg.store import TrialStore
@@ -52,27 +61,17 @@ Cell = str | int | float | None
 # One combination of parameter values, typed as the engine's substitutions.
 _Bindings = dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]
 
-_PARAM = re.compile(r"^#\s*param\s+([A-Za-z_]\w*)\s*:\s*([\w-]+)", re.MULTILINE)
+_PARAM = re.compile(
+    r"^#\s*param\s+([A-Za-z_]\w*)\s*:\s*([\w-]+)(?:\s*=\s*([\w.-]+))?", re.MULTILINE
+)
 _FORBIDDEN = re.compile(
     r"^\s*(?:(?:PREFIX|BASE)\b[^\n]*\n\s*)*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
     re.IGNORECASE,
 )
 
-CURIE_PREFIXES = {
-    "mesh": vocab.MESH,
-    "ctgov": vocab.CTGOV,
-    "clinicaltrials": vocab.CTGOV,
-    "chebi": "http://purl.obolibrary.org/obo/CHEBI_",
-    "mondo": "http://purl.obolibrary.org/obo/MONDO_",
-    "doid": "http://purl.obolibrary.org/obo/DOID_",
-    "ncit": "http://purl.obolibrary.org/obo/NCIT_",
-    "drugbank": "https://go.drugbank.com/drugs/",
-    "chembl": "https://www.ebi.ac.uk/chembl/compound_report_card/",
-    "chembl.compound": "https://www.ebi.ac.uk/chembl/compound_report_card/",
-    "rxnorm": "http://purl.bioontology.org/ontology/RXNORM/",
-    "wikidata": "http://www.wikidata.org/entity/",
-    "tkg": vocab.TKG,
-}
+# Every CURIE prefix a parameter may use: the registry's vocabularies (with their
+# synonyms: MESH, CHEBI, NCIt ...) and the project's and the registry's namespaces.
+CURIE_PREFIXES = {**IRI_PREFIXES, **NAMESPACES}
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +79,9 @@ class NamedQuery:
     name: str
     text: str
     description: str
-    params: dict[str, str]  # parameter name -> kind ("drug", "text", "iri", ...)
+    params: dict[str, str]  # parameter name -> kind ("drug", "text", "iri", "boolean" ...)
+    # Parameters a user may leave out, and the value they then take ("= false" in the header).
+    defaults: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +103,8 @@ def load_query(path: Path) -> NamedQuery:
     header = [line[1:].strip() for line in text.splitlines() if line.startswith("#")]
     description = header[0] if header else ""
     params = {m.group(1): m.group(2) for m in _PARAM.finditer(text)}
-    return NamedQuery(path.stem, text, description, params)
+    defaults = {m.group(1): m.group(3) for m in _PARAM.finditer(text) if m.group(3)}
+    return NamedQuery(path.stem, text, description, params, defaults)
 
 
 def resolve_query(name_or_file: str) -> NamedQuery:
@@ -120,15 +122,31 @@ def resolve_query(name_or_file: str) -> NamedQuery:
 
 
 def expand_curie(value: str) -> str | None:
-    """The IRI of a CURIE (``mesh:D000068877``) or of an IRI in angle brackets; else None."""
+    """The IRI of a CURIE (``mesh:D000068877``, ``CHEBI:45783``) or of an IRI; else None.
+
+    Vocabulary ids are made canonical as the linker makes them (``mesh:D000017239``,
+    as the registry writes Paclitaxel, is D017239); a MeSH id the vocabulary does not
+    know is a ``QueryError`` naming it, not an empty result.
+    """
     text = value.strip()
     if text.startswith("<") and text.endswith(">"):
-        return text[1:-1]
-    if re.match(r"^https?://", text):
-        return text
+        text = text[1:-1]
+    try:
+        if re.match(r"^https?://", text):
+            curie = iri_curie(text)
+            if curie is None:
+                return text
+            canonical = default_lexicon().canonical_curie(curie)
+        else:
+            canonical = default_lexicon().canonical_curie(text)
+    except CurieError as error:
+        raise QueryError(str(error)) from None
+    if canonical is not None:
+        return curie_iri(canonical)
     prefix, sep, local = text.partition(":")
-    if sep and prefix.lower() in CURIE_PREFIXES and local and " " not in local:
-        return CURIE_PREFIXES[prefix.lower()] + local
+    namespace = NAMESPACES.get(prefix.lower())
+    if sep and namespace and local and " " not in local:
+        return namespace + local
     return None
 
 
@@ -142,8 +160,10 @@ def _named_node(value: str, param: str, given: str) -> ox.NamedNode:
         ) from None
 
 
-def resolve_drug(store: TrialStore, mention: str) -> list[ox.NamedNode]:
-    """The drug nodes a user's mention may mean, sorted."""
+def resolve_drug(
+    store: TrialStore, mention: str, *, include_placebo: bool = False
+) -> list[ox.NamedNode]:
+    """The drug nodes a user's mention may mean, sorted; a placebo or sham only when asked."""
     found: set[str] = set()
     external = expand_curie(mention)
     if external is not None:
@@ -155,6 +175,9 @@ def resolve_drug(store: TrialStore, mention: str) -> list[ox.NamedNode]:
                 if isinstance(quad.subject, ox.NamedNode):
                     found.add(quad.subject.value)
         if external.startswith(vocab.ID):
+            found.add(external)
+        if external.startswith(vocab.MESH):
+            # The registry's own indexing of a trial's interventions (tkg:interventionMesh).
             found.add(external)
     else:
         for key in default_linker().drug_keys(mention):
@@ -178,7 +201,15 @@ def resolve_drug(store: TrialStore, mention: str) -> list[ox.NamedNode]:
         )
         for solution in solutions:  # type: ignore[union-attr]
             found.add(solution["drug"].value)
+        if include_placebo and is_placebo(mention):
+            found.add(PLACEBO_NODE)
+    if not include_placebo:
+        found.discard(PLACEBO_NODE)
+        found.discard(vocab.MESH + "D010919")  # MeSH Placebos
     return [ox.NamedNode(value) for value in sorted(found)]
+
+
+PLACEBO_NODE = iri.concept("placebo", "placebo")
 
 
 def _bindings(store: TrialStore, query: NamedQuery, params: dict[str, str]) -> list[_Bindings]:
@@ -188,6 +219,7 @@ def _bindings(store: TrialStore, query: NamedQuery, params: dict[str, str]) -> l
             f"query {query.name!r} takes no parameter {', '.join(sorted(unknown))}; "
             f"it takes: {', '.join(query.params) or 'none'}"
         )
+    params = {**query.defaults, **params}
     missing = set(query.params) - set(params)
     if missing:
         raise QueryError(
@@ -200,7 +232,12 @@ def _bindings(store: TrialStore, query: NamedQuery, params: dict[str, str]) -> l
         if kind == "drug":
             # A mention that means no drug still runs, on a node that matches nothing,
             # so that the result has its columns and no rows.
-            terms = list(resolve_drug(store, value)) or [ox.NamedNode(vocab.ID + "drug/-no-match-")]
+            placebo = _boolean("include_placebo", params.get("include_placebo", "false"))
+            terms = list(resolve_drug(store, value, include_placebo=placebo)) or [
+                ox.NamedNode(vocab.ID + "drug/-no-match-")
+            ]
+        elif kind == "boolean":
+            terms = [ox.Literal("true" if _boolean(name, value) else "false", datatype=_BOOLEAN)]
         elif kind == "iri":
             terms = [_named_node(expand_curie(value) or value, name, value)]
         elif kind == "integer":
@@ -212,6 +249,17 @@ def _bindings(store: TrialStore, query: NamedQuery, params: dict[str, str]) -> l
         variable = ox.Variable(name)
         combos = [{**c, variable: t} for c in combos for t in terms]
     return combos
+
+
+_BOOLEAN = ox.NamedNode(vocab.XSD + "boolean")
+
+
+def _boolean(name: str, value: str) -> bool:
+    if value.strip().lower() in {"true", "yes", "1"}:
+        return True
+    if value.strip().lower() in {"false", "no", "0"}:
+        return False
+    raise QueryError(f"parameter {name} must be true or false, not {value!r}")
 
 
 def _cell(term: object) -> Cell:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from trialkg.link_report import linked_shares
+from trialkg.link_report import linked_shares, registry_terms_met
 from trialkg.query import run_query
 from trialkg.rdf import vocab
 from trialkg.store import TrialStore
@@ -30,6 +30,15 @@ def store_stats(store: TrialStore) -> str:
     for kind, (with_link, total) in sorted(linked_shares(store).items()):
         share = 100.0 * with_link / (total or 1)
         lines.append(f"  {kind:13} {with_link}/{total} ({share:.1f}%)")
+    lines.append(
+        "the registry's own MeSH terms the trial's links meet (terms met / terms; "
+        "trials with one met / trials with terms):"
+    )
+    for kind, (met, terms, trials_met, trials) in sorted(registry_terms_met(store).items()):
+        lines.append(
+            f"  {kind:13} {met}/{terms} ({100.0 * met / (terms or 1):.1f}%); "
+            f"trials {trials_met}/{trials} ({100.0 * trials_met / (trials or 1):.1f}%)"
+        )
     return "\n".join(lines) + "\n"
 
 

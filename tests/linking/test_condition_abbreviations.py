@@ -26,9 +26,9 @@ def _condition(
 ) -> tuple[str, str | None, str | None]:
     """The key, first target and method of the condition ``name`` in a record of its own."""
     record = trial(conditions=(*others, name), **fields)
-    concept = linker.link_trial(record).conditions[-1]
+    concept = linker.link_trial(record).conditions[-1][0]
     first = concept.matches[0] if concept.matches else None
-    return concept.key, first.iri if first else None, first.method if first else None
+    return concept.key, first.iri if first else None, concept.method or None
 
 
 def test_issue_ppd_in_the_ganaxolone_trial_is_left_unlinked(linker: Linker) -> None:
@@ -36,10 +36,10 @@ def test_issue_ppd_in_the_ganaxolone_trial_is_left_unlinked(linker: Linker) -> N
     (record,) = read_document(Document(path.name, path.read_bytes()))
     assert isinstance(record, Trial)
     links = linker.link_trial(record)
-    ppd = links.conditions[record.conditions.index("PPD")]
+    (ppd,) = links.conditions[record.conditions.index("PPD")]
     assert (ppd.key, ppd.label, ppd.matches) == ("ppd", "PPD", ())
     # The record's other conditions still link; postpartum depression is one of them.
-    postpartum = links.conditions[record.conditions.index("Depression, Postpartum")]
+    (postpartum,) = links.conditions[record.conditions.index("Depression, Postpartum")]
     assert postpartum.key == POSTPARTUM_DEPRESSION
 
 
@@ -111,8 +111,8 @@ def test_a_bare_heading_is_registry_evidence_without_demoting_an_exact_link(
         conditions=("Cystic Fibrosis", "Lung Cancer"),
         condition_meshes=(MeshTerm(None, "Cystic Fibrosis"), MeshTerm(None, "Lung Neoplasms")),
     )
-    cystic, lung = linker.link_trial(record).conditions
-    assert cystic.key == "mesh-D003550" and cystic.matches[0].method == "exact+registry-mesh"
+    (cystic,), (lung,) = linker.link_trial(record).conditions
+    assert cystic.key == "mesh-D003550" and cystic.method == "exact+registry-mesh"
     # "Lung Cancer" is MONDO's lung cancer; it is only a narrower term of Lung Neoplasms.
     assert lung.key == "mondo-0008903" and lung.matches[0].relation == "exact"
 

@@ -37,6 +37,11 @@ SAME = [
         "Tianjin Medical Univ. Cancer Inst. & Hosp.",
         "Tianjin Medical University Cancer Institute and Hospital",
     ),
+    # Issue 14: the most frequent unlinked spellings of one institution.
+    ("M.D. Anderson Cancer Center", "MD Anderson Cancer Center"),
+    ("Univ of California, San Diego", "University of California, San Diego"),
+    ("Med Univ of South Carolina", "Medical University of South Carolina"),
+    ("Stanford Univ", "Stanford University"),
 ]
 DIFFERENT = [
     (
@@ -51,7 +56,25 @@ DIFFERENT = [
     ("Peking University First Hospital", "Peking University Third Hospital"),
     ("Medtronic", "Medtronic Cardiac Rhythm and Heart Failure"),
     ("University of California, Los Angeles", "University of California, San Diego"),
+    # Issue 14: the hard pairs a bag of words would merge.
+    ("University of Washington", "Washington University"),
+    ("National Cancer Institute", "National Eye Institute"),
+    ("National Institutes of Health", "National Institute of Health"),
+    ("National Heart, Lung, and Blood Institute", "National Lung and Heart Institute"),
 ]
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("Asan Medical Center", "asan-medical-center"),
+        ("The First Affiliated Hospital of Sun Yat-sen University",
+         "sun-yat-sen-university-first-affiliated-hospital"),
+        ("National Cancer Institute (NCI)", "national-cancer-institute"),
+    ],
+)  # fmt: skip
+def test_issue_14_organisation_keys_read_as_the_name(name: str, key: str) -> None:
+    assert organisation_key(name) == key
 
 
 @pytest.mark.parametrize(("one", "other"), SAME)

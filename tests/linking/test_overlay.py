@@ -16,7 +16,7 @@ from trialkg.model import Intervention, Organisation
 OVERLAY = """\
 # kind\tmention\ttarget\trelation\tlabel
 drug\tAK112\tdrugbank:DB18931\texact\tivonescimab
-drug\tHSK40118\tmesh:C999999\texact\tHSK40118 (a code the vocabulary lacks)
+drug\tHSK40118\tdrugbank:DB99999\texact\tHSK40118 (a code the vocabulary lacks)
 drug\tPlacebo\t-
 condition\tIM\tmesh:D009190
 xref\tmesh:D000068877\twikidata:Q0000001\tclose
@@ -34,14 +34,15 @@ def overlay_linker(tmp_path_factory: pytest.TempPathFactory) -> Linker:
 def test_an_overlay_links_a_code_to_a_known_concept(overlay_linker: Linker) -> None:
     (concept,) = drug_concepts(overlay_linker, "AK112")
     assert concept.key == "drugbank-DB18931" and concept.label.lower() == "ivonescimab"
-    assert concept.matches[0].method == "overlay"
+    assert concept.method == "overlay"
     assert concept.matches[0].source == "overlay mine.tsv"
 
 
 def test_an_overlay_target_the_vocabulary_lacks_becomes_a_concept(overlay_linker: Linker) -> None:
     (concept,) = drug_concepts(overlay_linker, "HSK40118")
     assert (
-        concept.key == "mesh-C999999" and concept.label == "HSK40118 (a code the vocabulary lacks)"
+        concept.key == "drugbank-DB99999"
+        and concept.label == "HSK40118 (a code the vocabulary lacks)"
     )
 
 
@@ -53,7 +54,7 @@ def test_a_dash_forbids_a_link(overlay_linker: Linker, linker: Linker) -> None:
 def test_an_overlay_entry_applies_to_its_own_kind(overlay_linker: Linker) -> None:
     record = trial(conditions=("IM",), interventions=(Intervention("IM", "DRUG"),))
     links = overlay_linker.link_trial(record)
-    assert links.conditions[0].key == "mesh-D009190"
+    assert links.conditions[0][0].key == "mesh-D009190"
     assert links.interventions[0][0].matches == ()
 
 
@@ -107,3 +108,23 @@ def test_a_malformed_row_names_its_line(text: str, message: str) -> None:
     with pytest.raises(InputError, match=message) as caught:
         parse_overlay("# comment\n\n" + text, file="bad.tsv")
     assert caught.value.file == "bad.tsv" and "line 3" in str(caught.value)
+
+
+def test_issue_14_overlay_mesh_ids_are_made_canonical_or_refused(tmp_path: Path) -> None:
+    path = tmp_path / "ids.tsv"
+    # The registry's padded form of Paclitaxel (D017239), and CURIEs in other spellings.
+    path.write_text(
+        "drug\tPTX-9\tMESH:D000017239\ndrug\tXY-1\tCHEBI:45783\ndrug\tEndostar\tMESH:C522911\n",
+        encoding="utf-8",
+    )
+    linker = Linker(overlay=path)
+    (paclitaxel,) = drug_concepts(linker, "PTX-9")
+    assert paclitaxel.key == "mesh-D017239"
+    assert drug_concepts(linker, "XY-1")[0].key == "chebi-45783"
+    assert drug_concepts(linker, "Endostar")[0].key == "mesh-C522911"
+    path.write_text("drug\tX\tmesh:nothing\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"line 1.*mesh:nothing"):
+        Linker(overlay=path)
+    path.write_text("drug\tHSK40118\tmesh:C999999\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"line 1.*'mesh:C999999' is not a MeSH"):
+        Linker(overlay=path)

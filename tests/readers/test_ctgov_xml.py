@@ -267,8 +267,8 @@ def test_the_ganaxolone_trials_mesh_headings_become_the_descriptors_they_name() 
     pregnanolone = IRI("http://id.nlm.nih.gov/mesh/D011280")
     assert (trial_iri, TKG + "interventionMesh", pregnanolone) in triples
     # The registry's indexing confirms the record's own condition names, as for JSON.
-    postpartum_condition = links.conditions[trial.conditions.index("Depression, Postpartum")]
-    assert postpartum_condition.matches[0].method == "exact+registry-mesh"
+    (postpartum_condition,) = links.conditions[trial.conditions.index("Depression, Postpartum")]
+    assert postpartum_condition.method == "exact+registry-mesh"
 
 
 def test_checkmate_331_mesh_headings_name_the_ids_the_registry_gives() -> None:

@@ -50,7 +50,8 @@ from trialkg.build.workers import (
 )
 from trialkg.build.writer import Chunk, Writer
 from trialkg.errors import InputError, StoreWriteError
-from trialkg.linking.lexicon import linking_fingerprint
+from trialkg.linking import linker_for
+from trialkg.linking.lexicon import OVERLAY_ENV, linking_fingerprint
 from trialkg.model import Trial
 from trialkg.progress import INTERVAL, time_left
 from trialkg.rdf import iri
@@ -105,6 +106,9 @@ class BuildOptions:
     # store then mirrors the inputs, e.g. a newer registry download without the
     # records it withdrew.
     remove_missing: bool = False
+    # The overlay file of the user's own vocabulary entries; None: the file
+    # TRIALKG_OVERLAY names when the build starts; "": none.
+    overlay: str | None = None
 
 
 @dataclass(slots=True)
@@ -192,11 +196,19 @@ class BuildReport:
         return line
 
 
-def build_context(options: BuildOptions) -> str:
+def build_overlay(options: BuildOptions) -> str:
+    """The overlay file a build links with: the option, else TRIALKG_OVERLAY now; "": none."""
+    if options.overlay is not None:
+        return options.overlay
+    return os.environ.get(OVERLAY_ENV, "")
+
+
+def build_context(options: BuildOptions, fingerprint: str | None = None) -> str:
     """What a document's graph depends on besides its bytes; part of its content hash."""
+    links = fingerprint if fingerprint is not None else linking_fingerprint(build_overlay(options))
     return (
         f"trialkg {__version__} {options.format or 'auto'}"
-        f" contacts={int(options.include_contacts)} links={linking_fingerprint()}\n"
+        f" contacts={int(options.include_contacts)} links={links}\n"
     )
 
 
@@ -293,8 +305,14 @@ def build(
         report.documents_total = count_documents(paths)
     started = time.perf_counter()
     chunk_quads = min(options.chunk_quads, BULK_BATCH_QUADS - 50_000)
-    context = build_context(options)  # reads the overlay: a bad one fails the build at once
-    record_options = RecordOptions(options.format, options.include_contacts)
+    # The build links with one vocabulary and overlay, read now (a bad overlay fails the
+    # build at once) and named by its fingerprint: the workers link with the linker of
+    # that fingerprint, and the content hashes carry it.
+    overlay = build_overlay(options)
+    fingerprint = linking_fingerprint(overlay)
+    context = build_context(options, fingerprint)
+    record_options = RecordOptions(options.format, options.include_contacts, overlay, fingerprint)
+    linker_loaded = False
     replaced_before = store.replaced_graphs
     seen: set[str] = set()  # every document's content hash, for remove_missing
 
@@ -308,16 +326,23 @@ def build(
         waiting: list[tuple[Document, str] | InputError] = []
 
         def changed() -> list[Task]:
+            nonlocal linker_loaded
             digests = [item[1] for item in waiting if not isinstance(item, InputError)]
             if options.remove_missing:
                 seen.update(digests)
             known = set() if options.force else store.known_source_hashes(digests)
             report.unchanged_documents += sum(1 for d in digests if d in known)
-            return [
+            tasks = [
                 item if isinstance(item, InputError) else (item[0], item[1], record_options)
                 for item in waiting
                 if isinstance(item, InputError) or item[1] not in known
             ]
+            if not linker_loaded and any(not isinstance(t, InputError) for t in tasks):
+                # Loaded here, before the workers fork, so that they share it; an input
+                # that is all built already loads no vocabulary.
+                linker_for(overlay, fingerprint=fingerprint)
+                linker_loaded = True
+            return tasks
 
         for item in iter_documents(paths):
             if isinstance(item, InputError):

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from trialkg.errors import InputError
-from trialkg.linking import default_linker
+from trialkg.linking import Linker, default_linker, linker_for
 from trialkg.model import Trial
 from trialkg.rdf import vocab
 from trialkg.rdf.mapping import MappingOptions, graph_name, map_trial_graphs
@@ -95,10 +95,13 @@ class IriCheck:
 _IRI_CHECK = IriCheck()
 
 
-def trial_nquads(trial: Trial, options: MappingOptions, digest: str | None = None) -> TrialQuads:
+def trial_nquads(
+    trial: Trial, options: MappingOptions, digest: str | None = None, linker: Linker | None = None
+) -> TrialQuads:
     """A trial's N-Quads; an ``InputError`` naming the field if an IRI made from the
     record is not a valid IRI."""
-    own, shared = map_trial_graphs(trial, default_linker().link_trial(trial), options)
+    linker = linker if linker is not None else default_linker()
+    own, shared = map_trial_graphs(trial, linker.link_trial(trial), options)
     graph = graph_name(trial)
     if digest is not None:
         own.append((graph, vocab.TKG + "sourceHash", Lit(digest)))
@@ -187,18 +190,21 @@ class RecordOptions:
 
     format: str | None = None  # force a reader instead of detecting one
     include_contacts: bool = False
+    overlay: str = ""  # the overlay file the build links with ("": none)
+    links: str | None = None  # the fingerprint of the build's vocabulary and overlay
 
 
 def process_document(document: Document, digest: str, options: RecordOptions) -> DocumentResult:
     result = DocumentResult(document.name, digest)
     mapping = MappingOptions(include_contacts=options.include_contacts)
+    linker = linker_for(options.overlay, fingerprint=options.links)
     texts: dict[str, tuple[bytes, int]] = {}  # graph -> (N-Quads, triples); a later record wins
     for item in read_document(document, format=options.format):
         if isinstance(item, InputError):
             result.errors.append(item)
             continue
         try:
-            mapped = trial_nquads(item, mapping, digest)
+            mapped = trial_nquads(item, mapping, digest, linker)
         except InputError as error:
             result.errors.append(error.located(file=document.name, record=item.nct_id))
             continue
@@ -234,8 +240,7 @@ def process_batch(batch: list[Task]) -> list[DocumentResult]:
 
 
 def start_worker() -> None:
-    """A worker process loads the vocabulary once, then sets it aside from the cyclic
-    garbage collector: its objects live as long as the process, and each full
-    collection would otherwise walk all of them again (about 10% of a worker's CPU)."""
-    default_linker()
+    """A worker process sets the vocabulary the build loaded before forking aside from
+    the cyclic garbage collector: its objects live as long as the process, and each
+    full collection would otherwise walk all of them again (about 10% of a worker's CPU)."""
     gc.freeze()

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from trialkg.linking.linker import Concept, Linker, Match, TrialLinks, default_linker
+from trialkg.linking.linker import (
+    Concept,
+    Linker,
+    Match,
+    TrialLinks,
+    default_linker,
+    linker_for,
+)
 from trialkg.linking.places import Place
 
-__all__ = ["Concept", "Linker", "Match", "Place", "TrialLinks", "default_linker"]
+__all__ = ["Concept", "Linker", "Match", "Place", "TrialLinks", "default_linker", "linker_for"]

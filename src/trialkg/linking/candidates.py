@@ -11,14 +11,14 @@ TACE is a chemoembolisation.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
+from trialkg.linking.context import EMPTY_CONTEXT, RecordContext
+from trialkg.linking.evidence import lookup_forms, registry_term
 from trialkg.linking.ids import mesh_variants
 from trialkg.linking.lexicon import FLAGS, Lexicon, Reading, VocabularyConcept
 from trialkg.linking.normalise import (
-    defined_abbreviations,
     drug_name_variants,
     is_abbreviation_of,
     is_placebo,
@@ -29,7 +29,6 @@ from trialkg.linking.normalise import (
     strip_parentheses,
     words,
 )
-from trialkg.model import MeshTerm
 
 
 def _word_set(text: str) -> frozenset[str]:
@@ -43,7 +42,8 @@ KIND_TYPES = {
     "procedure": "p",
     "radiation": "p",
     "diagnostic-test": "p",
-    "device": "v",
+    "behavioral": "p",
+    "device": "vp",
     "condition": "c",
 }
 OVERLAY_KIND = {
@@ -52,6 +52,7 @@ OVERLAY_KIND = {
     "procedure": "procedure",
     "radiation": "procedure",
     "diagnostic-test": "procedure",
+    "behavioral": "procedure",
     "device": "procedure",
     "condition": "condition",
 }
@@ -65,7 +66,9 @@ STEP_CONFIDENCE = {
     "other-name": 0.85,
     "abbreviation": 0.85,
     "registry-mesh": 0.9,
+    "registry-derived": 0.85,
     "modifier": 0.7,
+    "procedure-head": 0.7,
 }  # fmt: skip
 
 # Words that qualify a disease without changing which disease it is.
@@ -89,50 +92,6 @@ class Resolution:
     relation: str  # "exact" or "close"
     confidence: float
     salt_form: VocabularyConcept | None = None  # the salt the record named, kept as a close match
-
-
-class RecordTexts:
-    """The texts of one record and the abbreviations they define, found once when first asked."""
-
-    def __init__(self, texts: Callable[[], list[str]]) -> None:
-        self._texts = texts
-        self._abbreviations: dict[str, str] | None = None
-
-    def abbreviations(self, lexicon: Lexicon) -> dict[str, str]:
-        if self._abbreviations is None:
-            found: dict[str, str] = {}
-            known = lambda phrase: lexicon.knows(phrase, "dcp")  # noqa: E731
-            for text in self._texts():
-                for key, expansion in defined_abbreviations(text, known).items():
-                    found.setdefault(key, expansion)
-            self._abbreviations = found
-        return self._abbreviations
-
-
-@dataclass(slots=True)
-class RecordContext:
-    """What one record says that helps to read its mentions; used for that record only."""
-
-    texts: RecordTexts
-    registry: tuple[MeshTerm, ...] = ()
-    _registry_ids: frozenset[str] | None = field(default=None, repr=False)
-
-    def expansion(self, name: str, lexicon: Lexicon) -> str | None:
-        """What the record says an abbreviation stands for ("IM" -> "imatinib"), if it does."""
-        key = lookup_key(strip_parentheses(name))
-        if not key or len(key) > 10:
-            return None  # longer than any abbreviation the record can define
-        return self.texts.abbreviations(lexicon).get(key)
-
-    def registry_ids(self) -> frozenset[str]:
-        if self._registry_ids is None:
-            self._registry_ids = frozenset(
-                "mesh:" + v for m in self.registry if m.id for v in mesh_variants(m.id)
-            )
-        return self._registry_ids
-
-
-EMPTY_CONTEXT = RecordContext(RecordTexts(list))
 
 
 class Resolver:
@@ -249,7 +208,7 @@ class Resolver:
         for aside in parenthesised(name):
             if not is_abbreviation_of(aside, before):
                 found = self._one_drug(aside, kind, context, aliases=False)
-                if isinstance(found, Resolution):
+                if isinstance(found, Resolution) and _firm_alias(aside, found):
                     return [_restep(found, "other-name")]
                 parts = self._combination(aside, kind, context)
                 if parts:
@@ -288,7 +247,7 @@ class Resolver:
             if lookup_key(alias) in partners:
                 continue
             resolved = self._one_drug(alias, kind, context, aliases=False)
-            if isinstance(resolved, Resolution):
+            if isinstance(resolved, Resolution) and _firm_alias(alias, resolved):
                 found.setdefault(resolved.concept.curie, resolved)
         if len(found) != 1:
             return None
@@ -309,6 +268,12 @@ class Resolver:
             else self.lookup(p, kind, context)
             for p in parts
         ]
+        if context.registry:
+            # A part the vocabulary cannot place may name one of the registry's terms.
+            found_parts = [
+                self._registry_words(p, kind, context) if found is None else found
+                for p, found in zip(parts, found_parts, strict=True)
+            ]
         resolved = [r for r in found_parts if isinstance(r, Resolution)]
         if len(resolved) != len(parts):
             return None
@@ -360,7 +325,10 @@ class Resolver:
             found = self._lookup_term(text, kind, context, step)
             if isinstance(found, Resolution):
                 if step == "modifier":
-                    return Resolution(found.concept, found.method, "close", found.confidence)
+                    # A loose reading: the registry's own term, if the mention names one, is better.
+                    return self._from_registry(name, kind, context) or Resolution(
+                        found.concept, found.method, "close", found.confidence
+                    )
                 return found
         return self._from_registry(name, kind, context)
 
@@ -423,6 +391,33 @@ class Resolver:
                     return Resolution(
                         concept, "registry-mesh", "exact", STEP_CONFIDENCE["registry-mesh"]
                     )
+        return self._registry_words(name, kind, context)
+
+    def _registry_words(self, name: str, kind: str, context: RecordContext) -> Resolution | None:
+        """The registry's term the mention names in other words (``linking.evidence``):
+        one of its entry terms after cleaning, or the same words in another form or order."""
+        types = KIND_TYPES[kind]
+        registry = context.registry_ids()
+        confidence = STEP_CONFIDENCE["registry-derived"]
+        for form in lookup_forms(name):
+            for reading in self.lexicon.readings(lookup_key(form), OVERLAY_KIND[kind]) or ():
+                concept = self.lexicon.concept(reading.curie)
+                if reading.curie in registry and concept and any(t in concept.types for t in types):
+                    relation = "exact" if _exact(reading.flag, kind, concept) else "close"
+                    return Resolution(concept, "registry-derived", relation, confidence)
+        if kind in DRUG_KINDS and len(split_combination(name)) > 1:
+            # A combination names several drugs: its parts are matched one by one.
+            return None
+        found = registry_term(name, context.registry, drug=kind in DRUG_KINDS)
+        if found is None or found.term.id is None:
+            return None
+        for variant in mesh_variants(found.term.id):
+            concept = self.lexicon.concept("mesh:" + variant)
+            if concept is not None and any(t in concept.types for t in types):
+                exact = found.relation == "exact"
+                return Resolution(
+                    concept, "registry-derived", found.relation, confidence if exact else 0.75
+                )
         return None
 
 
@@ -458,6 +453,15 @@ def _source_rank(curie: str) -> int:
     if curie.startswith("mesh:"):
         return 1
     return 2
+
+
+def _firm_alias(alias: str, found: Resolution) -> bool:
+    """An alias of two to five capitals without digits ("DMPA", "PDT") names too many
+    things: a supplementary concept's synonym is not enough for it (DMPA is also
+    N,N-dimethyl-4-anisidine). Codes with digits ("LCZ696") are specific."""
+    if not is_short_abbreviation(alias) or any(ch.isdigit() for ch in alias):
+        return True
+    return not (found.concept.curie.startswith("mesh:C") and found.method.startswith("synonym"))
 
 
 def _restep(found: Resolution, step: str) -> Resolution:

@@ -10,50 +10,25 @@ from __future__ import annotations
 
 import re
 
-IRI_PREFIXES = {
-    "mesh": "http://id.nlm.nih.gov/mesh/",
-    "chebi": "http://purl.obolibrary.org/obo/CHEBI_",
-    "mondo": "http://purl.obolibrary.org/obo/MONDO_",
-    "doid": "http://purl.obolibrary.org/obo/DOID_",
-    "ncit": "http://purl.obolibrary.org/obo/NCIT_",
-    "hp": "http://purl.obolibrary.org/obo/HP_",
-    "efo": "http://www.ebi.ac.uk/efo/EFO_",
-    "drugbank": "https://go.drugbank.com/drugs/",
-    "chembl": "https://www.ebi.ac.uk/chembl/compound_report_card/",
-    "rxnorm": "http://purl.bioontology.org/ontology/RXNORM/",
-    "wikidata": "http://www.wikidata.org/entity/",
-    "ror": "https://ror.org/",
-    "umls": "http://linkedlifedata.com/resource/umls/id/",
-}
+from trialkg.linking.prefixes import (
+    IRI_PREFIXES,
+    VOCABULARY_NAMES,
+    curie_iri,
+    is_curie,
+    normalise_curie,
+)
 
-VOCABULARY_NAMES = {
-    "mesh": "MeSH",
-    "chebi": "ChEBI",
-    "mondo": "MONDO",
-    "doid": "DOID",
-    "ncit": "NCIt",
-    "hp": "HPO",
-    "efo": "EFO",
-    "drugbank": "DrugBank",
-    "chembl": "ChEMBL",
-    "rxnorm": "RxNorm",
-    "wikidata": "Wikidata",
-    "ror": "ROR",
-    "umls": "UMLS",
-}
-
-_LOCAL = re.compile(r"^[A-Za-z0-9_.\-]+$")
-
-
-def is_curie(text: str) -> bool:
-    prefix, sep, local = text.partition(":")
-    return bool(sep) and prefix in IRI_PREFIXES and bool(_LOCAL.match(local))
-
-
-def curie_iri(curie: str) -> str:
-    """The IRI of a CURIE: ``mesh:D000068877`` -> ``http://id.nlm.nih.gov/mesh/D000068877``."""
-    prefix, _, local = curie.partition(":")
-    return IRI_PREFIXES[prefix] + local
+__all__ = [
+    "IRI_PREFIXES",
+    "VOCABULARY_NAMES",
+    "canonical_mesh_id",
+    "concept_key",
+    "curie_iri",
+    "is_curie",
+    "mesh_variants",
+    "normalise_curie",
+    "vocabulary_of",
+]
 
 
 def concept_key(curie: str) -> str:

@@ -5,7 +5,8 @@ with version, SHA-256 and licence. Two sorted sections follow:
 
 - ``%concepts``: ``curie  types  label  xrefs  parent`` — a vocabulary term a mention
   can stand for. ``types`` letters: ``d`` chemical or drug (MeSH tree D), ``c``
-  disease (C, F03 and behavioural symptoms), ``p`` procedure (E), ``v`` device
+  disease (C, F03 and behavioural symptoms), ``p`` procedure (E, and F04 behavioural
+  therapies), ``v`` device
   (E07), ``r`` chemotherapy protocol. ``xrefs`` are ``=curie`` (exact) or ``~curie``
   (close). ``parent`` is the active ingredient of a salt form.
 - ``%terms``: ``key  curie|flag;...`` — the ``lookup_key`` of a name and the concepts
@@ -22,15 +23,16 @@ import bisect
 import gzip
 import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
 from trialkg.errors import InputError
-from trialkg.linking.ids import concept_key, vocabulary_of
+from trialkg.linking.ids import canonical_mesh_id, concept_key, mesh_variants, vocabulary_of
 from trialkg.linking.normalise import NORMALISER_VERSION, lookup_key
 from trialkg.linking.overlay import NEVER, OverlayEntry, read_overlay
+from trialkg.linking.prefixes import CurieError, split_curie
 
 # Flag -> (method, relation for conditions and procedures, confidence). For drugs every
 # flag but "k" is exact: a brand, a code or a salt name of a substance names the substance.
@@ -103,6 +105,7 @@ class Lexicon:
         self._overlay_terms: dict[tuple[str, str], list[tuple[str, str]]] = {}
         self._overlay_concepts: dict[str, VocabularyConcept] = {}
         self._overlay_xrefs: dict[str, list[tuple[str, str]]] = {}
+        self._forbidden: set[tuple[str, str]] = set()  # (kind, curie): never link to it
         for entry in overlay or []:
             self._add_overlay(entry)
 
@@ -119,26 +122,12 @@ class Lexicon:
 
         Without an explicit overlay, the file named by ``TRIALKG_OVERLAY`` is used.
         """
-        if path is None:
-            data = resources.files("trialkg").joinpath("data/lexicon.tsv.gz").read_bytes()
-            name = "trialkg/data/lexicon.tsv.gz"
-        else:
-            data = Path(path).read_bytes()
-            name = str(path)
-        try:
-            text = gzip.decompress(data).decode("utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise InputError(f"the vocabulary file is damaged: {error}", file=name) from error
-        header, source_rows, concepts, terms = _sections(text, name)
-        if header.get("normaliser") != NORMALISER_VERSION:
-            raise InputError(
-                "the vocabulary was built with another normaliser; rebuild it with "
-                "scripts/build_lexicon.py",
-                file=name,
-            )
-        sources = tuple(
-            SourceInfo(s[0], s[1], s[2], s[3].removeprefix("sha256:"), s[4]) for s in source_rows
+        base = (
+            _shipped_sections()
+            if path is None
+            else _read_sections(Path(path).read_bytes(), str(path))
         )
+        header, sources, concepts, terms = base
         overlay_path = os.fspath(overlay) if overlay is not None else os.environ.get(OVERLAY_ENV)
         entries = read_overlay(overlay_path) if overlay_path else None
         return cls(
@@ -167,7 +156,8 @@ class Lexicon:
         if line is not None:
             for item in line[len(key) + 1 :].split(";"):
                 curie, _, flag = item.rpartition("|")
-                found.append(Reading(curie, flag))
+                if not self._forbidden or (kind, curie) not in self._forbidden:
+                    found.append(Reading(curie, flag))
         return tuple(found)
 
     def overlay_readings(self, key: str, kind: str) -> tuple[Reading, ...] | None:
@@ -195,6 +185,41 @@ class Lexicon:
             )
         self._concept_cache[curie] = concept
         return concept
+
+    def mesh_id(self, identifier: str) -> str | None:
+        """The id of a MeSH record as NLM writes it, when the vocabulary knows the record.
+
+        ClinicalTrials.gov pads six-digit ids to nine digits (``D000017239`` for
+        Paclitaxel, D017239; ``C000582435`` for pembrolizumab, C582435). A padded id
+        is read as the six-digit one the vocabulary knows; an id NLM minted with
+        nine digits (``D000068877``) stays as it is. None: no such record.
+        """
+        value = identifier.strip().upper()
+        for candidate in dict.fromkeys((value, canonical_mesh_id(value), *mesh_variants(value))):
+            if self.concept("mesh:" + candidate) is not None:
+                return candidate
+        return None
+
+    def canonical_curie(self, text: str) -> str | None:
+        """A user's CURIE in its canonical form (``MESH:D000017239`` -> ``mesh:D017239``).
+
+        None when the text is not a CURIE of a known prefix; ``CurieError`` naming
+        the id when the prefix is known but the id is not of its form, or is a MeSH
+        id the vocabulary does not know.
+        """
+        found = split_curie(text)
+        if found is None:
+            return None
+        prefix, local = found
+        if prefix.name == "mesh":
+            known = self.mesh_id(local)
+            if known is None:
+                raise CurieError(
+                    f"{text.strip()!r} is not a MeSH descriptor or supplementary concept the "
+                    f"vocabulary knows (trialkg lexicon {self.version})"
+                )
+            local = known
+        return f"{prefix.name}:{local}"
 
     def knows(self, name: str, types: str) -> bool:
         """True when the name is a term of a concept of one of the types."""
@@ -228,6 +253,11 @@ class Lexicon:
     # -- overlay ----------------------------------------------------------------------
 
     def _add_overlay(self, entry: OverlayEntry) -> None:
+        entry = self._canonical_entry(entry)
+        if entry.target == NEVER and entry.kind != "organisation" and _is_curie(entry.mention):
+            # "drug  mesh:D000068877  -": no name links to that concept as a drug.
+            self._forbidden.add((entry.kind, entry.mention))
+            return
         if entry.kind == "xref":
             relation = "exact" if entry.relation == "exact" else "close"
             self._overlay_xrefs.setdefault(entry.mention, []).append((entry.target, relation))
@@ -248,6 +278,28 @@ class Lexicon:
                 entry.target, VocabularyConcept(entry.target, types, entry.label or entry.mention)
             )
 
+    def _canonical_entry(self, entry: OverlayEntry) -> OverlayEntry:
+        """The entry with its CURIEs in canonical form; an unknown MeSH id is an error."""
+        try:
+            target = entry.target if entry.target == NEVER else self.canonical_curie(entry.target)
+            mention = (
+                self.canonical_curie(entry.mention)
+                if entry.kind == "xref" or _is_curie(entry.mention)
+                else None
+            )
+        except CurieError as error:
+            raise InputError(
+                str(error), file=self.overlay_name, field=f"line {entry.line}"
+            ) from None
+        return replace(entry, target=target or entry.target, mention=mention or entry.mention)
+
+
+def _is_curie(text: str) -> bool:
+    try:
+        return split_curie(text) is not None and ":" in text
+    except CurieError:
+        return False
+
 
 def organisation_lookup(name: str) -> str:
     from trialkg.linking.organisations import organisation_key
@@ -262,6 +314,35 @@ def _find(lines: list[str], key: str) -> str | None:
     if index < len(lines) and lines[index].startswith(probe):
         return lines[index]
     return None
+
+
+_Base = tuple[dict[str, str], tuple["SourceInfo", ...], list[str], list[str]]
+
+
+def _read_sections(data: bytes, name: str) -> _Base:
+    try:
+        text = gzip.decompress(data).decode("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"the vocabulary file is damaged: {error}", file=name) from error
+    header, source_rows, concepts, terms = _sections(text, name)
+    if header.get("normaliser") != NORMALISER_VERSION:
+        raise InputError(
+            "the vocabulary was built with another normaliser; rebuild it with "
+            "scripts/build_lexicon.py",
+            file=name,
+        )
+    sources = tuple(
+        SourceInfo(s[0], s[1], s[2], s[3].removeprefix("sha256:"), s[4]) for s in source_rows
+    )
+    return header, sources, concepts, terms
+
+
+@cache
+def _shipped_sections() -> _Base:
+    """The shipped vocabulary's lines, read once per process: lexicons with different
+    overlays share them."""
+    data = resources.files("trialkg").joinpath("data/lexicon.tsv.gz").read_bytes()
+    return _read_sections(data, "trialkg/data/lexicon.tsv.gz")
 
 
 def _sections(text: str, name: str) -> tuple[dict[str, str], list[list[str]], list[str], list[str]]:
@@ -320,12 +401,22 @@ def linking_fingerprint(overlay: str | os.PathLike[str] | None = None) -> str:
     return _fingerprint(shipped_version(), entries)
 
 
-_DEFAULT: Lexicon | None = None
+_BY_FINGERPRINT: dict[str, Lexicon] = {}
+
+
+def lexicon_for(overlay: str | os.PathLike[str] | None = None) -> Lexicon:
+    """The shipped lexicon with an overlay file (``TRIALKG_OVERLAY`` unless given), one
+    per fingerprint: an edited overlay, or another one, gives another lexicon."""
+    overlay_path = os.fspath(overlay) if overlay is not None else os.environ.get(OVERLAY_ENV)
+    fingerprint = linking_fingerprint(overlay_path or "")
+    found = _BY_FINGERPRINT.get(fingerprint)
+    if found is None:
+        found = Lexicon.load(overlay=overlay_path or "")
+        _BY_FINGERPRINT[found.fingerprint] = found
+        _BY_FINGERPRINT[fingerprint] = found
+    return found
 
 
 def default_lexicon() -> Lexicon:
-    """The shipped lexicon with the TRIALKG_OVERLAY file, loaded once per process."""
-    global _DEFAULT
-    if _DEFAULT is None:
-        _DEFAULT = Lexicon.load()
-    return _DEFAULT
+    """The shipped lexicon with the file ``TRIALKG_OVERLAY`` names now."""
+    return lexicon_for(None)

@@ -18,20 +18,25 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 
-from trialkg.linking.candidates import (
-    DRUG_KINDS,
-    EMPTY_CONTEXT,
-    RecordContext,
-    RecordTexts,
-    Resolution,
-    Resolver,
-)
+from trialkg.errors import InputError
+from trialkg.linking.candidates import DRUG_KINDS, OVERLAY_KIND, Resolution, Resolver
+from trialkg.linking.conditions import condition_list, is_healthy
+from trialkg.linking.context import EMPTY_CONTEXT, RecordContext, RecordTexts
+from trialkg.linking.evidence import registry_term
 from trialkg.linking.ids import IRI_PREFIXES, curie_iri, mesh_variants
-from trialkg.linking.lexicon import Lexicon, VocabularyConcept, default_lexicon
+from trialkg.linking.lexicon import Lexicon, VocabularyConcept, default_lexicon, lexicon_for
 from trialkg.linking.mesh import HeadingResolver
-from trialkg.linking.normalise import drug_name_variants, split_combination, term_key
+from trialkg.linking.normalise import (
+    drug_name_variants,
+    is_code,
+    is_placebo,
+    split_combination,
+    strip_parentheses,
+    term_key,
+)
 from trialkg.linking.organisations import organisation_key, organisation_label
 from trialkg.linking.places import Place, site_place
+from trialkg.linking.procedures import procedure_forms
 from trialkg.model import Intervention, MeshTerm, Organisation, Trial
 
 # Intervention types and the kind of shared node each links to.
@@ -49,7 +54,16 @@ KIND_OF_TYPE = {
     "OTHER": "other-intervention",
 }
 LINKED_KINDS = frozenset(
-    {"drug", "supplement", "procedure", "radiation", "diagnostic-test", "condition"}
+    {
+        "drug",
+        "supplement",
+        "procedure",
+        "radiation",
+        "diagnostic-test",
+        "behavioral",
+        "device",
+        "condition",
+    }
 )
 
 
@@ -69,7 +83,10 @@ class Concept:
     kind: str  # drug, procedure, condition, organisation, ...
     key: str  # stable, IRI-safe
     label: str
-    matches: tuple[Match, ...] = ()
+    matches: tuple[Match, ...] = ()  # the node's links: the same whichever mention reached it
+    # How this mention was read, and how sure that is ("" and 0.0: not linked).
+    method: str = ""
+    confidence: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +94,9 @@ class TrialLinks:
     """The concepts of one trial's mentions, parallel to the trial's own tuples."""
 
     interventions: tuple[tuple[Concept, ...], ...]  # one tuple per trial.interventions item
-    conditions: tuple[Concept, ...]  # one per trial.conditions item
+    # One tuple per trial.conditions item: one concept, or one per condition a list names
+    # ("Obesity or Overweight"), or none for a mention of healthy volunteers.
+    conditions: tuple[tuple[Concept, ...], ...]
     lead_sponsor: Concept | None
     collaborators: tuple[Concept, ...]
     site_organisations: tuple[Concept | None, ...]  # one per trial.sites item
@@ -87,9 +106,15 @@ class TrialLinks:
     # (empty: not resolved).
     condition_meshes: tuple[MeshTerm, ...] = ()
     intervention_meshes: tuple[MeshTerm, ...] = ()
+    # True when a condition names healthy volunteers ("Healthy", "Healthy Volunteers"):
+    # the trial studies healthy people, which is no condition.
+    healthy_volunteers: bool = False
 
 
 MESH = IRI_PREFIXES["mesh"]
+PLACEBO = "mesh:D010919"  # MeSH Placebos
+# The confidence of a node of a mention's own words in the term it was read as close to.
+CLOSE_READING = 0.8
 
 
 class Linker:
@@ -116,11 +141,13 @@ class Linker:
         interventions = [self.intervention_concepts(i, trial, drugs) for i in trial.interventions]
         if drugs.registry:
             self._registry_leftover(trial, interventions, drugs.registry)
+        condition_links = tuple(
+            self.condition_concepts(c, trial, conditions) for c in trial.conditions
+        )
         return TrialLinks(
             interventions=tuple(interventions),
-            conditions=tuple(
-                self.condition_concept(c, trial, conditions) for c in trial.conditions
-            ),
+            conditions=condition_links,
+            healthy_volunteers=any(is_healthy(c) for c in trial.conditions),
             lead_sponsor=self.organisation_concept(trial.lead_sponsor)
             if trial.lead_sponsor
             else None,
@@ -144,6 +171,8 @@ class Linker:
             context = self._context(trial, trial.intervention_meshes) if trial else EMPTY_CONTEXT
         kind = KIND_OF_TYPE.get(intervention.type or "OTHER", "other-intervention")
         name = intervention.name
+        if is_placebo(name) and not self.resolver.forbidden(name, OVERLAY_KIND.get(kind, "drug")):
+            return self._placebo_concepts(intervention, trial, context)
         if kind == "other-intervention":
             # An intervention the record files under "other" may still name a drug or a
             # procedure; only a plain lookup of its name counts here.
@@ -166,24 +195,134 @@ class Linker:
             therapy = self.resolver.resolve(name, "procedure", context)
             if therapy:
                 return (self._concept("procedure", name, therapy[0]),)
+        if not found_all and kind in DRUG_KINDS:
+            partial = self._partial_combination(name, kind, context)
+            if partial:
+                return partial
         if not found_all and kind == "procedure":
             # "Lidocaine injections" filed as a procedure names a drug.
             drug = self.resolver.lookup_drug(name, context)
             if drug is not None:
                 return (self._concept("drug", name, drug),)
+        if not found_all and kind not in DRUG_KINDS:
+            for form, relation in procedure_forms(name):
+                found = self.resolver.lookup(form, kind, context, "normalised")
+                if isinstance(found, Resolution):
+                    if relation == "close":
+                        found = replace(
+                            found,
+                            relation="close",
+                            method="procedure-head",
+                            confidence=min(found.confidence, 0.7),
+                        )
+                    return (self._concept(kind, name, found),)
         if not found_all:
             return (Concept(kind, _unlinked_key(name, kind), _label(name)),)
         return tuple(self._concept(kind, name, found) for found in found_all)
 
+    def _partial_combination(
+        self, name: str, kind: str, context: RecordContext
+    ) -> tuple[Concept, ...]:
+        """A combination some of whose parts link: each part its own node, linked or not.
+
+        "Sugemalimab and Chemotherapy" is sugemalimab and a procedure; "furmonertinib
+        combined with anlotinib", when furmonertinib is unknown, is anlotinib and an
+        unlinked furmonertinib, never anlotinib alone.
+        """
+        parts = split_combination(name)
+        if len(parts) < 2:
+            return ()
+        concepts: list[Concept] = []
+        linked = False
+        for part in parts:
+            found = self.resolver.resolve(part, kind, context)
+            if found and len(found) == 1:
+                step = replace(found[0], method=found[0].method + "+split")
+                concepts.append(self._concept(kind, part, step))
+                linked = True
+                continue
+            therapy = self.resolver.resolve(part, "procedure", context)
+            if therapy:
+                concepts.append(self._concept("procedure", part, therapy[0]))
+                linked = True
+            else:
+                concepts.append(Concept(kind, _unlinked_key(part, kind), _label(part)))
+        return tuple(dict.fromkeys(concepts)) if linked else ()
+
+    def _placebo_concepts(
+        self, intervention: Intervention, trial: Trial | None, context: RecordContext
+    ) -> tuple[Concept, ...]:
+        """A placebo or sham, and what else the mention names ("Dapagliflozin and placebo")."""
+        parts = split_combination(intervention.name)
+        if len(parts) == 1:
+            return (self.placebo(),)
+        concepts: list[Concept] = []
+        for part in parts:
+            if is_placebo(part):
+                concepts.append(self.placebo())
+            else:
+                single = Intervention(part, intervention.type)
+                concepts.extend(self.intervention_concepts(single, trial, context))
+        return tuple(dict.fromkeys(concepts))
+
+    def placebo(self) -> Concept:
+        """The one placebo node: MeSH Placebos, whose entry terms include Sham Treatment."""
+        found = self.lexicon.concept(PLACEBO)
+        label = found.label if found is not None else "Placebos"
+        match = self._match(PLACEBO, "exact", "vocabulary-term", 1.0)
+        return Concept("placebo", "placebo", label, (match,), "placebo", 1.0)
+
+    def condition_concepts(
+        self, name: str, trial: Trial | None = None, context: RecordContext | None = None
+    ) -> tuple[Concept, ...]:
+        """The conditions a mention names: one; one per item of a list ("Obesity or
+        Overweight", when every item links); none for healthy volunteers."""
+        if is_healthy(name):
+            return ()
+        if context is None:
+            context = self._context(trial, trial.condition_meshes) if trial else EMPTY_CONTEXT
+        whole = self.resolver.resolve(name, "condition", context)
+        if whole and whole[0].relation == "exact":
+            return (
+                self._with_registry_term(self._concept("condition", name, whole[0]), name, context),
+            )
+        items = condition_list(name)
+        if len(items) > 1:
+            found = [self.resolver.resolve(item, "condition", context) for item in items]
+            if all(f and f[0].relation == "exact" for f in found):
+                return tuple(
+                    dict.fromkeys(
+                        self._concept("condition", item, f[0])
+                        for item, f in zip(items, found, strict=True)
+                        if f
+                    )
+                )
+        if not whole:
+            return (Concept("condition", term_key(name), _label(name)),)
+        return (self._concept("condition", name, whole[0]),)
+
+    def _with_registry_term(self, concept: Concept, name: str, context: RecordContext) -> Concept:
+        """A condition linked outside MeSH gains the registry's MeSH term that its words
+        name, as a close match: "Breast Cancer" is MONDO's breast cancer, and close to
+        the Breast Neoplasms the registry indexes the trial with (a neoplasm may be
+        benign, so the MeSH term is broader)."""
+        if not context.registry or any(m.iri.startswith(MESH) for m in concept.matches):
+            return concept
+        found = registry_term(name, context.registry)
+        if found is None or found.relation != "exact" or found.term.id is None:
+            return concept
+        target = self.lexicon.concept("mesh:" + found.term.id)
+        if target is None or "c" not in target.types:
+            return concept
+        extra = self._match(target.curie, "close", "registry-derived", 0.75)
+        return replace(concept, matches=(*concept.matches, extra))
+
     def condition_concept(
         self, name: str, trial: Trial | None = None, context: RecordContext | None = None
     ) -> Concept:
-        if context is None:
-            context = self._context(trial, trial.condition_meshes) if trial else EMPTY_CONTEXT
-        found = self.resolver.resolve(name, "condition", context)
-        if not found:
-            return Concept("condition", term_key(name), _label(name))
-        return self._concept("condition", name, found[0])
+        """The one concept of a condition mention (the first, for a list)."""
+        found = self.condition_concepts(name, trial, context)
+        return found[0] if found else Concept("condition", term_key(name), _label(name))
 
     def organisation_concept(self, organisation: Organisation | str) -> Concept:
         name = organisation if isinstance(organisation, str) else organisation.name
@@ -212,6 +351,8 @@ class Linker:
                     node_key,
                     target.label if relation == "exact" else _label(name),
                     (match,),
+                    "overlay",
+                    1.0,
                 )
         return Concept("organisation", key, organisation_label(name))
 
@@ -252,6 +393,7 @@ class Linker:
             and concepts[0].kind in DRUG_KINDS
             and not any(m.iri.startswith(MESH) for m in concepts[0].matches)
             and len(split_combination(trial.interventions[index].name)) == 1
+            and _names_one_substance(trial.interventions[index].name)
         ]
         if len(open_drugs) != 1:
             return
@@ -274,7 +416,10 @@ class Linker:
         (linked,) = interventions[index]
         if linked.matches:
             extra = self._match(concept.curie, "exact", "registry-mesh", 0.7)
-            interventions[index] = (replace(linked, matches=(*linked.matches, extra)),)
+            method = linked.method + "+registry-mesh"
+            interventions[index] = (
+                replace(linked, matches=(*linked.matches, extra), method=method),
+            )
             return
         found = Resolution(concept, "registry-mesh", "exact", 0.7)
         interventions[index] = (self._concept(linked.kind, trial.interventions[index].name, found),)
@@ -294,23 +439,37 @@ class Linker:
     # -- concepts -------------------------------------------------------------------------
 
     def _concept(self, kind: str, name: str, found: Resolution) -> Concept:
+        """The node of a linked mention, with its links to the vocabularies.
+
+        A link says what ties the node to a target whichever mention reached it, so
+        one node has one link per target, the same in every trial: the node's own term
+        (``vocabulary-term``; ``close-reading`` for a node of a mention's own words read
+        as close to it), a cross-reference of that term, the salt form a mention
+        named, or the user's overlay. How each mention was read (synonym, salt words
+        removed, the registry's terms ...) and how sure that is stays with the mention
+        (``Concept.method``, ``Concept.confidence``).
+        """
         concept = found.concept
         exact = found.relation == "exact"
-        matches = [self._match(concept.curie, found.relation, found.method, found.confidence)]
+        overlay = found.method.startswith("overlay")
+        if overlay:
+            own = self._match(concept.curie, found.relation, "overlay", 1.0)
+        elif exact:
+            own = self._match(concept.curie, "exact", "vocabulary-term", 1.0)
+        else:
+            own = self._match(concept.curie, "close", "close-reading", CLOSE_READING)
+        matches = [own]
         for target, relation in concept.xrefs:
             if target.partition(":")[0] in IRI_PREFIXES:
                 both = "exact" if exact and relation == "exact" else "close"
-                matches.append(
-                    self._match(target, both, found.method + "+xref", found.confidence * 0.95)
-                )
+                matches.append(self._match(target, both, "cross-reference", own.confidence * 0.95))
         if found.salt_form is not None:
-            matches.append(
-                self._match(found.salt_form.curie, "close", found.method, found.confidence)
-            )
+            matches.append(self._match(found.salt_form.curie, "close", "salt-form", 0.9))
         unique = tuple({m.iri: m for m in reversed(matches)}.values())[::-1]
+        method, confidence = found.method, round(found.confidence, 2)
         if exact:
-            return Concept(kind, concept.key, concept.label, unique)
-        return Concept(kind, _unlinked_key(name, kind), _label(name), unique)
+            return Concept(kind, concept.key, concept.label, unique, method, confidence)
+        return Concept(kind, _unlinked_key(name, kind), _label(name), unique, method, confidence)
 
     def _match(self, curie: str, relation: str, method: str, confidence: float) -> Match:
         source = (
@@ -324,6 +483,16 @@ class Linker:
 def _with_ids(meshes: tuple[MeshTerm, ...]) -> tuple[MeshTerm, ...]:
     """The registry's terms whose descriptor is known: the evidence a record's mentions can use."""
     return tuple(m for m in meshes if m.id)
+
+
+def _names_one_substance(name: str) -> bool:
+    """A mention that can be the name of one substance: one word once doses and forms
+    are gone ("Furmonertinib 80 mg"), or a development code ("AC0010"). "isolated
+    perfusion" or "HIV-1 Immunogen" say what is done or given in words, not which
+    substance, and the registry's one unclaimed term is no reading of them."""
+    cleaned = [text for text, step in drug_name_variants(name) if step == "normalised"]
+    tokens = strip_parentheses(cleaned[0] if cleaned else name).casefold().split()
+    return len(tokens) == 1 or any(is_code(t) for t in tokens)
 
 
 def _label(name: str) -> str:
@@ -358,12 +527,33 @@ def _record_texts(trial: Trial | None) -> list[str]:
     return [t for t in texts if t]
 
 
-_DEFAULT: Linker | None = None
+_BY_FINGERPRINT: dict[str, Linker] = {}
+
+
+def linker_for(
+    overlay: str | os.PathLike[str] | None = None, *, fingerprint: str | None = None
+) -> Linker:
+    """The linker of the shipped vocabulary and an overlay file (``TRIALKG_OVERLAY``
+    unless given; "" for none), one per process and fingerprint.
+
+    A build hands the fingerprint it hashed its inputs with; the linker that has it
+    is used as it is (a worker forked from the build's process has it already), so
+    the graphs and their content hashes always agree on the overlay.
+    """
+    if fingerprint is not None and fingerprint in _BY_FINGERPRINT:
+        return _BY_FINGERPRINT[fingerprint]
+    lexicon = lexicon_for(overlay)
+    found = _BY_FINGERPRINT.get(lexicon.fingerprint)
+    if found is None:
+        found = _BY_FINGERPRINT[lexicon.fingerprint] = Linker(lexicon)
+    if fingerprint is not None and fingerprint != lexicon.fingerprint:
+        raise InputError(
+            "the overlay file changed while the build ran; build again",
+            file=os.fspath(overlay) if overlay else None,
+        )
+    return found
 
 
 def default_linker() -> Linker:
-    """The linker of this process: the shipped vocabulary with the TRIALKG_OVERLAY file."""
-    global _DEFAULT
-    if _DEFAULT is None:
-        _DEFAULT = Linker()
-    return _DEFAULT
+    """The linker of the shipped vocabulary with the file ``TRIALKG_OVERLAY`` names now."""
+    return linker_for(None)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from trialkg.linking.ids import canonical_mesh_id
 from trialkg.linking.lexicon import Lexicon
 from trialkg.linking.normalise import lookup_key
 from trialkg.model import MeshTerm
@@ -58,10 +59,16 @@ class HeadingResolver:
         self._cache: dict[str, str | None] = {}
 
     def resolve(self, meshes: Iterable[MeshTerm]) -> tuple[MeshTerm, ...]:
-        """The terms with an id found for each heading stated without one (kept when none is)."""
+        """The terms with an id found for each heading stated without one (kept when none
+        is), and each stated id in NLM's form (the registry's padded ``D000017239`` is
+        D017239; an id the vocabulary does not know keeps NLM's numbering rule)."""
         resolved: list[MeshTerm] = []
         for mesh in meshes:
-            if mesh.id is None and mesh.term:
+            if mesh.id is not None:
+                canonical = self.lexicon.mesh_id(mesh.id) or canonical_mesh_id(mesh.id)
+                if canonical != mesh.id:
+                    mesh = MeshTerm(canonical, mesh.term)
+            elif mesh.term:
                 key = " ".join(mesh.term.split()).casefold()
                 if key not in self._cache:
                     self._cache[key] = heading_id(self.lexicon, mesh.term)

@@ -189,7 +189,7 @@ def drug_name_variants(name: str) -> tuple[tuple[str, str], ...]:
     if core and len(core) < len(kept):
         add(" ".join(core), "salt")
     # "FGFR Inhibitor AZD4547", "PI3K-beta Inhibitor GSK2636771": the code names the drug.
-    codes = [w for w in kept if _is_code(w)]
+    codes = [w for w in kept if is_code(w)]
     if len(codes) == 1 and len(kept) > 1:
         add(codes[0], "code")
     return tuple(found)
@@ -198,7 +198,7 @@ def drug_name_variants(name: str) -> tuple[tuple[str, str], ...]:
 _CODE = re.compile(r"^[a-z]{1,6}-?[a-z]?\d{3,}[a-z0-9-]*$")
 
 
-def _is_code(word: str) -> bool:
+def is_code(word: str) -> bool:
     """A development code such as azd4547, shr-1210 or jdq443: letters, then three digits or
     more (so "pd-1", "pd-l1" and "cd19", which name proteins, are not codes)."""
     return bool(_CODE.match(word))

@@ -16,9 +16,13 @@ starting with ``#`` are ignored. Each row has up to five columns::
 - For the first four, the second column is a name as records write it (compared
   after normalisation: case, punctuation, spaces and accents do not matter) and
   ``target`` is a CURIE (prefixes: mesh, chebi, mondo, doid, ncit, hp, efo,
-  drugbank, chembl, rxnorm, wikidata, ror, umls). A target the shipped vocabulary
-  knows brings its label and cross-references; any other target becomes a concept
-  of its own. A target of ``-`` means "never link this name".
+  drugbank, chembl, rxnorm, wikidata, ror, umls, with the synonyms of
+  ``trialkg.linking.prefixes``: ``CHEBI:45783`` and ``MESH:C522911`` are accepted).
+  A MeSH id is made canonical (``D000017239`` is D017239) and must be one the
+  shipped MeSH table knows. A target the shipped vocabulary knows brings its label
+  and cross-references; any other target becomes a concept of its own. A target of
+  ``-`` means "never link this name"; with a CURIE in the mention column
+  (``drug  mesh:D000068877  -``) it means "never link any name to this concept".
 - For ``xref``, the second column is a concept (a CURIE the vocabulary knows) and
   ``target`` another identifier of the same thing.
 - ``relation`` is ``exact`` (the default) or ``close``; ``label`` names a new
@@ -31,11 +35,11 @@ the same format and is compiled into the vocabulary when it is built.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from trialkg.errors import InputError
-from trialkg.linking.ids import is_curie
+from trialkg.linking.prefixes import CurieError, split_curie
 
 KINDS = frozenset({"drug", "condition", "procedure", "organisation", "xref"})
 NEVER = "-"
@@ -48,6 +52,7 @@ class OverlayEntry:
     target: str  # a CURIE, or "-" for "never link"
     relation: str = "exact"
     label: str | None = None
+    line: int = field(default=0, compare=False, repr=False)  # where the file states it
 
 
 def parse_overlay(text: str, *, file: str = "overlay") -> list[OverlayEntry]:
@@ -77,22 +82,37 @@ def parse_overlay(text: str, *, file: str = "overlay") -> list[OverlayEntry]:
             )
         if not mention:
             raise InputError("the mention column is empty", file=file, field=where)
-        if target != NEVER and not is_curie(target):
-            raise InputError(
-                f"target {target!r} is not a CURIE such as mesh:D000068877 (or '-' for never link)",
-                file=file,
-                field=where,
-            )
-        if kind == "xref" and (not is_curie(mention) or target == NEVER):
-            raise InputError(
-                "an xref row names a concept CURIE and another CURIE", file=file, field=where
-            )
+        if target != NEVER:
+            target = _curie(target, file, where) or ""
+            if not target:
+                raise InputError(
+                    f"target {cells[2]!r} is not a CURIE such as mesh:D000068877 "
+                    "(or '-' for never link)",
+                    file=file,
+                    field=where,
+                )
+        if kind == "xref":
+            mention = _curie(mention, file, where) or ""
+            if not mention or target == NEVER:
+                raise InputError(
+                    "an xref row names a concept CURIE and another CURIE", file=file, field=where
+                )
         if relation not in {"exact", "close"}:
             raise InputError(
                 f"relation must be exact or close, not {relation!r}", file=file, field=where
             )
-        entries.append(OverlayEntry(kind, mention, target, relation, label))
+        entries.append(OverlayEntry(kind, mention, target, relation, label, number))
     return entries
+
+
+def _curie(text: str, file: str, where: str) -> str | None:
+    """A CURIE in the registry's spelling (``CHEBI:45783`` -> ``chebi:45783``); None if the
+    prefix is unknown. MeSH ids are checked against the vocabulary when the overlay loads."""
+    try:
+        found = split_curie(text)
+    except CurieError as error:
+        raise InputError(str(error), file=file, field=where) from None
+    return None if found is None else f"{found[0].name}:{found[1]}"
 
 
 def read_overlay(path: str | Path) -> list[OverlayEntry]:

@@ -160,11 +160,16 @@ def map_trial_graphs(
 
     # Conditions: the record's words on the trial, the shared node behind them.
     condition_nodes: list[str] = []
-    for name, concept in zip(trial.conditions, links.conditions, strict=True):
+    for name, concepts in zip(trial.conditions, links.conditions, strict=True):
         w.text(t, p("conditionName"), name)
-        node = _concept(w, concept, vocab.Condition)
-        condition_nodes.append(node)
-        w.link(t, p("condition"), node)
+        for concept in concepts:
+            node = _concept(w, concept, vocab.Condition)
+            condition_nodes.append(node)
+            w.link(t, p("condition"), node)
+            _read_as(w, t, nct, name, concept)
+    if links.healthy_volunteers:
+        # A condition naming healthy volunteers: a fact of the trial, not a condition node.
+        w.add(t, p("studiesHealthyVolunteers"), _bool(True))
     # The registry's MeSH indexing, with the ids the linker found for bare headings.
     for mesh in links.condition_meshes or trial.condition_meshes:
         _mesh(w, t, "condition", mesh)
@@ -191,6 +196,9 @@ def map_trial_graphs(
             class_iri = vocab.CONCEPT_CLASSES.get(concept.kind, vocab.InterventionConcept)
             concept_node = _concept(w, concept, class_iri)
             w.link(node, p("concept"), concept_node)
+            if concept.method:
+                w.text(node, p("matchMethod"), concept.method)
+                w.add(node, p("matchConfidence"), _confidence(concept.confidence))
             if concept.kind == "drug":
                 drug_nodes.append(concept_node)
 
@@ -353,18 +361,34 @@ def _concept(trial_writer: _Writer, concept: Concept, class_iri: str) -> str:
     for match in concept.matches:
         relation = vocab.EXACT_MATCH if match.relation == "exact" else vocab.CLOSE_MATCH
         w.link(node, relation, match.iri)
-        # One link node per target and way of linking: trials that reach the same
-        # concept differently keep their own method and confidence.
-        way = f"{iri.slug(match.method)}-{round(match.confidence * 100)}"
-        link = f"{node}/link/{iri.slug(match.iri)}/{way}"
+        # One link node per target, the same whichever trial names the node: how each
+        # mention was read is on the mention (tkg:matchMethod).
+        link = f"{node}/link/{iri.slug(match.iri)}"
         w.link(node, p("link"), link)
         w.link(link, TYPE, vocab.Link)
         w.link(link, p("linkTarget"), match.iri)
         w.text(link, p("linkRelation"), match.relation)
         w.text(link, p("linkMethod"), match.method)
-        w.add(link, p("linkConfidence"), Lit(f"{match.confidence:.2f}", XSD + "decimal"))
+        w.add(link, p("linkConfidence"), _confidence(match.confidence))
         w.text(link, p("linkSource"), match.source)
     return node
+
+
+def _confidence(value: float) -> Lit:
+    return Lit(f"{value:.2f}", XSD + "decimal")
+
+
+def _read_as(w: _Writer, trial_node: str, nct: str, name: str, concept: Concept) -> None:
+    """How the trial's condition mention was read: a node of the trial's own graph."""
+    if not concept.method:
+        return
+    mention = iri.part(nct, "condition", iri.slug(f"{name} {concept.key}"))
+    w.link(trial_node, p("conditionMention"), mention)
+    w.link(mention, TYPE, vocab.TKG + "ConditionMention")
+    w.text(mention, vocab.LABEL, name)
+    w.link(mention, p("mentionConcept"), iri.concept(concept.kind, concept.key))
+    w.text(mention, p("matchMethod"), concept.method)
+    w.add(mention, p("matchConfidence"), _confidence(concept.confidence))
 
 
 def _place(w: _Writer, site: str, place: Place) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from trialkg.linking.prefixes import IRI_PREFIXES
+
 TKG = "https://w3id.org/trialkg/vocab#"
 ID = "https://w3id.org/trialkg/id/"
 GRAPH = "https://w3id.org/trialkg/graph/"
@@ -35,6 +37,8 @@ PREFIXES = {
     "schema": SCHEMA,
     "biolink": BIOLINK,
     "dcterms": DCTERMS,
+    # The vocabularies links point at, from the one prefix registry.
+    **{name: base for name, base in IRI_PREFIXES.items() if name != "mesh"},
 }
 
 TYPE = RDF + "type"
@@ -71,6 +75,9 @@ CONCEPT_CLASSES = {
     "genetic": TKG + "GeneticIntervention",
     "diagnostic-test": TKG + "DiagnosticTest",
     "other-intervention": TKG + "OtherIntervention",
+    # A placebo or sham: what a control arm is given, not a drug (queries of drugs leave
+    # it out).
+    "placebo": TKG + "Placebo",
 }
 InterventionConcept = TKG + "InterventionConcept"
 

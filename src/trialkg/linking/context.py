@@ -1,0 +1,58 @@
+"""What one record says that helps to read its own mentions: its texts and its MeSH indexing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from trialkg.linking.ids import mesh_variants
+from trialkg.linking.lexicon import Lexicon
+from trialkg.linking.normalise import defined_abbreviations, lookup_key, strip_parentheses
+from trialkg.model import MeshTerm
+
+
+class RecordTexts:
+    """The texts of one record and the abbreviations they define, found once when first asked."""
+
+    def __init__(self, texts: Callable[[], list[str]]) -> None:
+        self._texts = texts
+        self._abbreviations: dict[str, str] | None = None
+
+    def abbreviations(self, lexicon: Lexicon) -> dict[str, str]:
+        if self._abbreviations is None:
+            found: dict[str, str] = {}
+            known = lambda phrase: lexicon.knows(phrase, "dcp")  # noqa: E731
+            for text in self._texts():
+                for key, expansion in defined_abbreviations(text, known).items():
+                    found.setdefault(key, expansion)
+            self._abbreviations = found
+        return self._abbreviations
+
+
+@dataclass(slots=True)
+class RecordContext:
+    """What one record says that helps to read its mentions; used for that record only."""
+
+    texts: RecordTexts
+    registry: tuple[MeshTerm, ...] = ()
+    _registry_ids: frozenset[str] | None = field(default=None, repr=False)
+
+    def expansion(self, name: str, lexicon: Lexicon) -> str | None:
+        """What the record says an abbreviation stands for ("IM" -> "imatinib"), if it does."""
+        key = lookup_key(strip_parentheses(name))
+        if not key or len(key) > 10:
+            return None  # longer than any abbreviation the record can define
+        return self.texts.abbreviations(lexicon).get(key)
+
+    def registry_ids(self) -> frozenset[str]:
+        if self._registry_ids is None:
+            self._registry_ids = frozenset(
+                "mesh:" + v for m in self.registry if m.id for v in mesh_variants(m.id)
+            )
+        return self._registry_ids
+
+
+EMPTY_CONTEXT = RecordContext(RecordTexts(list))
+
+
+EMPTY_CONTEXT = RecordContext(RecordTexts(list))
