@@ -152,7 +152,22 @@ def _named_page(document: Document, unknown: UnknownFormatError) -> Iterator[Rec
 
 
 def read_document(document: Document, *, format: str | None = None) -> Iterator[RecordResult]:
-    """Trials (or per-record errors) from one document; raises when the document is unreadable."""
+    """Trials (or per-record errors) from one document; raises when the document is unreadable.
+
+    Every trial read from a page has passed the precision check (``readers.pages.check``):
+    values that cannot be what their field says are dropped and the record marked partial.
+    """
+    from trialkg.readers.pages import check
+
+    for result in read_unchecked(document, format=format):
+        if isinstance(result, Trial) and result.source.reader not in STRUCTURED_READERS:
+            yield check(result).trial
+        else:
+            yield result
+
+
+def read_unchecked(document: Document, *, format: str | None = None) -> Iterator[RecordResult]:
+    """What the reader gives before the precision check; for reports that count refusals."""
     try:
         if format:
             reader = get_reader(format)

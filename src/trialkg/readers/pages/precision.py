@@ -1,0 +1,199 @@
+"""The precision check every page read passes through before its trial enters a graph.
+
+A page reader finds values under labels; on a layout it was not built for it may take
+the wrong lines: a label ("Allocation:"), a design value ("Parallel Assignment"), a
+date, a count ("117 participants"), the site's own navigation or help text, or a whole
+paragraph where a name belongs. ``check`` looks at each name-like value of the trial
+(titles, conditions, interventions with their other names, arms, sponsor and
+collaborators, sites) and refuses the ones that are one of those kinds. A refused value
+is dropped, never repaired; the record is then marked partial in its provenance, and
+the refusals are returned with their field and reason so a report can count them.
+
+The check is the same for every page reader and every site; what it refuses is data in
+``trialkg.readers.pages.refusable``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from typing import TypeVar
+
+from trialkg.model import Arm, Intervention, Organisation, Site, Trial
+from trialkg.readers.ctgov_page_labels import LABEL_PATTERNS
+from trialkg.readers.labels import label_key
+from trialkg.readers.page_vocabulary import LABELS
+from trialkg.readers.pages import refusable as r
+
+LABEL = "label"
+DESIGN = "design value"
+DATE = "date"
+COUNT = "count"
+PAGE_TEXT = "page text"
+PARAGRAPH = "paragraph"
+OTHER_FIELD = "another field's value"
+WRONG_KIND = "another kind of item"
+
+T = TypeVar("T")
+
+# The longest value a field takes before it reads as a paragraph. ClinicalTrials.gov
+# allows 300 characters for a brief title, 600 for an official one, 200 for an
+# intervention's name and 100 for an arm's label; a page may add a prefix ("Experimental: ").
+MAX_CHARS = {
+    "brief_title": 600,
+    "official_title": 1000,
+    "conditions": 200,
+    "interventions": 250,
+    "other_names": 200,
+    "arms": 200,
+    "sponsor": 250,
+    "collaborators": 250,
+    "sites": 300,
+}
+# A name is one phrase: a sentence break in a long value means a paragraph was taken.
+_SENTENCE_BREAK = re.compile(r"[a-z0-9)]{2}[.!?]\s+[A-Z]")
+_LONG_NAME = 80
+_LABEL_COLON = re.compile(r"^[^:]{1,60}:$")
+_CTGOV_LABEL = re.compile(
+    "|".join(f"(?:{p})" for p in LABEL_PATTERNS.values()) + r"|(?:official|brief|study) title",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """One value the check kept out of the graph."""
+
+    field: str  # brief_title, official_title, conditions, interventions, other_names, arms ...
+    value: str
+    reason: str  # LABEL, DESIGN, DATE, COUNT, PAGE_TEXT, PARAGRAPH, OTHER_FIELD, WRONG_KIND
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    trial: Trial  # what may enter the graph: partial in its provenance when anything was refused
+    refusals: tuple[Refusal, ...]
+
+
+def is_label(value: str, *, colon_only: bool = False) -> bool:
+    """A page's label standing where a value belongs: "Study Type :", "Official Title:".
+
+    One-word labels of the general vocabulary ("Age", "Intervention") are also real names,
+    so a label without its colon is refused only when it has two words or more; and
+    observational groups are named after headings ("Study Population"), so for arms
+    (``colon_only``) only a label written with its colon is one.
+    """
+    text = " ".join(value.split())
+    if _LABEL_COLON.match(text) and len(text.split()) <= 8:
+        return True
+    key = label_key(text)
+    if colon_only:
+        return False
+    if len(key.split()) < 2:
+        return False
+    return key in LABELS or _CTGOV_LABEL.fullmatch(key) is not None
+
+
+def _paragraph(value: str, field: str) -> bool:
+    if len(value) > MAX_CHARS[field]:
+        return True
+    if field in ("brief_title", "official_title"):
+        return len(_SENTENCE_BREAK.findall(value)) >= 2
+    return len(value) > _LONG_NAME and _SENTENCE_BREAK.search(value) is not None
+
+
+def reason(value: str, field: str) -> str | None:
+    """Why ``value`` cannot be the ``field`` of a trial, or None when it may be."""
+    text = " ".join(value.split()).strip(" |")
+    if not text:
+        return None
+    if len(text) > MAX_CHARS[field]:
+        return PARAGRAPH
+    if r.FURNITURE.search(text):
+        return PAGE_TEXT
+    if is_label(text, colon_only=field == "arms"):
+        return LABEL
+    if r.DATED.fullmatch(text):
+        return DATE
+    counted = r.COUNTED_WITH_UNIT if field == "arms" else r.COUNTED
+    if counted.fullmatch(text):
+        return COUNT
+    if r.DESIGN.fullmatch(text) or (field != "arms" and r.PURPOSE.fullmatch(text)):
+        return DESIGN
+    if field == "arms" and r.INTERVENTION_PREFIXED.fullmatch(text):
+        return WRONG_KIND
+    if field == "interventions" and r.ARM_PREFIXED.fullmatch(text):
+        return WRONG_KIND
+    if _paragraph(text, field):
+        return PARAGRAPH
+    return None
+
+
+class _Screen:
+    """Collects the refusals of one trial while its fields are filtered."""
+
+    def __init__(self, trial: Trial) -> None:
+        self.refusals: list[Refusal] = []
+        # A title in a list of names was taken from the wrong line.
+        self.titles = {
+            label_key(t) for t in (trial.brief_title, trial.official_title) if t is not None
+        }
+
+    def ok(self, value: str, field: str, *, titles: bool = True) -> bool:
+        why = reason(value, field)
+        if why is None and titles and label_key(value) in self.titles:
+            why = OTHER_FIELD
+        if why is not None:
+            self.refusals.append(Refusal(field, value, why))
+        return why is None
+
+    def text(self, value: str | None, field: str) -> str | None:
+        return value if value is None or self.ok(value, field, titles=False) else None
+
+    def names(self, values: Iterable[str], field: str) -> tuple[str, ...]:
+        return tuple(v for v in values if self.ok(v, field))
+
+    def items(self, values: Iterable[T], keep: Callable[[T], T | None]) -> tuple[T, ...]:
+        return tuple(kept for kept in map(keep, values) if kept is not None)
+
+    def intervention(self, item: Intervention) -> Intervention | None:
+        if not self.ok(item.name, "interventions"):
+            return None
+        others = self.names(item.other_names, "other_names")
+        return item if others == item.other_names else replace(item, other_names=others)
+
+    def arm(self, item: Arm) -> Arm | None:
+        return item if self.ok(item.label, "arms") else None
+
+    def organisation(self, item: Organisation, field: str) -> Organisation | None:
+        return item if self.ok(item.name, field) else None
+
+    def site(self, item: Site) -> Site | None:
+        for part in (item.facility, item.city):
+            if part is not None and not self.ok(part, "sites"):
+                return None
+        return item
+
+
+def check(trial: Trial) -> Checked:
+    """The trial without the values that cannot be what their field says, and those values."""
+    screen = _Screen(trial)
+    sponsor = trial.lead_sponsor
+    checked = replace(
+        trial,
+        brief_title=screen.text(trial.brief_title, "brief_title"),
+        official_title=screen.text(trial.official_title, "official_title"),
+        conditions=screen.names(trial.conditions, "conditions"),
+        interventions=screen.items(trial.interventions, screen.intervention),
+        arms=screen.items(trial.arms, screen.arm),
+        lead_sponsor=None if sponsor is None else screen.organisation(sponsor, "sponsor"),
+        collaborators=screen.items(
+            trial.collaborators, lambda c: screen.organisation(c, "collaborators")
+        ),
+        sites=screen.items(trial.sites, screen.site),
+    )
+    if not screen.refusals:
+        return Checked(trial, ())
+    partial = replace(checked, source=replace(checked.source, partial=True))
+    return Checked(partial, tuple(screen.refusals))

@@ -1,0 +1,187 @@
+"""The precision check that every page read passes through (``trialkg.readers.pages``).
+
+The refused values are the kinds that page readers were found to put into graphs:
+labels, design values, dates and counts in name fields, navigation and help text,
+paragraphs where a name belongs, an intervention standing as an arm. The pages are real
+(``tests/fixtures/pages/precision``, copied from the shared corpus).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from trialkg.model import Arm, Intervention, Organisation, Site, Source, Trial
+from trialkg.readers import Document, read_document, read_unchecked
+from trialkg.readers.pages import check, precision, reason
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+PAGES = FIXTURES / "pages" / "precision"
+
+
+def _read(name: str) -> tuple[Trial, Trial]:
+    """The page's trial before and after the check."""
+    path = PAGES / name
+    document = Document(path.name, path.read_bytes())
+    (raw,) = read_unchecked(document)
+    (checked,) = read_document(document)
+    assert isinstance(raw, Trial) and isinstance(checked, Trial)
+    return raw, checked
+
+
+@pytest.mark.parametrize(
+    ("value", "field", "why"),
+    [
+        ("Allocation:", "conditions", precision.LABEL),
+        ("Study Type :", "conditions", precision.LABEL),
+        ("Actual Enrollment :", "conditions", precision.LABEL),
+        ("Official Title:", "conditions", precision.LABEL),
+        ("Official Title", "interventions", precision.LABEL),
+        ("Randomized", "interventions", precision.DESIGN),
+        ("Parallel Assignment", "interventions", precision.DESIGN),
+        ("Interventional (Clinical Trial)", "interventions", precision.DESIGN),
+        ("Double (Participant, Investigator)", "interventions", precision.DESIGN),
+        ("Phase 2/Phase 3", "conditions", precision.DESIGN),
+        ("Active, not recruiting", "sponsor", precision.DESIGN),
+        ("Treatment", "interventions", precision.DESIGN),
+        ("117 participants", "interventions", precision.COUNT),
+        ("2,539 (Actual)", "interventions", precision.COUNT),
+        ("October 2008", "interventions", precision.DATE),
+        ("August 4, 2020", "interventions", precision.DATE),
+        ("2019-04-18", "conditions", precision.DATE),
+        ("Working…", "brief_title", precision.PAGE_TEXT),
+        ("We're building a better ClinicalTrials.gov", "brief_title", precision.PAGE_TEXT),
+        ("As listed by the trial registrant", "conditions", precision.PAGE_TEXT),
+        ("This site uses cookies to improve your experience", "sponsor", precision.PAGE_TEXT),
+        ("Drug: Vandetanib", "arms", precision.WRONG_KIND),
+        ("Experimental: Sema 0.05 mg - Dose 0.05 mg", "interventions", precision.WRONG_KIND),
+        (
+            "Change in body weight from baseline to week 52. Participants were weighed at "
+            "every visit and the change was measured in kilograms.",
+            "arms",
+            precision.PARAGRAPH,
+        ),
+        ("x" * 400, "conditions", precision.PARAGRAPH),
+    ],
+)
+def test_each_kind_of_invented_value_is_refused(value: str, field: str, why: str) -> None:
+    assert reason(value, field) == why
+
+
+@pytest.mark.parametrize(
+    ("value", "field"),
+    [
+        ("Randomized Withdrawal Cohort", "arms"),
+        ("Treatment", "arms"),  # real arm groups are named so
+        ("Intervention", "arms"),
+        ("Age", "arms"),
+        ("Study Population", "arms"),  # an observational group
+        ("1", "arms"),  # the legacy records number their arms
+        ("Phase 2 dose expansion", "arms"),
+        ("Single dose of imatinib", "interventions"),
+        ("Imatinib Mesylate", "interventions"),
+        ("St. Jude Children's Research Hospital", "sponsor"),
+        ("Overweight Obesity", "conditions"),
+        ("Gastrointestinal Stromal Tumor (GIST)", "conditions"),
+        ("Efficacy and Safety of Tirzepatide: A Randomized Trial", "official_title"),
+    ],
+)
+def test_names_are_kept(value: str, field: str) -> None:
+    assert reason(value, field) is None
+
+
+def test_no_name_of_a_structured_record_is_refused() -> None:
+    """The check must not cost recall: every name the registry's own records give passes."""
+    refused = []
+    for path in sorted((FIXTURES / "json").glob("*.json")):
+        protocol = json.loads(path.read_text())["protocolSection"]
+        arms = protocol.get("armsInterventionsModule", {})
+        names = [
+            ("conditions", c) for c in protocol.get("conditionsModule", {}).get("conditions", [])
+        ]
+        names += [("interventions", i["name"]) for i in arms.get("interventions", [])]
+        names += [("arms", a["label"]) for a in arms.get("armGroups", [])]
+        names += [("brief_title", protocol["identificationModule"].get("briefTitle", ""))]
+        names += [("official_title", protocol["identificationModule"].get("officialTitle", ""))]
+        sponsors = protocol.get("sponsorCollaboratorsModule", {})
+        names += [("sponsor", sponsors.get("leadSponsor", {}).get("name", ""))]
+        for location in protocol.get("contactsLocationsModule", {}).get("locations", []):
+            names += [("sites", location.get("facility", "")), ("sites", location.get("city", ""))]
+        refused += [(path.name, f, v) for f, v in names if reason(v, f) is not None]
+    assert refused == []
+
+
+def test_classic_table_page_gives_no_label_design_value_date_or_count() -> None:
+    raw, checked = _read("clinicaltrials.gov_NCT04184622.txt")
+    # What the reader took from the design table, and the check keeps out.
+    assert "Allocation:" in raw.conditions
+    assert "Randomized" in {i.name for i in raw.interventions}
+    assert checked.conditions == ("Overweight Obesity",)
+    assert {i.name for i in checked.interventions} == {"Tirzepatide", "Placebo"}
+    assert [a.label for a in checked.arms] == [
+        "5 mg Tirzepatide",
+        "10 mg Tirzepatide",
+        "15 mg Tirzepatide",
+        "Placebo",
+    ]
+    assert checked.source.partial
+
+
+def test_navigation_text_never_becomes_a_title() -> None:
+    raw, checked = _read("clinicaltrials.gov_NCT03548935_classic.txt")
+    assert raw.brief_title is not None and "classic website" in raw.brief_title
+    assert checked.brief_title is None or "classic website" not in checked.brief_title
+    assert checked.source.partial
+
+
+def test_arms_listed_as_interventions_are_refused_on_a_page() -> None:
+    raw, checked = _read("anzctr.org.au_NCT02453711.txt")
+    assert any(i.name.startswith("Experimental:") for i in raw.interventions)
+    assert not any(i.name.startswith("Experimental:") for i in checked.interventions)
+    assert checked.brief_title == raw.brief_title
+
+
+def test_a_clean_trial_is_returned_unchanged() -> None:
+    trial = Trial(
+        nct_id="NCT00000001",
+        source=Source(reader="page"),
+        brief_title="Imatinib in GIST",
+        conditions=("Gastrointestinal Stromal Tumor",),
+        interventions=(Intervention("Imatinib", "DRUG", other_names=("Gleevec", "STI571")),),
+        arms=(Arm("Imatinib 400 mg"),),
+        lead_sponsor=Organisation("Novartis"),
+        sites=(Site(facility="Fox Chase Cancer Center", city="Philadelphia"),),
+    )
+    result = check(trial)
+    assert result.trial is trial and result.refusals == ()
+
+
+def test_refused_parts_go_and_the_record_is_partial() -> None:
+    trial = Trial(
+        nct_id="NCT00000001",
+        source=Source(reader="page"),
+        brief_title="Imatinib in GIST",
+        interventions=(
+            Intervention("Imatinib", other_names=("Gleevec", "October 2008")),
+            Intervention("Imatinib in GIST"),  # the title, taken from the wrong line
+        ),
+        arms=(Arm("Drug: Imatinib"), Arm("Imatinib 400 mg")),
+        lead_sponsor=Organisation("Masking:"),
+        sites=(Site(facility="Skip to main content"), Site(city="Boston")),
+    )
+    result = check(trial)
+    assert [(r.field, r.reason) for r in result.refusals] == [
+        ("other_names", precision.DATE),
+        ("interventions", precision.OTHER_FIELD),
+        ("arms", precision.WRONG_KIND),
+        ("sponsor", precision.LABEL),
+        ("sites", precision.PAGE_TEXT),
+    ]
+    checked = result.trial
+    assert checked.interventions == (Intervention("Imatinib", other_names=("Gleevec",)),)
+    assert checked.arms == (Arm("Imatinib 400 mg"),)
+    assert checked.lead_sponsor is None
+    assert checked.sites == (Site(city="Boston"),)
+    assert checked.source.partial and not trial.source.partial
