@@ -9,8 +9,9 @@ inputs, each value read is judged against it with the compare rules:
   acronym, a condition up to its vocabulary concept, an intervention by its name or
   other names, an arm by its label, a site by its facility or city);
 - *conflict*: the page gives a value the record does not state that way;
-- *missed*: the record states a value that the page's text visibly writes (the
-  words are on the page), and the reader did not read it.
+- *missed*: the record states a value that the page visibly states as a value (a line,
+  a table cell, what follows a label, an item of a list: ``stated_values``), and the
+  reader did not read it. A name only mentioned inside a sentence is not counted.
 
 Agreement is agree / (agree + conflict); recall is agree / (agree + missed). What
 a page states and the record does not is counted as read, not judged. Pure
@@ -29,6 +30,7 @@ from trialkg.errors import InputError
 from trialkg.model import STRUCTURED_READERS, Trial
 from trialkg.readers import Document, iter_documents, read_paths, read_unchecked
 from trialkg.readers.pages import Refusal, check
+from trialkg.readers.pages.precision import known_label
 
 FIELDS = (
     "title",
@@ -119,16 +121,55 @@ def _key(text: str) -> str:
     return " ".join(rules.words(text))
 
 
-def _visible(page_text: str, value: str) -> bool:
-    """Whether the page writes the value, once case, spacing and punctuation are set aside."""
+_BLOCK_LINES = 12
+_BULLET = re.compile(r"^[\s\-*\u2022\u25cf\u00b7]+")
+
+
+def stated_values(text: str) -> frozenset[str]:
+    """What the page writes as a value, as word keys: a table cell, what follows a label's
+    colon, a line in the block (up to 12 lines) under a label line ("Conditions" then "Lung
+    Cancer"), and the items of a comma or semicolon list of those. A name mentioned inside a
+    sentence (a drug in the title) or in an unlabelled list (a tag cloud) is not stated."""
+    found: set[str] = set()
+    under_label = 0  # lines left in the block under the last label line
+    for line in text.splitlines():
+        line = _BULLET.sub("", line).strip()
+        if not line:
+            continue
+        cells = line.split("|")
+        parts = [part for cell in cells for part in cell.split(":", 1)[1:]]
+        if len(cells) > 1:
+            parts += cells
+        if known_label(line.rstrip(": ")):
+            under_label = _BLOCK_LINES
+            continue
+        if under_label or len(cells) > 1:
+            parts.append(line)
+        for part in list(parts):
+            if len(part) <= 300:
+                parts += re.split(r"[;,]", part)
+        found.update(_key(part) for part in parts)
+        # A block runs to the next label; it ends at a line that reads as a sentence, and after
+        # as many lines as a label's list takes on the pages (an unlabelled tag cloud is longer).
+        under_label = 0 if len(line) > 200 or line.endswith(".") else max(under_label - 1, 0)
+    found.discard("")
+    return frozenset(found)
+
+
+def _visible(stated: frozenset[str], value: str, *, scalar: bool = False) -> bool:
+    """Whether the page states the value (a scalar may lead its cell: "2539 participants")."""
     words = _key(value)
-    return bool(words) and f" {words} " in page_text
+    if not words:
+        return False
+    if words in stated:
+        return True
+    return scalar and any(s.startswith(words + " ") for s in stated)
 
 
 class _Judge:
     def __init__(self, result: PageResult, text: str) -> None:
         self.result = result
-        self.text = f" {_key(text)} "
+        self.stated = stated_values(text)
 
     def tally(self, name: str) -> Tally:
         return self.result.tallies.setdefault(name, Tally())
@@ -146,7 +187,11 @@ class _Judge:
             else:
                 tally.conflict += 1
                 self.result.notes.append(Note(name, "conflict", f"{page} / record: {record}"))
-        elif page is None and record is not None and _visible(self.text, shown or record):
+        elif (
+            page is None
+            and record is not None
+            and _visible(self.stated, shown or record, scalar=True)
+        ):
             tally.missed += 1
             self.result.notes.append(Note(name, "missed", record))
 
@@ -167,7 +212,7 @@ class _Judge:
         for other in record:
             if any(same(value, other) for value in page):
                 continue
-            if any(_visible(self.text, shown) for shown in names(other)):
+            if any(_visible(self.stated, shown) for shown in names(other)):
                 tally.missed += 1
                 self.result.notes.append(Note(name, "missed", other))
 

@@ -95,6 +95,12 @@ def is_label(value: str, *, colon_only: bool = False) -> bool:
     return key in LABELS or _CTGOV_LABEL.fullmatch(key) is not None
 
 
+def known_label(text: str) -> bool:
+    """Whether the text, whole, is one of the labels pages write a trial's facts under."""
+    key = label_key(text)
+    return key in LABELS or _CTGOV_LABEL.fullmatch(key) is not None
+
+
 def _paragraph(value: str, field: str) -> bool:
     if len(value) > MAX_CHARS[field]:
         return True
