@@ -244,7 +244,22 @@ def sites(found: Labelled) -> tuple[Site, ...]:
             sites.append(Site(values[0], place.group(1).strip(), place.group(2), place.group(3)))
         elif values and all(not any(c.isdigit() for c in v[:1]) for v in values):
             sites.extend(Site(facility=v) for v in values)
-    return tuple(sites)
+    return tuple(sites) or _countries(found)
+
+
+def _countries(found: Labelled) -> tuple[Site, ...]:
+    """The countries a page lists, one site each, when it names no sites: a place, no more."""
+    names = [
+        name.strip()
+        for values in (v for _hit, v in found.blocks("countries"))
+        for value in _short_items(values, 200)
+        for name in re.split(r"[;,]", value)
+    ]
+    return tuple(
+        Site(country=name)
+        for name in dict.fromkeys(names)
+        if name and len(name) <= 60 and not any(c.isdigit() for c in name)
+    )
 
 
 # --- the page's head --------------------------------------------------------------------------

@@ -16,6 +16,9 @@ NCT_LABELS = (
     "NCT#",
     "NCT",
     "NCT Identifier",
+    "National Clinical Trial Number",
+    "National Clinical Trial (NCT) Number",
+    "National Clinical Trial (NCT) Identifier",
     "ClinicalTrials.gov Identifier",
     "ClinicalTrials.gov ID",
     "ClinicalTrials.gov",
@@ -34,6 +37,8 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "nct": NCT_LABELS,
     "brief_title": (
         "Title",
+        "Clinical Trial Title",
+        "Study Name",
         "Brief Title",
         "Study Title",
         "Trial Title",
@@ -53,7 +58,13 @@ GROUPS: dict[str, tuple[str, ...]] = {
     ),
     "status_phase": ("Status and phase", "Status & phase"),
     "phase": ("Phase", "Phases", "Clinical Phase", "Study Phase", "Trial Phase"),
-    "study_type": ("Study Type", "Type of Study", "Study Classification", "Trial Type"),
+    "study_type": (
+        "Study Type",
+        "Type of Study",
+        "Type of Trial",
+        "Study Classification",
+        "Trial Type",
+    ),
     "enrollment": (
         "Enrollment",
         "Enrolment",
@@ -86,6 +97,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "Diseases",
         "Health Condition(s)",
         "Conditions studied",
+        "Specific Condition",
     ),
     "interventions": (
         "Intervention",
@@ -202,6 +214,15 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "Study Sites",
         "Sites",
         "Participating Sites",
+    ),
+    "countries": (
+        "Countries",
+        "Country",
+        "Participating Countries",
+        "Recruiting Countries",
+        "Trial Countries",
+        "Location Countries",
+        "Countries of Recruitment",
     ),
     "brief_summary": (
         "Brief Summary",

@@ -176,7 +176,7 @@ class _Screen:
         return item if self.ok(item.name, field) else None
 
     def site(self, item: Site) -> Site | None:
-        for part in (item.facility, item.city):
+        for part in (item.facility, item.city, item.country):
             if part is not None and not self.ok(part, "sites"):
                 return None
         return item
