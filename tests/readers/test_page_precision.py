@@ -113,20 +113,44 @@ def test_no_name_of_a_structured_record_is_refused() -> None:
     assert refused == []
 
 
-def test_classic_table_page_gives_no_label_design_value_date_or_count() -> None:
+def test_classic_table_page_is_read_whole_and_nothing_is_refused() -> None:
+    """The ``Condition or disease | Intervention/treatment | Phase`` layout: the conditions
+    table ends where the design table's label rows begin, and an arm's cell of several
+    lines ends at a pipe alone on its line, so nothing is left for the check to refuse."""
     raw, checked = _read("clinicaltrials.gov_NCT04184622.txt")
-    # What the reader took from the design table, and the check keeps out.
-    assert "Allocation:" in raw.conditions
-    assert "Randomized" in {i.name for i in raw.interventions}
+    assert checked == raw and check(raw).refusals == ()
     assert checked.conditions == ("Overweight Obesity",)
-    assert {i.name for i in checked.interventions} == {"Tirzepatide", "Placebo"}
-    assert [a.label for a in checked.arms] == [
-        "5 mg Tirzepatide",
-        "10 mg Tirzepatide",
-        "15 mg Tirzepatide",
-        "Placebo",
+    assert [(i.name, i.other_names) for i in checked.interventions] == [
+        ("Tirzepatide", ("LY3298176",)),
+        ("Placebo", ()),
     ]
-    assert checked.source.partial
+    assert [(a.label, a.type, a.intervention_names) for a in checked.arms] == [
+        ("5 mg Tirzepatide", "EXPERIMENTAL", ("Drug: Tirzepatide",)),
+        ("10 mg Tirzepatide", "EXPERIMENTAL", ("Drug: Tirzepatide",)),
+        ("15 mg Tirzepatide", "EXPERIMENTAL", ("Drug: Tirzepatide",)),
+        ("Placebo", "PLACEBO_COMPARATOR", ("Drug: Placebo",)),
+    ]
+    assert (checked.study_type, checked.allocation, checked.enrollment) == (
+        "INTERVENTIONAL",
+        "RANDOMIZED",
+        2539,
+    )
+    assert checked.phases == ("PHASE3",)
+
+
+def test_every_cell_of_a_real_design_table_is_refused_as_a_name() -> None:
+    """The cells the readers once took for conditions and interventions, from the page."""
+    text = (PAGES / "clinicaltrials.gov_NCT04184622.txt").read_text()
+    design_labels = ("Allocation:", "Intervention Model:", "Masking:", "Primary Purpose:")
+    rows = [
+        line
+        for line in text.splitlines()
+        if (line.count("|") == 2 and " : |" in line) or line.startswith(design_labels)
+    ]
+    cells = [cell.strip() for row in rows for cell in row.split("|") if cell.strip()]
+    assert len(cells) == 18  # nine rows: a label and its value (the official title left out)
+    for field in ("conditions", "interventions", "sponsor"):
+        assert [c for c in cells if reason(c, field) is None] == []
 
 
 def test_navigation_text_never_becomes_a_title() -> None:

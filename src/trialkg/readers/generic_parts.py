@@ -44,6 +44,7 @@ from trialkg.readers.page_eligibility import (
     sex,
     single_age,
 )
+from trialkg.readers.pages.countries import is_country_name
 
 # --- text, lists ------------------------------------------------------------------------------
 
@@ -248,18 +249,18 @@ def sites(found: Labelled) -> tuple[Site, ...]:
 
 
 def _countries(found: Labelled) -> tuple[Site, ...]:
-    """The countries a page lists, one site each, when it names no sites: a place, no more."""
+    """The countries a page lists, one site each, when it names no sites: a place, no more.
+    Every value must name a country, or the block is something else (an address)."""
     names = [
         name.strip()
         for values in (v for _hit, v in found.blocks("countries"))
         for value in _short_items(values, 200)
         for name in re.split(r"[;,]", value)
     ]
-    return tuple(
-        Site(country=name)
-        for name in dict.fromkeys(names)
-        if name and len(name) <= 60 and not any(c.isdigit() for c in name)
-    )
+    names = [name for name in dict.fromkeys(names) if name]
+    if not all(is_country_name(name) for name in names):
+        return ()
+    return tuple(Site(country=name) for name in names)
 
 
 # --- the page's head --------------------------------------------------------------------------
