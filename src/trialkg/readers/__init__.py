@@ -66,12 +66,14 @@ def _registry() -> dict[str, Reader]:
         generic_page,
         hra,
         ichgcp,
-        ignite_sd,
         inclinicaltrials,
         meddatax,
         trials_co,
         trialstoday,
     )
+    from trialkg.readers.pages.profiles import PROFILES, profile_reader
+
+    profiled = {profile.name: profile_reader(profile) for profile in PROFILES}
 
     readers = [
         ctgov_json.READER,
@@ -81,7 +83,7 @@ def _registry() -> dict[str, Reader]:
         trials_co.READER,
         clinicaltrialexchange.READER,
         biotechhunter.READER,
-        ignite_sd.READER,
+        profiled["ignite-sd"],
         trialstoday.READER,
         hra.READER,
         inclinicaltrials.READER,

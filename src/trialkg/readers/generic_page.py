@@ -13,7 +13,7 @@ lists the conditions (``generic_parts.head``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from trialkg.model import Identifier, PartialDate, Source, Trial
 from trialkg.readers import Document, Reader, RecordResult
@@ -75,11 +75,19 @@ def _site(lines: list[Line]) -> str | None:
     return None
 
 
-def page_trial(text: str, name: str, *, reader: str, site: str | None = None) -> Trial:
-    """The trial a page states, read from its labels and its head."""
+def page_trial(
+    text: str,
+    name: str,
+    *,
+    reader: str,
+    site: str | None = None,
+    labels: Mapping[str, str] = LABELS,
+) -> Trial:
+    """The trial a page states, read from its labels (``labels``: the vocabulary, or a
+    layout profile's) and its head."""
     page = _LINK_END.sub("\u2197\n", text)
     lines = _with_closed_row(page_lines(page), page)
-    found = Labelled(lines, LABELS)
+    found = Labelled(lines, labels)
     head = parts.head(found, lines)
     official_title = found.first("official_title")
     nct_id, from_name = resolve_nct_id(text, name, labelled_ids(found, lines))
