@@ -34,6 +34,7 @@ PAGE_TEXT = "page text"
 PARAGRAPH = "paragraph"
 OTHER_FIELD = "another field's value"
 WRONG_KIND = "another kind of item"
+NO_WORDS = "no words"
 
 T = TypeVar("T")
 
@@ -67,7 +68,7 @@ class Refusal:
 
     field: str  # brief_title, official_title, conditions, interventions, other_names, arms ...
     value: str
-    reason: str  # LABEL, DESIGN, DATE, COUNT, PAGE_TEXT, PARAGRAPH, OTHER_FIELD, WRONG_KIND
+    reason: str  # LABEL, DESIGN, DATE, COUNT, PAGE_TEXT, PARAGRAPH, OTHER_FIELD, WRONG_KIND ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,9 +91,11 @@ def is_label(value: str, *, colon_only: bool = False) -> bool:
     key = label_key(text)
     if colon_only:
         return False
-    if len(key.split()) < 2:
-        return False
-    return key in LABELS or _CTGOV_LABEL.fullmatch(key) is not None
+    words = len(key.split())
+    # "Healthy Volunteers" is a label of the vocabulary and a condition the registry lists.
+    return (words >= 3 and key in LABELS) or (
+        words >= 2 and _CTGOV_LABEL.fullmatch(key) is not None
+    )
 
 
 def known_label(text: str) -> bool:
@@ -102,32 +105,52 @@ def known_label(text: str) -> bool:
 
 
 def _paragraph(value: str, field: str) -> bool:
+    """Longer than the field takes; or, for a name, long and broken by a sentence end. Titles
+    ("Part I. Pharmacokinetics ...") and facilities ("Research Ctr. Oakland") have full stops
+    inside, so only their length counts."""
     if len(value) > MAX_CHARS[field]:
         return True
-    if field in ("brief_title", "official_title"):
-        return len(_SENTENCE_BREAK.findall(value)) >= 2
+    if field in _TITLES or field == "sites":
+        return False
     return len(value) > _LONG_NAME and _SENTENCE_BREAK.search(value) is not None
 
 
+_TITLES = frozenset({"brief_title", "official_title"})
+# Design values that are also arms' names: a purpose, a phase, a bare masking.
+_ITEM_DESIGN = r.whole((*r.PURPOSE_VALUES, *r.PHASE_VALUES, *r.MASKING_VALUES))
+# Other names are often codes ("NSC 27-400", "780"): not judged as counts or wordless.
+_CODES = frozenset({"other_names"})
+
+
 def reason(value: str, field: str) -> str | None:
-    """Why ``value`` cannot be the ``field`` of a trial, or None when it may be."""
+    """Why ``value`` cannot be the ``field`` of a trial, or None when it may be.
+
+    Arms are named more freely than other items (by number, phase, period or purpose:
+    "1", "Phase 2", "1988-1991", "Treatment"), so for arms only labels with their colon,
+    counts with what they count, and the other design values are refused.
+    """
     text = " ".join(value.split()).strip(" |")
     if not text:
         return None
     if len(text) > MAX_CHARS[field]:
         return PARAGRAPH
-    if r.FURNITURE.search(text):
+    if r.FURNITURE.search(text) or (field != "sites" and r.LINK.search(text)):
         return PAGE_TEXT
-    if is_label(text, colon_only=field == "arms"):
+    if field not in _TITLES and r.QUESTION.search(text):
+        return PAGE_TEXT
+    arm = field == "arms"
+    if is_label(text, colon_only=arm):
         return LABEL
-    if r.DATED.fullmatch(text):
+    if not arm and r.DATED.fullmatch(text):
         return DATE
-    counted = r.COUNTED_WITH_UNIT if field == "arms" else r.COUNTED
-    if counted.fullmatch(text):
-        return COUNT
-    if r.DESIGN.fullmatch(text) or (field != "arms" and r.PURPOSE.fullmatch(text)):
+    if field not in _CODES:
+        if (r.COUNTED_WITH_UNIT if arm else r.COUNTED).fullmatch(text):
+            return COUNT
+        if not arm and not any(c.isalpha() for c in text):
+            return NO_WORDS  # a code, a number, punctuation
+    if r.DESIGN.fullmatch(text) or (not arm and _ITEM_DESIGN.fullmatch(text)):
         return DESIGN
-    if field == "arms" and r.INTERVENTION_PREFIXED.fullmatch(text):
+    if arm and r.INTERVENTION_PREFIXED.fullmatch(text):
         return WRONG_KIND
     if field == "interventions" and r.ARM_PREFIXED.fullmatch(text):
         return WRONG_KIND

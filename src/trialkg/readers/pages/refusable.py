@@ -23,19 +23,27 @@ DESIGN_VALUES = (
     r"(?:single group|parallel|crossover|factorial|sequential)",
     r"none \(open label\)",
     r"open label",
-    r"(?:single|double|triple|quadruple)(?: blind)?(?: \([^()]{0,120}\))?",
+    r"(?:single|double|triple|quadruple)(?: blind)? \([^()]{0,120}\)",
+    r"(?:single|double|triple|quadruple)[ -]blind",
     r"(?:supportive care|health services research|basic science|device feasibility)",
     r"(?:cohort|case-control|case-only|case-crossover|ecologic or community|family-based)",
     r"(?:prospective|retrospective|cross-sectional)",
     r"(?:not yet recruiting|recruiting|active,? not recruiting|completed|terminated|withdrawn"
     r"|suspended|enrolling by invitation|unknown status|available|no longer available"
     r"|temporarily not available|approved for marketing)",
-    r"(?:early )?phase (?:[1-4]|i{1,3}|iv)(?: ?[/|,&] ?(?:phase )?(?:[1-4]|i{1,3}|iv))*",
     r"(?:all|male|female|both)",
     r"(?:yes|no|accepts healthy volunteers)",
     r"(?:actual|estimated|anticipated)",
-    r"(?:child|adult|older adult)(?:, (?:child|adult|older adult))*",
 )
+
+# Phases: a design value where a condition, intervention, sponsor or site belongs; arms of
+# dose-escalation studies are named "Phase 1" and "Phase 2".
+PHASE_VALUES = (
+    r"(?:early )?phase (?:[1-4]|i{1,3}|iv)(?: ?[/|,&] ?(?:phase )?(?:[1-4]|i{1,3}|iv))*",
+)
+
+# Bare maskings: arms are named "Single" or "Double" (a dose), other items are not.
+MASKING_VALUES = (r"(?:single|double|triple|quadruple)",)
 
 # Purposes: a whole value like these is a design value where a condition, intervention,
 # sponsor or site belongs, but real arm groups are named "Treatment" or "Prevention".
@@ -61,9 +69,20 @@ PAGE_TEXT = (
     r"\bsearch results?\b",
     r"(?:view|show) (?:more|less|all)\b",
     r"see (?:all )?(?:\d+ )?(?:more )?(?:locations|study locations|sites)\b",
-    r"learn more about",
     r"^(?:menu|home|search|next|previous|close|help|share|print|download|more|expand all"
     r"|collapse all|hide|show)$",
+)
+
+# A question is a page's heading or its help ("What are the researchers trying to find out?"),
+# where a name belongs; titles may be questions ("Do Fish Oils Prevent Restenosis?").
+QUESTION = re.compile(r"\?\s*$")
+
+# A link, an e-mail address or a site's own name ("https://...", "ClinicalTrials.gov"): never
+# a title, condition, intervention, arm or sponsor. Registries do name a few facilities by their
+# web address ("Www.Restoreclinicaltrial.Com"), so sites are not judged by these.
+LINK_TEXT = (
+    r"https?://|\bwww\.|[\w.+-]+@[\w-]+\.\w",
+    r"^[\w-]+(?:\.[\w-]+)*\.(?:com|org|gov|net|edu|info|uk|au|ca|de|fr|eu|ai|io)$",
 )
 
 # Intervention types and arm types as a page writes them in front of a name: "Drug: X" is an
@@ -110,8 +129,8 @@ def whole(patterns: tuple[str, ...]) -> re.Pattern[str]:
 
 
 DESIGN = whole(DESIGN_VALUES)
-PURPOSE = whole(PURPOSE_VALUES)
 FURNITURE = whole(PAGE_TEXT)
+LINK = whole(LINK_TEXT)
 INTERVENTION_PREFIXED = whole((INTERVENTION_PREFIX,))
 ARM_PREFIXED = whole((ARM_PREFIX,))
 COUNTED = whole((COUNT,))
