@@ -98,6 +98,12 @@ def is_label(value: str, *, colon_only: bool = False) -> bool:
     )
 
 
+def is_page_text(value: str) -> bool:
+    """Whether the value is the site's own furniture: navigation, help, banners, links."""
+    text = " ".join(value.split())
+    return r.FURNITURE.search(text) is not None or r.LINK.search(text) is not None
+
+
 def known_label(text: str) -> bool:
     """Whether the text, whole, is one of the labels pages write a trial's facts under."""
     key = label_key(text)
