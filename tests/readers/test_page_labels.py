@@ -49,3 +49,15 @@ def test_national_clinical_trial_number_type_of_study_and_countries() -> None:
     assert trial.brief_title == "Testing the Ability to Decrease Chemotherapy"
     assert trial.study_type == "INTERVENTIONAL"
     assert trial.sites == (Site(country="United States"), Site(country="Canada"))
+
+
+def test_a_copied_classic_table_with_its_cells_run_together() -> None:
+    """A site's copy of the classic page: the table's header and row each on one line,
+    "Study Type : Interventional  (Clinical Trial)" under the design labels."""
+    trial = _trial("de.frojeostern.com_NCT04184622.txt")
+    assert trial.source.reader == "page"
+    assert trial.conditions == ("Overweight Obesity",)
+    assert [i.name for i in trial.interventions] == ["Tirzepatide", "Placebo"]
+    assert trial.phases == ("PHASE3",)
+    assert (trial.study_type, trial.enrollment) == ("INTERVENTIONAL", 2539)
+    assert trial.brief_title is None  # the site's own headline is not the registry's title
