@@ -61,3 +61,19 @@ def test_a_copied_classic_table_with_its_cells_run_together() -> None:
     assert trial.phases == ("PHASE3",)
     assert (trial.study_type, trial.enrollment) == ("INTERVENTIONAL", 2539)
     assert trial.brief_title is None  # the site's own headline is not the registry's title
+
+
+def test_labels_in_the_languages_sites_use() -> None:
+    text = (
+        "NCT ID: NCT04266249\n"
+        "Studientitel: Weniger Chemotherapie bei HER2-positivem Brustkrebs\n"
+        "Erkrankung: Brustkrebs\n"
+        "Studienphase: Phase 2\n"
+        "Promoteur: Alliance for Clinical Trials in Oncology\n"
+    )
+    trial = page_trial(text, "page.txt", reader="page")
+    assert trial.brief_title == "Weniger Chemotherapie bei HER2-positivem Brustkrebs"
+    assert trial.conditions == ("Brustkrebs",)
+    assert trial.phases == ("PHASE2",)
+    assert trial.lead_sponsor is not None
+    assert trial.lead_sponsor.name == "Alliance for Clinical Trials in Oncology"
