@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from trialkg.model import Arm, Intervention, Organisation, Site, Source, Trial
+from trialkg.model import Arm, Intervention, Organisation, Outcome, Site, Source, Trial
 from trialkg.readers import Document, read_document, read_paths, read_unchecked
 from trialkg.readers.pages import check, precision, reason
 
@@ -142,6 +142,8 @@ def test_no_name_of_a_structured_record_is_refused() -> None:
         if reason(value, field) is not None
     ]
     assert refused == []
+    # Nor a name that repeats another field of its own record (a programme named as its trial).
+    assert [t.nct_id for t in trials if check(t).refusals] == []
 
 
 def test_classic_table_page_is_read_whole_and_nothing_is_refused() -> None:
@@ -225,16 +227,20 @@ def test_a_clean_trial_is_returned_unchanged() -> None:
     assert result.trial is trial and result.refusals == ()
 
 
+TITLE = "Adjuvant Imatinib Mesylate for Three Years in Resected Gastrointestinal Stromal Tumor"
+
+
 def test_refused_parts_go_and_the_record_is_partial() -> None:
     trial = Trial(
         nct_id="NCT00000001",
         source=Source(reader="page"),
-        brief_title="Imatinib in GIST",
+        brief_title=TITLE,
         interventions=(
             Intervention("Imatinib", other_names=("Gleevec", "October 2008")),
-            Intervention("Imatinib in GIST"),  # the title, taken from the wrong line
+            Intervention(TITLE),  # the title, taken from the wrong line
         ),
-        arms=(Arm("Drug: Imatinib"), Arm("Imatinib 400 mg")),
+        arms=(Arm("Drug: Imatinib"), Arm("Imatinib 400 mg"), Arm("Progression-free Survival")),
+        outcomes=(Outcome("PRIMARY", "Progression-free survival"),),
         lead_sponsor=Organisation("Masking:"),
         sites=(Site(facility="Skip to main content"), Site(city="Boston")),
     )
@@ -243,6 +249,7 @@ def test_refused_parts_go_and_the_record_is_partial() -> None:
         ("other_names", precision.DATE),
         ("interventions", precision.OTHER_FIELD),
         ("arms", precision.WRONG_KIND),
+        ("arms", precision.OTHER_FIELD),
         ("sponsor", precision.LABEL),
         ("sites", precision.PAGE_TEXT),
     ]

@@ -55,6 +55,7 @@ MAX_CHARS = {
 # A name is one phrase: a sentence break in a long value means a paragraph was taken.
 _SENTENCE_BREAK = re.compile(r"[a-z0-9)]{2}[.!?]\s+[A-Z]")
 _LONG_NAME = 80
+_LONG_TITLE = 60
 _LABEL_COLON = re.compile(r"^[^:]{1,60}:$")
 _CTGOV_LABEL = re.compile(
     "|".join(f"(?:{p})" for p in LABEL_PATTERNS.values()) + r"|(?:official|brief|study) title",
@@ -170,15 +171,23 @@ class _Screen:
 
     def __init__(self, trial: Trial) -> None:
         self.refusals: list[Refusal] = []
-        # A title in a list of names was taken from the wrong line.
+        # A long title in a list of names, or an outcome measure as an arm, was taken from the
+        # wrong lines. Registries do name a programme as its trial ("Trial of Activity for
+        # Adolescent Girls (TAAG)") and a condition as an outcome ("Pain"), so short names and
+        # conditions are not judged by this.
         self.titles = {
             label_key(t) for t in (trial.brief_title, trial.official_title) if t is not None
         }
+        self.outcomes = {label_key(o.measure) for o in trial.outcomes}
 
     def ok(self, value: str, field: str, *, titles: bool = True) -> bool:
         why = reason(value, field)
-        if why is None and titles and label_key(value) in self.titles:
-            why = OTHER_FIELD
+        if why is None and titles:
+            key = label_key(value)
+            if (len(key) > _LONG_TITLE and key in self.titles) or (
+                field == "arms" and key in self.outcomes
+            ):
+                why = OTHER_FIELD
         if why is not None:
             self.refusals.append(Refusal(field, value, why))
         return why is None
@@ -202,11 +211,11 @@ class _Screen:
         return item if self.ok(item.label, "arms") else None
 
     def organisation(self, item: Organisation, field: str) -> Organisation | None:
-        return item if self.ok(item.name, field) else None
+        return item if self.ok(item.name, field, titles=False) else None
 
     def site(self, item: Site) -> Site | None:
         for part in (item.facility, item.city, item.country):
-            if part is not None and not self.ok(part, "sites"):
+            if part is not None and not self.ok(part, "sites", titles=False):
                 return None
         return item
 
