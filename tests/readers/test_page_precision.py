@@ -259,3 +259,13 @@ def test_refused_parts_go_and_the_record_is_partial() -> None:
     assert checked.lead_sponsor is None
     assert checked.sites == (Site(city="Boston"),)
     assert checked.source.partial and not trial.source.partial
+
+
+def test_the_check_is_linear_on_a_megabyte_line() -> None:
+    """A flood of word characters once made the e-mail pattern backtrack on every start."""
+    from trialkg.readers.pages.precision import is_page_text
+
+    flood = "A" * 1_000_000
+    assert reason(flood, "conditions") == precision.PARAGRAPH
+    assert not is_page_text(flood)
+    assert reason("a" * 300 + "@", "brief_title") is None

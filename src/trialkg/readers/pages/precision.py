@@ -100,7 +100,10 @@ def is_label(value: str, *, colon_only: bool = False) -> bool:
 
 
 def is_page_text(value: str) -> bool:
-    """Whether the value is the site's own furniture: navigation, help, banners, links."""
+    """Whether the value is the site's own furniture: navigation, help, banners, links.
+    Furniture is a line, not a page: a value longer than a title never is."""
+    if len(value) > MAX_CHARS["official_title"]:
+        return False
     text = " ".join(value.split())
     return r.FURNITURE.search(text) is not None or r.LINK.search(text) is not None
 

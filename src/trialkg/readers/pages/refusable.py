@@ -81,8 +81,8 @@ QUESTION = re.compile(r"\?\s*$")
 # a title, condition, intervention, arm or sponsor. Registries do name a few facilities by their
 # web address ("Www.Restoreclinicaltrial.Com"), so sites are not judged by these.
 LINK_TEXT = (
-    r"https?://|\bwww\.|[\w.+-]+@[\w-]+\.\w",
-    r"^[\w-]+(?:\.[\w-]+)*\.(?:com|org|gov|net|edu|info|uk|au|ca|de|fr|eu|ai|io)$",
+    r"https?://|\bwww\.|[\w.+-]{1,64}@[\w-]{1,63}\.\w",  # bounded: linear on any line
+    r"^[\w-]{1,63}(?:\.[\w-]{1,63}){0,4}\.(?:com|org|gov|net|edu|info|uk|au|ca|de|fr|eu|ai|io)$",
 )
 
 # Intervention types and arm types as a page writes them in front of a name: "Drug: X" is an
