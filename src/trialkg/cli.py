@@ -599,6 +599,33 @@ def update(
     )
 
 
+@main.command("page-report")
+@click.argument("pages", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option(
+    "--records",
+    "records",
+    multiple=True,
+    type=click.Path(exists=True),
+    help="Structured records (JSON, XML, zips, folders) to judge the pages by; repeatable.",
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--summary", is_flag=True, help="Only the per-field figures, not each page.")
+@_fails_cleanly
+def page_report(pages: tuple[str, ...], records: tuple[str, ...], fmt: str, summary: bool) -> None:
+    """Read a folder of study pages: per page and field, values read and refused, and where a
+    structured record of the trial is given, agree / conflict / missed. Exit 0."""
+    import json
+
+    from trialkg.compare.pages import as_dict, page_lines, page_report, summary_lines
+
+    report = page_report(pages, records)
+    if fmt == "json":
+        click.echo(json.dumps(as_dict(report), indent=1, sort_keys=True, ensure_ascii=False))
+        return
+    lines = summary_lines(report) if summary else [*page_lines(report), "", *summary_lines(report)]
+    click.echo("\n".join(lines))
+
+
 @main.command("link-report")
 @store_option
 @click.option(

@@ -25,17 +25,23 @@ def _key(name: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _country_table() -> dict[str, str]:
+def _name_table() -> dict[str, str]:
+    """Every name the table gives a country, by key, to its code."""
     text = (resource_dir("data") / "countries.tsv").read_text(encoding="utf-8")
     table: dict[str, str] = {}
     for line in text.splitlines():
         if not line or line.startswith("#"):
             continue
         code, *names = line.split("\t")
-        for name in [n for cell in names for n in cell.split("|")]:
+        for name in [n for cell in names for n in cell.split("|") if n.strip()]:
             table[_key(name)] = code
-        table[code.lower()] = code
     return table
+
+
+@lru_cache(maxsize=1)
+def _country_table() -> dict[str, str]:
+    """The names and the codes themselves ("de", "us"), as records write either."""
+    return _name_table() | {code.lower(): code for code in set(_name_table().values())}
 
 
 @lru_cache(maxsize=4096)
@@ -53,3 +59,9 @@ def country_code(name: str | None) -> str | None:
 
 def is_country(name: str) -> bool:
     return country_code(name) is not None
+
+
+def is_country_name(value: str) -> bool:
+    """Whether the value is a country's name. Codes ("MA", "DE") do not count: on a page
+    they are states as often as countries."""
+    return _key(value) in _name_table()

@@ -228,6 +228,9 @@ class Source:
     """Where a trial came from (``rdf.iri.source_key`` names its graph from these fields)."""
 
     reader: str  # the registry name of the reader: "ctgov-json", "ctgov-page" ...
+    # A registry record (API v2 JSON, legacy XML): the whole trial, one per trial and
+    # reader, more authoritative than a page.
+    structured: bool = False
     file: str | None = None  # as given by the user, relative where possible
     record_index: int | None = None  # position within a multi-record file
     last_update: str | None = None  # the record's own last-update date, when stated

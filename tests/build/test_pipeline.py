@@ -416,7 +416,7 @@ def test_trials_made_in_code_are_written_and_a_bad_one_reported() -> None:
     def trial(nct_id: str, mesh_id: str) -> Trial:
         return Trial(
             nct_id=nct_id,
-            source=Source(reader="ctgov-json", file=f"{nct_id}.json"),
+            source=Source(reader="ctgov-json", structured=True, file=f"{nct_id}.json"),
             brief_title="Made in a notebook",
             condition_meshes=(MeshTerm(id=mesh_id, term="Lung Neoplasms"),),
         )

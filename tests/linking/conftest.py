@@ -14,7 +14,9 @@ def linker() -> Linker:
 
 
 def trial(nct: str = "NCT01234567", **fields: object) -> Trial:
-    return Trial(nct_id=nct, source=Source(reader="ctgov-json", file="t.json"), **fields)  # type: ignore[arg-type]
+    return Trial(
+        nct_id=nct, source=Source(reader="ctgov-json", structured=True, file="t.json"), **fields
+    )  # type: ignore[arg-type]
 
 
 def drug_concepts(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 
+from trialkg.errors import InputError
 from trialkg.linking import default_linker
 from trialkg.model import Arm, Contact, Intervention, Organisation, Site, Source, Trial
 from trialkg.rdf import vocab
@@ -17,7 +18,9 @@ XSD = vocab.XSD
 
 
 def _trial(nct: str = "NCT01234567", **fields: object) -> Trial:
-    return Trial(nct_id=nct, source=Source(reader="ctgov-json", file="t.json"), **fields)  # type: ignore[arg-type]
+    return Trial(
+        nct_id=nct, source=Source(reader="ctgov-json", structured=True, file="t.json"), **fields
+    )  # type: ignore[arg-type]
 
 
 def _triples(trial: Trial, **options: bool) -> list[tuple[str, str, object]]:
@@ -137,3 +140,20 @@ def test_coordinates_are_plain_decimals_even_near_zero() -> None:
     )
     assert values == ["-0.00005", "0.00001", "47.0", "8.541235"]
     assert {o.datatype for _, p, o in triples if p == SCHEMA + "latitude"} == {XSD + "decimal"}
+
+
+def test_structured_readers_are_the_ones_whose_sources_say_so() -> None:
+    """Graph naming by reader name (the store's provenance) and by ``Source.structured``
+    (a trial just read) must agree for every reader's real records."""
+    from tests.conftest import JSON_DIR
+    from trialkg.rdf.iri import STRUCTURED_READERS
+    from trialkg.readers import read_paths
+
+    xml = JSON_DIR.parent / "xml"
+    pages = JSON_DIR.parent / "seeds"
+    seen: dict[str, bool] = {}
+    for result in read_paths([*sorted(JSON_DIR.glob("*.json"))[:3], xml, pages]):
+        if not isinstance(result, InputError):
+            seen.setdefault(result.source.reader, result.source.structured)
+    assert {"ctgov-json", "ctgov-xml"} <= set(seen) and len(seen) > 2
+    assert {name for name, structured in seen.items() if structured} == STRUCTURED_READERS

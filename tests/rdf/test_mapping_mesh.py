@@ -19,7 +19,11 @@ MESH = "http://id.nlm.nih.gov/mesh/"
 
 
 def _triples(**fields: object) -> list[tuple[str, str, object]]:
-    trial = Trial(nct_id="NCT02970669", source=Source(reader="ctgov-xml", file="t.xml"), **fields)  # type: ignore[arg-type]
+    trial = Trial(
+        nct_id="NCT02970669",
+        source=Source(reader="ctgov-xml", structured=True, file="t.xml"),
+        **fields,
+    )  # type: ignore[arg-type]
     return map_trial(trial, default_linker().link_trial(trial))
 
 

@@ -81,8 +81,9 @@ class Slugger:
         return base if count == 1 else f"{base}-{count}"
 
 
-# Readers of the registry's own structured records: more authoritative than pages, and
-# one graph per trial and reader, whichever file they came from.
+# The readers whose sources are ``structured`` (the registry's own records), as the
+# store's provenance names them: one graph per trial and reader, whichever file they
+# came from, and more authoritative than pages (``tests/rdf`` checks the two agree).
 STRUCTURED_READERS = frozenset({"ctgov-json", "ctgov-xml"})
 
 
@@ -99,7 +100,7 @@ def source_key(source: Source) -> str:
     named by the folder it really sits in (``folder``), given alone or in its
     folder; a zip member by its path in the archive.
     """
-    if source.reader in STRUCTURED_READERS or source.file is None:
+    if source.structured or source.file is None:
         return source.reader
     parts = source.file.replace("\\", "/").replace("!", "/").rsplit("/", 2)
     if source.folder is not None:

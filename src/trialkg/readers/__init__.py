@@ -59,12 +59,14 @@ def _registry() -> dict[str, Reader]:
         generic_page,
         hra,
         ichgcp,
-        ignite_sd,
         inclinicaltrials,
         meddatax,
         trials_co,
         trialstoday,
     )
+    from trialkg.readers.pages.profiles import PROFILES, profile_reader
+
+    profiled = {profile.name: profile_reader(profile) for profile in PROFILES}
 
     readers = [
         ctgov_json.READER,
@@ -74,7 +76,7 @@ def _registry() -> dict[str, Reader]:
         trials_co.READER,
         clinicaltrialexchange.READER,
         biotechhunter.READER,
-        ignite_sd.READER,
+        profiled["ignite-sd"],
         trialstoday.READER,
         hra.READER,
         inclinicaltrials.READER,
@@ -145,7 +147,22 @@ def _named_page(document: Document, unknown: UnknownFormatError) -> Iterator[Rec
 
 
 def read_document(document: Document, *, format: str | None = None) -> Iterator[RecordResult]:
-    """Trials (or per-record errors) from one document; raises when the document is unreadable."""
+    """Trials (or per-record errors) from one document; raises when the document is unreadable.
+
+    Every trial read from a page has passed the precision check (``readers.pages.check``):
+    values that cannot be what their field says are dropped and the record marked partial.
+    """
+    from trialkg.readers.pages import check
+
+    for result in read_unchecked(document, format=format):
+        if isinstance(result, Trial) and not result.source.structured:
+            yield check(result).trial
+        else:
+            yield result
+
+
+def read_unchecked(document: Document, *, format: str | None = None) -> Iterator[RecordResult]:
+    """What the reader gives before the precision check; for reports that count refusals."""
     try:
         if format:
             reader = get_reader(format)

@@ -378,6 +378,7 @@ def study_to_trial(study: dict[str, Any], *, file: str | None, index: int = 0) -
         nct_id=nct_id,
         source=Source(
             reader=NAME,
+            structured=True,
             file=file,
             record_index=index,
             last_update=string(status, "lastUpdatePostDateStruct", "date")

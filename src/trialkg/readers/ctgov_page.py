@@ -51,6 +51,7 @@ from trialkg.readers.ctgov_page_sections import (
     is_heading,
     outcomes,
 )
+from trialkg.readers.pages.precision import is_page_text
 from trialkg.readers.pagetext import (
     first_nct_id,
     joined_colons,
@@ -288,7 +289,7 @@ def page_to_trial(text: str, *, file: str) -> Trial:
 
 def _title(lines: Sequence[str]) -> str | None:
     for line in lines[:40]:
-        if not line or _CHROME.match(line):
+        if not line or _CHROME.match(line) or is_page_text(line):
             continue
         if label_of(line) or is_heading(line) or line.startswith(("This study", _DISCLAIMER)):
             return None

@@ -100,6 +100,10 @@ _CONDITIONS_HEADER = re.compile(
 )
 
 
+# A row whose first cell is a label ("Study Type : | Interventional |"): another table.
+_LABEL_ROW = re.compile(r"^\s*\|?\s*[A-Z][^|:]{0,60}:\s*\|")
+
+
 def conditions_table(lines: Sequence[str]) -> ConditionsTable:
     """The ``Condition or disease | Intervention/treatment | Phase`` table, in any shape."""
     table = ConditionsTable()
@@ -112,8 +116,8 @@ def conditions_table(lines: Sequence[str]) -> ConditionsTable:
             if body:
                 break
             continue
-        if is_heading(line):
-            break
+        if is_heading(line) or _LABEL_ROW.match(line):
+            break  # a heading, or the label/value rows of the design table that follows
         body.append(line)
     phases: list[str] = []
     if "|" in lines[start]:
@@ -149,12 +153,17 @@ def conditions_table(lines: Sequence[str]) -> ConditionsTable:
 
 
 def _rows(body: Sequence[str]) -> list[list[str]]:
-    """Rows of a pipe table whose cells may run over several lines."""
+    """Rows of a pipe table whose cells may run over several lines.
+
+    A line that ends with a pipe ends its row, except a pipe alone on its line: that one
+    closes a cell of several lines ("Experimental: A", its description, "|", then the
+    cell of interventions, which ends the row).
+    """
     rows: list[list[str]] = []
     pending: list[str] = []
     for line in body:
         pending.append(line)
-        if line.rstrip().endswith("|"):
+        if line.rstrip().endswith("|") and line.strip() != "|":
             rows.append(cells("\n".join(pending)))
             pending = []
     if pending:

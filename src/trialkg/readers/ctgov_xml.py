@@ -170,6 +170,7 @@ def study_to_trial(study: Element, *, file: str | None, index: int = 0) -> Trial
         nct_id=nct_id,
         source=Source(
             reader=NAME,
+            structured=True,
             file=file,
             record_index=index,
             last_update=last_update.value if last_update else parse_date_text(submitted or ""),

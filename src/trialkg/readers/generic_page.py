@@ -13,11 +13,12 @@ lists the conditions (``generic_parts.head``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from trialkg.model import Identifier, PartialDate, Source, Trial
 from trialkg.readers import Document, Reader, RecordResult
 from trialkg.readers import generic_parts as parts
+from trialkg.readers.ctgov_page_sections import conditions_table
 from trialkg.readers.labels import (
     MAX_LINES,
     Labelled,
@@ -75,16 +76,27 @@ def _site(lines: list[Line]) -> str | None:
     return None
 
 
-def page_trial(text: str, name: str, *, reader: str, site: str | None = None) -> Trial:
-    """The trial a page states, read from its labels and its head."""
+def page_trial(
+    text: str,
+    name: str,
+    *,
+    reader: str,
+    site: str | None = None,
+    labels: Mapping[str, str] = LABELS,
+) -> Trial:
+    """The trial a page states, read from its labels (``labels``: the vocabulary, or a
+    layout profile's) and its head."""
     page = _LINK_END.sub("\u2197\n", text)
     lines = _with_closed_row(page_lines(page), page)
-    found = Labelled(lines, LABELS)
+    found = Labelled(lines, labels)
     head = parts.head(found, lines)
     official_title = found.first("official_title")
     nct_id, from_name = resolve_nct_id(text, name, labelled_ids(found, lines))
     status, status_phases = _status_and_phases(found)
-    phases = status_phases or _phases(found, lines)
+    # The registry's "Condition or disease | Intervention/treatment | Phase" table, which
+    # sites copy with its pipes or with its cells run together on one line.
+    table = conditions_table([line.text for line in lines])
+    phases = status_phases or _phases(found, lines) or table.phases
     design = _design_pairs(lines)
     enrollment, enrollment_type = _enrollment(found, lines)
     summary = parts.text(found, "brief_summary")
@@ -123,7 +135,7 @@ def page_trial(text: str, name: str, *, reader: str, site: str | None = None) ->
         first_posted=date("first_posted"),
         last_update_posted=_date(found, "last_update_posted"),
         status_verified=date("verified"),
-        study_type=study_type_value(found.first("study_type")),
+        study_type=_study_type(found.first("study_type")),
         phases=phases,
         allocation=allocation_value(found.first("allocation")) or design.get("allocation"),
         intervention_model=intervention_model_value(found.first("intervention_model"))
@@ -138,7 +150,9 @@ def page_trial(text: str, name: str, *, reader: str, site: str | None = None) ->
         enrollment_type=enrollment_type,
         brief_summary=summary,
         detailed_description=parts.text(found, "detailed_description"),
-        conditions=parts.conditions(found) or head.conditions,
+        conditions=parts.conditions(found)
+        or tuple(dict.fromkeys(table.conditions))
+        or head.conditions,
         keywords=parts.keywords(found),
         lead_sponsor=parts.sponsor(found, lines) or head.sponsor,
         collaborators=parts.collaborators(found),
@@ -216,6 +230,13 @@ def _secondary_ids(found: Labelled, others: list[str]) -> tuple[Identifier, ...]
 
 
 # --- status, phase, design --------------------------------------------------------------------
+
+
+def _study_type(text: str | None) -> str | None:
+    """ "Interventional (Clinical Trial)", "Observational [Patient Registry]": the type."""
+    if text is None:
+        return None
+    return study_type_value(text) or study_type_value(re.sub(r"\s*[(\[].*$", "", text))
 
 
 def _status(text: str) -> str | None:

@@ -11,6 +11,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
+from trialkg.countries import is_country_name
 from trialkg.model import (
     Arm,
     Eligibility,
@@ -262,7 +263,22 @@ def sites(found: Labelled) -> tuple[Site, ...]:
             sites.append(Site(values[0], place.group(1).strip(), place.group(2), place.group(3)))
         elif values and all(not any(c.isdigit() for c in v[:1]) for v in values):
             sites.extend(Site(facility=v) for v in values)
-    return tuple(sites)
+    return tuple(sites) or _countries(found)
+
+
+def _countries(found: Labelled) -> tuple[Site, ...]:
+    """The countries a page lists, one site each, when it names no sites: a place, no more.
+    Every value must name a country, or the block is something else (an address)."""
+    names = [
+        name.strip()
+        for values in (v for _hit, v in found.blocks("countries"))
+        for value in _short_items(values, 200)
+        for name in re.split(r"[;,]", value)
+    ]
+    names = [name for name in dict.fromkeys(names) if name]
+    if not all(is_country_name(name) for name in names):
+        return ()
+    return tuple(Site(country=name) for name in names)
 
 
 # --- the page's head --------------------------------------------------------------------------

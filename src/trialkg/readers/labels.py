@@ -120,11 +120,14 @@ class Labelled:
                 )
                 if not is_value:
                     hit = Hit(index, labels[key], text.rstrip(":? "), None, text.endswith(":"))
-            elif inline and 0 < colon < 60:
-                head = label_key(text[:colon])
+            elif inline and 0 < colon < 60 and label_key(text[:colon]) in labels:
                 value = text[colon + 1 :].strip()
-                if head in labels and value:
-                    hit = Hit(index, labels[head], text[:colon].strip(), value, True)
+                if value:
+                    hit = Hit(
+                        index, labels[label_key(text[:colon])], text[:colon].strip(), value, True
+                    )
+            elif inline and "|" in text:
+                hit = _row_hit(index, text, labels)
             if hit is not None:
                 self.hits.append(hit)
             previous = hit if hit is not None and hit.inline is None else None
@@ -184,6 +187,17 @@ class Labelled:
 
     def has(self, field: str) -> bool:
         return field in self._by_field
+
+
+def _row_hit(index: int, text: str, labels: Mapping[str, str]) -> Hit | None:
+    """A two-cell table row whose first cell is a label: "Phase | Phase 2"."""
+    cells = [cell.strip() for cell in text.split("|")]
+    if len(cells) != 2 or not cells[1] or len(cells[0]) > 60:
+        return None
+    field = labels.get(label_key(cells[0]))
+    if field is None:
+        return None
+    return Hit(index, field, cells[0].rstrip(": "), cells[1], True)
 
 
 def label_map(groups: Mapping[str, Iterable[str]]) -> dict[str, str]:

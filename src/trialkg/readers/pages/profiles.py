@@ -1,0 +1,104 @@
+"""Layout profiles: a site's layout as data, read by the general page engine.
+
+A profile names the reader (the name ``trialkg formats`` lists and ``--format`` takes),
+the site, the text that marks its pages, the labels it writes on top of the shared
+vocabulary (``readers.page_vocabulary``), its headings that carry no value, and the
+fields the engine may take from it. A field outside ``fields`` stays absent even when
+the engine finds something under a label: a site that writes its own headline, or a lay
+summary, states no registry title or summary.
+
+Adding a site whose pages state their facts under labels is one entry in ``PROFILES``
+and a real page with its golden file in the tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+from trialkg.errors import InputError
+from trialkg.model import Trial
+from trialkg.readers import Document, Reader, RecordResult
+from trialkg.readers.labels import SECTION, belongs_elsewhere, label_map
+from trialkg.readers.page_vocabulary import GROUPS
+
+# What every trial keeps, whatever the profile says.
+_ALWAYS = frozenset({"nct_id", "source"})
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    name: str
+    site: str
+    description: str
+    markers: tuple[str, ...]  # any of these in the head of a text makes it this site's page
+    labels: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # field -> labels
+    sections: tuple[str, ...] = ()  # headings that end the value before them
+    fields: frozenset[str] = frozenset()  # the Trial fields read from the page
+
+    def label_lookup(self) -> dict[str, str]:
+        """The vocabulary with the site's own labels and headings on top."""
+        groups = {key: tuple(values) for key, values in GROUPS.items()}
+        for key, values in self.labels.items():
+            groups[key] = (*groups.get(key, ()), *values)
+        groups[SECTION] = (*groups.get(SECTION, ()), *self.sections)
+        # The site's labels win over the vocabulary's when both name the same words.
+        lookup = label_map(groups)
+        lookup.update(label_map({**self.labels, SECTION: self.sections}))
+        return lookup
+
+
+PROFILES: tuple[Profile, ...] = (
+    Profile(
+        name="ignite-sd",
+        site="ignite-sd.com",
+        description="ignite-sd.com module pages (NCT id, summaries)",
+        # The pages show one module of the API record as "Label: value" lines. The site's
+        # own creation and modification dates are when it copied the record, not when the
+        # record changed: headings here, never an update date.
+        markers=("Ignite Creation Date:", "Module path is as follows"),
+        labels={"nct": ("NCT ID",)},
+        sections=(
+            "Study",
+            "Study Brief",
+            "Protocol Section",
+            "Ignite Creation Date",
+            "Ignite Modification Date",
+        ),
+        fields=frozenset(
+            {"brief_title", "official_title", "acronym", "brief_summary", "detailed_description"}
+        ),
+    ),
+)
+
+
+def _kept(trial: Trial, keep: frozenset[str]) -> Trial:
+    """The trial with only the profile's fields, its id and its source (whose update date
+    is the page's only when the profile reads ``last_update``)."""
+    cleared: dict[str, Any] = {
+        f.name: f.default for f in fields(trial) if f.name not in keep | _ALWAYS
+    }
+    source = trial.source if "last_update" in keep else replace(trial.source, last_update=None)
+    return replace(trial, source=source, **cleared)
+
+
+def profile_reader(profile: Profile) -> Reader:
+    """The reader of one profile: detection by its markers, reading by the page engine."""
+    from trialkg.readers.generic_page import page_trial
+
+    lookup = profile.label_lookup()
+
+    def detect(head: str) -> bool:
+        return not belongs_elsewhere(head) and any(mark in head for mark in profile.markers)
+
+    def read(document: Document) -> Iterator[RecordResult]:
+        text = document.text()
+        if not text.strip():
+            raise InputError("the page is empty", file=document.name)
+        trial = page_trial(
+            text, document.name, reader=profile.name, site=profile.site, labels=lookup
+        )
+        yield _kept(trial, profile.fields)
+
+    return Reader(profile.name, profile.description, detect, read)
