@@ -158,7 +158,7 @@ def test_issue18_kill_minus_nine_while_replacing_leaves_old_or_new_whole(tmp_pat
     """Killed while rebuilding changed records, the store holds each trial old-whole or
     new-whole, never absent; and until a build completes, readers are told."""
     corpus = tmp_path / "corpus"
-    paths = make_corpus(corpus, 160)
+    paths = make_corpus(corpus, 120)
     built_old = tmp_path / "old-store"
     with trialkg.open_store(built_old) as store:
         trialkg.build(store, [corpus], BuildOptions(chunk_trials=CHUNK))
@@ -174,8 +174,8 @@ def test_issue18_kill_minus_nine_while_replacing_leaves_old_or_new_whole(tmp_pat
     started = time.monotonic()
     subprocess.run(command, env=env, capture_output=True, timeout=300, check=True)
     whole_run = time.monotonic() - started
-    killed = 0
-    for fraction in (0.5, 0.7, 0.9):
+    interrupted = 0
+    for fraction in (0.55, 0.8):
         shutil.rmtree(store_path)
         shutil.copytree(built_old, store_path)
         process = subprocess.Popen(
@@ -184,18 +184,17 @@ def test_issue18_kill_minus_nine_while_replacing_leaves_old_or_new_whole(tmp_pat
         time.sleep(whole_run * fraction)
         if process.poll() is None:
             os.kill(process.pid, signal.SIGKILL)
-            killed += 1
         process.wait(timeout=120)
         with trialkg.open_store(store_path, read_only=True) as store:
             names = [n for n in store.graph_names() if n != vocab.SHARED_GRAPH]
             assert len(names) == len(paths), f"{len(paths) - len(names)} trials absent"
-            found = {name: graph_lines(store, name) for name in names}
+            lines = {name: graph_lines(store, name) for name in names}
             for name in names:
-                assert found[name] in (old[name], new[name]), name
-            if process.returncode != -signal.SIGKILL:
-                assert not store.unfinished_build and found == {n: new[n] for n in names}
-            elif not store.unfinished_build:
-                # Killed before the build began writing (a busy machine starts slowly),
-                # or after it finished: the store is all old or all new, never a mix.
-                assert found in ({n: old[n] for n in names}, {n: new[n] for n in names})
-    assert killed, "no rebuild could be killed before it ended"
+                assert lines[name] in (old[name], new[name]), name
+            if store.unfinished_build:
+                interrupted += 1
+            else:
+                # The kill came before the build began writing (a busy machine starts
+                # slowly) or after it completed: all old or all new, never a mix.
+                assert lines in ({n: old[n] for n in names}, {n: new[n] for n in names})
+    assert interrupted, "no rebuild could be killed before it ended"

@@ -22,7 +22,8 @@ from typing import Any, TypeVar
 import click
 
 from trialkg.cli_errors import DEBUG_ENV, EXIT_DATA, EXIT_OK, FailsCleanly
-from trialkg.errors import InputError, OutputError, StoreWriteError, os_error_text
+from trialkg.cli_files import ErrorsFile, export_to_file
+from trialkg.errors import InputError, StoreWriteError
 from trialkg.fetch.cli_options import network_options, search_options, split_options, update_options
 from trialkg.query import DEFAULT_TIMEOUT_SECONDS
 from trialkg.readers import readers
@@ -197,7 +198,7 @@ def build(
         **({"chunk_trials": chunk_trials} if chunk_trials else {}),
     )
 
-    rejected_tsv = _ErrorsFile(errors_file) if errors_file else None
+    rejected_tsv = ErrorsFile(errors_file) if errors_file else None
 
     def on_error(error: InputError) -> None:
         if rejected_tsv is not None:
@@ -244,28 +245,6 @@ def build(
         click.echo(f"trials no input holds any more, removed: {' '.join(report.missing_trials)}")
     if report.rejected:
         sys.exit(EXIT_DATA)
-
-
-class _ErrorsFile:
-    """`build --errors FILE.tsv`: one line per rejected record, written as the build goes."""
-
-    COLUMNS = ("kind", "file", "record", "field", "message")
-
-    def __init__(self, path: str) -> None:
-        try:
-            self.handle = Path(path).open("w", encoding="utf-8", newline="")  # noqa: SIM115 (closed by build)
-        except OSError as error:
-            raise OutputError(f"cannot write the errors file: {os_error_text(error)}") from error
-        self.handle.write("\t".join(self.COLUMNS) + "\n")
-
-    def write(self, error: InputError) -> None:
-        cells = (error.kind, error.file, error.record, error.field, error.message)
-        line = "\t".join(" ".join((cell or "").split()) for cell in cells)
-        self.handle.write(line + "\n")
-        self.handle.flush()
-
-    def close(self) -> None:
-        self.handle.close()
 
 
 @main.command()
@@ -440,32 +419,13 @@ def export(fmt: str, store_path: str | None, output: str | None, workers: int | 
             count = run_export(store, fmt, sys.stdout.buffer, workers=threads, on_progress=progress)
             sys.stdout.buffer.flush()
         else:
-            count = _export_to_file(store, fmt, Path(output), threads, progress)
+            count = export_to_file(store, fmt, Path(output), threads, progress)
     if progress is not None:
         click.echo("\r\x1b[K", err=True, nl=False)
     if output is not None:
         click.echo(
             f"{count} statements -> {output} ({time.perf_counter() - started:.1f} s)", err=True
         )
-
-
-def _export_to_file(store: Any, fmt: str, target: Path, threads: int, progress: Any) -> int:
-    """Export into ``target`` through a ``.partial`` file beside it, which takes the real name
-    only once whole: a failed export (a full disk, say) leaves neither."""
-    from trialkg.export import export as run_export
-
-    partial = target.with_name(target.name + ".partial")
-    try:
-        with partial.open("wb") as handle:
-            count = run_export(store, fmt, handle, workers=threads, on_progress=progress)
-        partial.replace(target)
-    except OSError as error:
-        partial.unlink(missing_ok=True)
-        raise OutputError(f"cannot write the export {target}: {os_error_text(error)}") from error
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    return count
 
 
 @main.command()

@@ -121,7 +121,7 @@ def resolve_query(name_or_file: str) -> NamedQuery:
     return queries[name_or_file]
 
 
-def expand_curie(value: str) -> str | None:
+def expand_curie(value: str, param: str | None = None) -> str | None:
     """The IRI of a CURIE (``mesh:D000068877``, ``CHEBI:45783``) or of an IRI; else None.
 
     Vocabulary ids are made canonical as the linker makes them (``mesh:D000017239``,
@@ -140,7 +140,7 @@ def expand_curie(value: str) -> str | None:
         else:
             canonical = default_lexicon().canonical_curie(text)
     except CurieError as error:
-        raise QueryError(str(error)) from None
+        raise QueryError(f"parameter {param}: {error}" if param else str(error)) from None
     if canonical is not None:
         return curie_iri(canonical)
     prefix, sep, local = text.partition(":")
@@ -165,7 +165,7 @@ def resolve_drug(
 ) -> list[ox.NamedNode]:
     """The drug nodes a user's mention may mean, sorted; a placebo or sham only when asked."""
     found: set[str] = set()
-    external = expand_curie(mention)
+    external = expand_curie(mention, "drug")
     if external is not None:
         target = _named_node(external, "drug", mention)
         for relation in (vocab.EXACT_MATCH, vocab.CLOSE_MATCH):
@@ -239,7 +239,7 @@ def _bindings(store: TrialStore, query: NamedQuery, params: dict[str, str]) -> l
         elif kind == "boolean":
             terms = [ox.Literal("true" if _boolean(name, value) else "false", datatype=_BOOLEAN)]
         elif kind == "iri":
-            terms = [_named_node(expand_curie(value) or value, name, value)]
+            terms = [_named_node(expand_curie(value, name) or value, name, value)]
         elif kind == "integer":
             if not re.fullmatch(r"-?\d+", value):
                 raise QueryError(f"parameter {name} must be a whole number, not {value!r}")

@@ -30,6 +30,7 @@ import rdflib
 
 from trialkg.errors import StoreError, StoreWriteError
 from trialkg.rdf import iri, vocab
+from trialkg.store_folder import HELD_LOCKS, JOURNAL, UNFINISHED, lock, refuse_other_folder
 
 STORE_ENV = "TRIALKG_STORE"
 DEFAULT_STORE = "trialkg-store"
@@ -42,74 +43,6 @@ _LINK = ox.NamedNode(vocab.TKG + "link")
 # pyoxigraph's bulk loader adds at most this many quads in one atomic ingestion
 # (oxigraph's DEFAULT_BULK_LOAD_BATCH_SIZE); the build keeps its chunks well below.
 BULK_BATCH_QUADS = 1_000_000
-JOURNAL = "trialkg-pending-graphs.txt"
-# Readers and the writer of a store folder take a shared or an exclusive lock on this
-# file: pyoxigraph documents a read-only open while another process writes as
-# undefined, so `trialkg query` or `validate` during a build is refused instead.
-LOCK = "trialkg.lock"
-# Present while a build writes the store, removed when it completes: a store that still
-# has it was left by a build that did not finish (killed, or stopped by a full disk).
-UNFINISHED = "trialkg-build-unfinished"
-
-
-# Lock descriptors this process holds. A forked child (a build's or an export's worker)
-# closes its copies at once, so that a worker outliving a killed parent cannot keep
-# the store locked.
-_HELD: set[int] = set()
-
-
-def _forget_inherited_locks() -> None:
-    for descriptor in _HELD:
-        with contextlib.suppress(OSError):
-            os.close(descriptor)
-    _HELD.clear()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_forget_inherited_locks)
-
-
-def _lock(folder: Path, exclusive: bool) -> int | None:
-    """An open descriptor holding the folder's lock, or None where flock is not available."""
-    try:
-        import fcntl
-    except ImportError:  # not POSIX: no lock, as before
-        return None
-    folder.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(folder / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        fcntl.flock(descriptor, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB)
-    except OSError:
-        os.close(descriptor)
-        if exclusive:
-            raise StoreError(
-                f"the store at {folder} is in use by another trialkg process "
-                "(a build, query, validation or export); try again when it has finished"
-            ) from None
-        raise StoreError(
-            f"the store at {folder} is being written (a build is running); "
-            "query, validate or export it when the build has finished"
-        ) from None
-    _HELD.add(descriptor)
-    return descriptor
-
-
-def _refuse_other_folder(path: Path) -> None:
-    """A folder that holds files and no store is someone's folder, never made a store."""
-    if not path.is_dir() or (path / "CURRENT").exists():
-        return
-    own = {LOCK, UNFINISHED}
-    others = sorted(
-        entry.name
-        for entry in path.iterdir()
-        if entry.name not in own and not entry.name.startswith(JOURNAL.removesuffix(".txt"))
-    )
-    if others:
-        shown = ", ".join(others[:3]) + (" ..." if len(others) > 3 else "")
-        raise StoreError(
-            f"{path} is not a trialkg store but a folder of other files ({shown}); "
-            "give --store a new or empty folder"
-        )
 
 
 def default_store_path() -> str:
@@ -139,9 +72,9 @@ class TrialStore:
                 f"build one with `trialkg build --store {self.path}`"
             )
         if self.path is not None and not read_only:
-            _refuse_other_folder(self.path)
+            refuse_other_folder(self.path)
         if self.path is not None:
-            self._lock = _lock(self.path, exclusive=not read_only)
+            self._lock = lock(self.path, exclusive=not read_only)
         try:
             if self.path is None:
                 self._store = ox.Store()
@@ -186,8 +119,8 @@ class TrialStore:
 
     def _unlock(self) -> None:
         descriptor = getattr(self, "_lock", None)
-        if descriptor is not None and descriptor in _HELD:  # not a forked child's copy
-            _HELD.discard(descriptor)
+        if descriptor is not None and descriptor in HELD_LOCKS:  # not a forked child's copy
+            HELD_LOCKS.discard(descriptor)
             with contextlib.suppress(OSError):
                 os.close(descriptor)  # closing the descriptor releases the lock
         self._lock = None
