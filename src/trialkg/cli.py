@@ -5,12 +5,15 @@ Exit codes (all commands):
   1  done, but something was wrong with the data (build: records were rejected;
      validate: the graph does not conform)
   2  input or runtime error (unreadable input in --strict mode, a missing store,
-     an unknown query or format, a broken shapes file)
+     an unknown query or format, a broken shapes file; serve: the server cannot
+     start, or stops of itself)
+`serve` runs until Ctrl-C (or SIGTERM) and then exits 0.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import time
 from collections.abc import Callable
@@ -333,6 +336,48 @@ def export(fmt: str, store_path: str | None, output: str | None, workers: int | 
         click.echo(
             f"{count} statements -> {output} ({time.perf_counter() - started:.1f} s)", err=True
         )
+
+
+@main.command()
+@store_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)
+@click.option(
+    "--timeout",
+    type=click.IntRange(0),
+    default=60,
+    show_default=True,
+    help="Seconds a query may run (0: no limit).",
+)
+@_fails_cleanly
+def serve(store_path: str | None, host: str, port: int, timeout: int) -> None:
+    """Serve the store as a read-only SPARQL 1.1 endpoint (the Oxigraph server).
+
+    The default graph is the union of all graphs; the query page is at the root.
+    Ctrl-C stops it: exit 0. Exit 2 when the store is missing or being built, the
+    port is taken, or the server stops of itself."""
+    from trialkg.serve import ServeError, Server
+
+    path = _store_path(store_path)
+    server = Server(path, host=host, port=port, timeout=timeout)
+
+    def stop_on_term(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop_on_term)
+    try:
+        server.start()
+        click.echo(
+            f"serving {path} at {server.url} (SPARQL endpoint {server.query_url}); Ctrl-C stops"
+        )
+        code = server.wait()
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+        return
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        server.stop()
+    raise ServeError(f"the oxigraph server stopped (exit {code}): {server.last_error()}")
 
 
 @main.command()
