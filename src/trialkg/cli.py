@@ -286,8 +286,9 @@ def queries() -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["turtle", "jsonld", "ntriples", "nquads", "trig"]),
+    type=click.Choice(["turtle", "jsonld", "ntriples", "nquads", "trig", "graphml"]),
     required=True,
+    help="graphml: the drug-condition-trial network, for Gephi and Cytoscape.",
 )
 @store_option
 @click.option(
@@ -295,7 +296,7 @@ def queries() -> None:
     "--output",
     type=click.Path(dir_okay=False, writable=True),
     default=None,
-    help="File to write (default: standard output).",
+    help="File to write (default: standard output); a name ending in .gz is gzip-compressed.",
 )
 @click.option(
     "--workers",
@@ -309,6 +310,7 @@ def export(fmt: str, store_path: str | None, output: str | None, workers: int | 
 
     On a terminal, progress (trials/s and time left) is shown."""
     from trialkg.export import export as run_export
+    from trialkg.export import gzip_writer
     from trialkg.progress import time_left
 
     def on_progress(done: int, total: int, seconds: float) -> None:
@@ -328,7 +330,13 @@ def export(fmt: str, store_path: str | None, output: str | None, workers: int | 
             target = Path(output)
             partial = target.with_name(target.name + ".partial")
             with partial.open("wb") as handle:
-                count = run_export(store, fmt, handle, workers=threads, on_progress=progress)
+                if target.suffix == ".gz":
+                    with gzip_writer(handle) as packed:
+                        count = run_export(
+                            store, fmt, packed, workers=threads, on_progress=progress
+                        )
+                else:
+                    count = run_export(store, fmt, handle, workers=threads, on_progress=progress)
             partial.replace(target)  # a half-written export never takes the real name
     if progress is not None:
         click.echo("\r\x1b[K", err=True, nl=False)
