@@ -389,6 +389,47 @@ def serve(store_path: str | None, host: str, port: int, timeout: int) -> None:
 
 
 @main.command()
+@click.option(
+    "--endpoint",
+    required=True,
+    metavar="URL",
+    help="A SPARQL 1.1 Graph Store Protocol endpoint, e.g. http://localhost:3030/ds/data.",
+)
+@store_option
+@click.option("--force", is_flag=True, help="Send every graph, not only those changed.")
+@click.option(
+    "--retries",
+    type=click.IntRange(0, 20),
+    default=3,
+    show_default=True,
+    help="Further tries of a request that failed for a moment.",
+)
+@_fails_cleanly
+def push(endpoint: str, store_path: str | None, force: bool, retries: int) -> None:
+    """Write the store into a triple store: a PUT per graph (Graph Store Protocol).
+
+    A second push to the same endpoint sends only the graphs changed since, and
+    deletes those the store no longer holds. Credentials: $TRIALKG_PUSH_TOKEN, or
+    $TRIALKG_PUSH_USER and $TRIALKG_PUSH_PASSWORD, or netrc. Exit 2 on a failure."""
+    from trialkg.progress import time_left
+    from trialkg.push import push as run_push
+
+    def on_progress(done: int, total: int, seconds: float) -> None:
+        click.echo(
+            f"\r\x1b[K{done:,} of {total:,} graphs{time_left(done, total, seconds)}",
+            err=True,
+            nl=False,
+        )
+
+    progress = on_progress if _show_progress() else None
+    with open_store(_store_path(store_path), read_only=True) as store:
+        report = run_push(store, endpoint, force=force, retries=retries, on_progress=progress)
+    if progress is not None:
+        click.echo("\r\x1b[K", err=True, nl=False)
+    click.echo(report.summary())
+
+
+@main.command()
 @click.argument("nct_ids", nargs=-1, required=True)
 @store_option
 @_fails_cleanly
