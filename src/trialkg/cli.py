@@ -342,7 +342,9 @@ def export(fmt: str, store_path: str | None, output: str | None, workers: int | 
         click.echo("\r\x1b[K", err=True, nl=False)
     if output is not None:
         click.echo(
-            f"{count} statements -> {output} ({time.perf_counter() - started:.1f} s)", err=True
+            f"{count} {'nodes and edges' if fmt == 'graphml' else 'statements'} -> {output} "
+            f"({time.perf_counter() - started:.1f} s)",
+            err=True,
         )
 
 
