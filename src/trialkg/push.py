@@ -9,6 +9,10 @@ hash changed, and deletes the graphs the store no longer holds. A trial graph's
 hash is the source hash the build gave it; the shared graph's is a hash of its
 sorted statements.
 
+Graphs go one at a time on one kept-alive connection: sending four at once on four
+connections was no faster against Oxigraph (28 ms a graph either way; the server
+commits one write at a time).
+
 Credentials come from the environment (``TRIALKG_PUSH_TOKEN`` for a bearer
 token, or ``TRIALKG_PUSH_USER`` and ``TRIALKG_PUSH_PASSWORD``) or from netrc
 (``~/.netrc`` or ``$NETRC``) for the endpoint's host; never from the command line.
@@ -176,8 +180,13 @@ def _save_state(path: Path | None, state: dict[str, dict[str, str]]) -> None:
     if path is None:
         return
     partial = path.with_name(path.name + ".partial")
-    partial.write_text(json.dumps(state, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    partial.replace(path)
+    try:
+        partial.write_text(json.dumps(state, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        partial.replace(path)
+    except OSError as error:
+        raise PushError(
+            f"cannot record what was pushed in {path}: {error}; the next push sends it again"
+        ) from error
 
 
 def push(
