@@ -29,7 +29,7 @@ from trialkg.serve import Server, free_port
 
 TRIALKG = shutil.which("trialkg", path=str(Path(sys.executable).parent))
 RESULTS_NS = "{http://www.w3.org/2005/sparql-results#}"
-# The one parameterised named query, with a drug the fixtures give one node and 7 trials.
+# The one parameterised named query, with a drug of 7 trials that means two nodes.
 PARAMS = {"trials-for-drug": {"drug": "docetaxel"}}
 
 
