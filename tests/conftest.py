@@ -34,3 +34,13 @@ def seed_store() -> Iterator[TrialStore]:
     report = trialkg.build(store, [SEEDS_DIR])
     assert report.rejected == 0, [str(e) for e in report.errors]
     yield store
+
+
+@pytest.fixture(scope="session")
+def json_store_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store on disk (closed) of the 110 ClinicalTrials.gov JSON records: for servers."""
+    folder = tmp_path_factory.mktemp("json-store") / "store"
+    with trialkg.open_store(folder) as store:
+        report = trialkg.build(store, [JSON_DIR], trialkg.BuildOptions(workers=1))
+        assert report.rejected == 0, [str(e) for e in report.errors]
+    return folder

@@ -133,3 +133,78 @@ def test_progress_counts_the_trials_written(
     assert [done for done, _, _ in seen] == [2, 4]  # at 1.2 s and 2.4 s; 4 trials in all
     assert {total for _, total, _ in seen} == {len(SAMPLE)}
     assert [round(seconds, 1) for _, _, seconds in seen] == [1.2, 2.4]
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "trig"])
+def test_turtle_and_trig_print_names_without_escapes(
+    small_store: trialkg.TrialStore, fmt: str
+) -> None:
+    out = io.BytesIO()
+    export(small_store, fmt, out)
+    text = out.getvalue().decode()
+    outside_strings = "\n".join(line for line in text.splitlines() if '"' not in line)
+    assert "\\/" not in outside_strings
+    assert "@prefix drug: <https://w3id.org/trialkg/id/drug/> ." in text
+    assert "@prefix arm: <https://w3id.org/trialkg/id/trial/NCT02369484/arm/> ." in text
+    assert "tkg:arm arm:" in text  # a trial's arms by their slugs
+    assert "tkg:concept drug:" in text
+    if fmt == "trig":
+        assert "\ngraph:ctgov-json {" in text
+
+
+def test_gzip_exports_are_the_plain_bytes_compressed_and_identical(
+    small_store: trialkg.TrialStore, tmp_path: Path
+) -> None:
+    import gzip
+
+    from click.testing import CliRunner
+
+    from trialkg.cli import main
+
+    folder = tmp_path / "store"
+    with trialkg.open_store(folder) as store:
+        trialkg.build(store, [JSON_DIR / name for name in SAMPLE])
+    outputs = []
+    for name in ("a.nq.gz", "b.nq.gz", "plain.nq"):
+        result = CliRunner().invoke(
+            main,
+            ["export", "--format", "nquads", "--store", str(folder), "-o", str(tmp_path / name)],
+        )
+        assert result.exit_code == 0, result.output
+        outputs.append((tmp_path / name).read_bytes())
+    first, second, plain = outputs
+    assert first[:2] == b"\x1f\x8b" and first == second  # no time or name in the header
+    assert gzip.decompress(first) == plain
+    assert len(first) < len(plain) / 5
+
+
+def test_graphml_reads_back_in_networkx(small_store: trialkg.TrialStore, tmp_path: Path) -> None:
+    import networkx as nx
+
+    from trialkg import analytics
+
+    out = io.BytesIO()
+    count = export(small_store, "graphml", out)
+    path = tmp_path / "graph.graphml"
+    path.write_bytes(out.getvalue())
+    graph = nx.read_graphml(path)
+    expected = analytics.drug_condition_trial_graph(small_store)
+    assert count == expected.number_of_nodes() + expected.number_of_edges()
+    assert sorted(graph.nodes) == sorted(expected.nodes)
+    assert sorted(tuple(sorted(e)) for e in graph.edges) == sorted(
+        tuple(sorted(e)) for e in expected.edges
+    )
+    kinds = {data["kind"] for _, data in graph.nodes(data=True)}
+    assert kinds == {"trial", "drug", "condition"}
+    drug_condition = [
+        (a, b, d) for a, b, d in graph.edges(data=True) if d["relation"] == "drug-condition"
+    ]
+    assert drug_condition
+    for first, second, data in drug_condition:
+        trials = data["trials"].split()
+        assert data["weight"] == len(trials)
+        for nct in trials:  # each trial behind the edge names both ends
+            assert graph.has_edge(nct, first) and graph.has_edge(nct, second)
+    again = io.BytesIO()
+    export(small_store, "graphml", again)
+    assert again.getvalue() == out.getvalue()

@@ -6,13 +6,16 @@ Exit codes (all commands):
      validate: the graph does not conform; fetch, update: fewer studies than the
      registry counts, or a page still failing after every try)
   2  input or runtime error (unreadable input in --strict mode, a missing store,
-     an unknown query or format, a broken shapes file)
+     an unknown query or format, a broken shapes file; serve: the server cannot
+     start, or stops of itself)
+`serve` runs until Ctrl-C (or SIGTERM) and then exits 0.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
 import time
 from collections.abc import Callable
@@ -380,8 +383,9 @@ def queries() -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["turtle", "jsonld", "ntriples", "nquads", "trig"]),
+    type=click.Choice(["turtle", "jsonld", "ntriples", "nquads", "trig", "graphml"]),
     required=True,
+    help="graphml: the drug-condition-trial network, for Gephi and Cytoscape.",
 )
 @store_option
 @click.option(
@@ -389,7 +393,7 @@ def queries() -> None:
     "--output",
     type=click.Path(dir_okay=False, writable=True),
     default=None,
-    help="File to write (default: standard output).",
+    help="File to write (default: standard output); a name ending in .gz is gzip-compressed.",
 )
 @click.option(
     "--workers",
@@ -424,8 +428,93 @@ def export(fmt: str, store_path: str | None, output: str | None, workers: int | 
         click.echo("\r\x1b[K", err=True, nl=False)
     if output is not None:
         click.echo(
-            f"{count} statements -> {output} ({time.perf_counter() - started:.1f} s)", err=True
+            f"{count} {'nodes and edges' if fmt == 'graphml' else 'statements'} -> {output} "
+            f"({time.perf_counter() - started:.1f} s)",
+            err=True,
         )
+
+
+@main.command()
+@store_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)
+@click.option(
+    "--timeout",
+    type=click.IntRange(0),
+    default=60,
+    show_default=True,
+    help="Seconds a query may run (0: no limit).",
+)
+@_fails_cleanly
+def serve(store_path: str | None, host: str, port: int, timeout: int) -> None:
+    """Serve the store as a read-only SPARQL 1.1 endpoint (the Oxigraph server).
+
+    The default graph is the union of all graphs; the query page is at the root.
+    Ctrl-C stops it: exit 0. Exit 2 when the store is missing or being built, the
+    port is taken, or the server stops of itself."""
+    from trialkg.serve import ServeError, Server
+
+    path = _store_path(store_path)
+    server = Server(path, host=host, port=port, timeout=timeout)
+
+    def stop_on_term(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop_on_term)
+    try:
+        server.start()
+        click.echo(
+            f"serving {path} at {server.url} (SPARQL endpoint {server.query_url}); Ctrl-C stops"
+        )
+        code = server.wait()
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+        return
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        server.stop()
+    raise ServeError(f"the oxigraph server stopped (exit {code}): {server.last_error()}")
+
+
+@main.command()
+@click.option(
+    "--endpoint",
+    required=True,
+    metavar="URL",
+    help="A SPARQL 1.1 Graph Store Protocol endpoint, e.g. http://localhost:3030/ds/data.",
+)
+@store_option
+@click.option("--force", is_flag=True, help="Send every graph, not only those changed.")
+@click.option(
+    "--retries",
+    type=click.IntRange(0, 20),
+    default=3,
+    show_default=True,
+    help="Further tries of a request that failed for a moment.",
+)
+@_fails_cleanly
+def push(endpoint: str, store_path: str | None, force: bool, retries: int) -> None:
+    """Write the store into a triple store: a PUT per graph (Graph Store Protocol).
+
+    A second push to the same endpoint sends only the graphs changed since, and
+    deletes those the store no longer holds. Credentials: $TRIALKG_PUSH_TOKEN, or
+    $TRIALKG_PUSH_USER and $TRIALKG_PUSH_PASSWORD, or netrc. Exit 2 on a failure."""
+    from trialkg.progress import time_left
+    from trialkg.push import push as run_push
+
+    def on_progress(done: int, total: int, seconds: float) -> None:
+        click.echo(
+            f"\r\x1b[K{done:,} of {total:,} graphs{time_left(done, total, seconds)}",
+            err=True,
+            nl=False,
+        )
+
+    progress = on_progress if _show_progress() else None
+    with open_store(_store_path(store_path), read_only=True) as store:
+        report = run_push(store, endpoint, force=force, retries=retries, on_progress=progress)
+    if progress is not None:
+        click.echo("\r\x1b[K", err=True, nl=False)
+    click.echo(report.summary())
 
 
 @main.command()
