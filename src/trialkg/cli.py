@@ -261,13 +261,22 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
     default="table",
     show_default=True,
 )
+@click.option("--limit", type=click.IntRange(0), default=None, help="Rows of one page.")
+@click.option("--offset", type=click.IntRange(0), default=0, help="Rows to skip before the page.")
 @_fails_cleanly
-def query(name: str, store_path: str | None, params: tuple[str, ...], fmt: str) -> None:
+def query(
+    name: str,
+    store_path: str | None,
+    params: tuple[str, ...],
+    fmt: str,
+    limit: int | None,
+    offset: int,
+) -> None:
     """Run a named query (see `trialkg queries`) or a SPARQL file (FILE.rq), read-only."""
     from trialkg.query import format_result, run_query
 
     with open_store(_store_path(store_path), read_only=True) as store:
-        result = run_query(store, name, _parse_params(params))
+        result = run_query(store, name, _parse_params(params), limit=limit, offset=offset)
     click.echo(format_result(result, fmt), nl=False)
 
 

@@ -55,7 +55,7 @@ from trialkg.linking.lexicon import linking_fingerprint
 from trialkg.model import Trial
 from trialkg.progress import INTERVAL, time_left
 from trialkg.rdf import iri
-from trialkg.rdf.mapping import MappingOptions
+from trialkg.rdf.mapping import LAYOUT, MappingOptions
 from trialkg.readers import Document, get_reader, iter_documents
 from trialkg.readers.common import is_nct_id
 from trialkg.store import BULK_BATCH_QUADS, TrialStore
@@ -142,7 +142,8 @@ def build_context(options: BuildOptions) -> str:
     """What a document's graph depends on besides its bytes; part of its content hash."""
     return (
         f"trialkg {__version__} {options.format or 'auto'}"
-        f" contacts={int(options.include_contacts)} links={linking_fingerprint()}\n"
+        f" contacts={int(options.include_contacts)} links={linking_fingerprint()}"
+        f" layout={LAYOUT}\n"
     )
 
 
