@@ -89,7 +89,8 @@ def pick_drugs(store: TrialStore) -> tuple[tuple[str, int], tuple[str, int]]:
 def _a_name(store: TrialStore, drug: str) -> str:
     """A name a record gave one of the drug's interventions, as the record wrote it."""
     query = (
-        "SELECT ?drug (MIN(?name) AS ?n) WHERE { ?i <https://w3id.org/trialkg/vocab#concept> ?drug ; "
+        "SELECT ?drug (MIN(?name) AS ?n) WHERE { "
+        "?i <https://w3id.org/trialkg/vocab#concept> ?drug ; "
         "<http://www.w3.org/2000/01/rdf-schema#label> ?name } GROUP BY ?drug"
     )
     result = store.oxigraph.query(
