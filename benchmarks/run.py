@@ -214,6 +214,7 @@ def bench_size(
     queries: list[str],
     baseline: Path | None = None,
     runs: int = 5,
+    skip: frozenset[str] = frozenset(),
 ) -> tuple[list[Step], list[Timing]]:
     corpus = work / f"corpus-{size}.zip"
     if not corpus.exists():
@@ -223,23 +224,24 @@ def bench_size(
     shutil.rmtree(store, ignore_errors=True)
     steps: list[Step] = []
 
-    print(f"[{size}] ceiling", file=sys.stderr)
-    step, out = run_step(
-        "ceiling (JSON -> N-Quads text)",
-        size,
-        [
-            sys.executable,
-            str(HERE / "ceiling.py"),
-            str(corpus),
-            str(work / "ceiling"),
-            "--workers",
-            str(workers),
-        ],
-        capture=True,
-    )
-    step.triples = int(json.loads(out)["triples"])
-    steps.append(step)
-    shutil.rmtree(work / "ceiling", ignore_errors=True)
+    if "ceiling" not in skip:
+        print(f"[{size}] ceiling", file=sys.stderr)
+        step, out = run_step(
+            "ceiling (JSON -> N-Quads text)",
+            size,
+            [
+                sys.executable,
+                str(HERE / "ceiling.py"),
+                str(corpus),
+                str(work / "ceiling"),
+                "--workers",
+                str(workers),
+            ],
+            capture=True,
+        )
+        step.triples = int(json.loads(out)["triples"])
+        steps.append(step)
+        shutil.rmtree(work / "ceiling", ignore_errors=True)
 
     print(f"[{size}] build", file=sys.stderr)
     step, out = run_step(
@@ -256,44 +258,47 @@ def bench_size(
     step.disk_mb = _folder_bytes(store) / 2**20
     steps.append(step)
 
-    print(f"[{size}] build again, unchanged", file=sys.stderr)
-    step, _ = run_step(
-        "trialkg build (unchanged input)",
-        size,
-        trialkg("build", str(corpus), "--store", str(store), "--workers", str(workers), "-q"),
-        triples,
-    )
-    steps.append(step)
+    if "rebuild" not in skip:
+        print(f"[{size}] build again, unchanged", file=sys.stderr)
+        step, _ = run_step(
+            "trialkg build (unchanged input)",
+            size,
+            trialkg("build", str(corpus), "--store", str(store), "--workers", str(workers), "-q"),
+            triples,
+        )
+        steps.append(step)
 
-    print(f"[{size}] validate", file=sys.stderr)
-    step, _ = run_step(
-        "trialkg validate",
-        size,
-        trialkg("validate", "--store", str(store), "--workers", str(workers)),
-        triples,
-    )
-    steps.append(step)
+    if "validate" not in skip:
+        print(f"[{size}] validate", file=sys.stderr)
+        step, _ = run_step(
+            "trialkg validate",
+            size,
+            trialkg("validate", "--store", str(store), "--workers", str(workers)),
+            triples,
+        )
+        steps.append(step)
 
-    print(f"[{size}] export", file=sys.stderr)
-    target = work / f"export-{size}.nq"
-    step, _ = run_step(
-        "trialkg export --format nquads",
-        size,
-        trialkg(
-            "export",
-            "--format",
-            "nquads",
-            "--store",
-            str(store),
-            "-o",
-            str(target),
-            "--workers",
-            str(workers),
-        ),
-        triples,
-    )
-    steps.append(step)
-    target.unlink(missing_ok=True)
+    if "export" not in skip:
+        print(f"[{size}] export", file=sys.stderr)
+        target = work / f"export-{size}.nq"
+        step, _ = run_step(
+            "trialkg export --format nquads",
+            size,
+            trialkg(
+                "export",
+                "--format",
+                "nquads",
+                "--store",
+                str(store),
+                "-o",
+                str(target),
+                "--workers",
+                str(workers),
+            ),
+            triples,
+        )
+        steps.append(step)
+        target.unlink(missing_ok=True)
 
     timings = time_queries(store, size, baseline, runs)
     by_name = {t.name: t for t in timings}
@@ -463,6 +468,13 @@ def main(argv: list[str] | None = None) -> int:
         help="a folder of .rq files (an older version of the queries) to time on the same stores",
     )
     parser.add_argument("--runs", type=int, default=5, help="in-process runs of each query")
+    parser.add_argument(
+        "--skip",
+        nargs="*",
+        default=[],
+        choices=["ceiling", "rebuild", "validate", "export"],
+        help="steps to leave out",
+    )
     args = parser.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="trialkg-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -474,7 +486,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for size in sorted(args.sizes):
             size_steps, size_timings = bench_size(
-                size, work, args.workers, queries, args.baseline_queries, args.runs
+                size,
+                work,
+                args.workers,
+                queries,
+                args.baseline_queries,
+                args.runs,
+                frozenset(args.skip),
             )
             steps.extend(size_steps)
             timings.extend(size_timings)
