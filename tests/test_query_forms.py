@@ -83,14 +83,20 @@ def view_store(tmp_path_factory: pytest.TempPathFactory) -> TrialStore:
             shutil.copy(JSON_DIR / name, folder / name)
     for name in ("clincosm_NCT00763412.txt", "meddatax_NCT02856893.txt"):
         shutil.copy(PAGES / name, folder / name)
+    # A legacy XML record and two sites' pages of it: views that have sites of their own.
+    shutil.copy(FIXTURES / "xml" / "NCT03228394.xml", folder / "NCT03228394.xml")
+    for site in ("trials.co", "vellito.com"):
+        (folder / site).mkdir()
+        shutil.copy(FIXTURES / "third_party" / site / "NCT03228394.txt", folder / site)
     store = trialkg.open_store()
     report = trialkg.build(store, [folder])
     assert report.rejected == 0, [str(e) for e in report.errors]
-    views = store.oxigraph.query(
-        "SELECT (COUNT(*) AS ?n) WHERE { ?v a <https://w3id.org/trialkg/vocab#TrialView> }",
+    view_sites = store.oxigraph.query(
+        "SELECT (COUNT(*) AS ?n) WHERE { ?v a <https://w3id.org/trialkg/vocab#TrialView> ; "
+        "<https://w3id.org/trialkg/vocab#site> ?site }",
         use_default_graph_as_union=True,
     )
-    assert int(next(iter(views))["n"].value) >= 1  # type: ignore[index, union-attr]
+    assert int(next(iter(view_sites))["n"].value) >= 1  # type: ignore[index, union-attr]
     return store
 
 
