@@ -13,10 +13,17 @@ nquads``, and every named query (``trialkg query``). Each row gives wall
 seconds, CPU seconds (the step and its worker processes), trials/s, triples/s
 and the peak memory of the step's whole process tree (sampled from /proc).
 
-The last columns project each step to the 550,000 studies of ClinicalTrials.gov:
+The last columns project each step to the 600,000 studies of ClinicalTrials.gov:
 from the largest size, scaled by the growth measured between the two largest sizes
 when that growth is worse than linear ("k" is the exponent: time grows as N^k; k = 1
 is linear). Build rows also give trialkg's rate as a fraction of the ceiling's.
+
+A second table times every named query in-process (``benchmarks/querytimes.py``:
+p50 and p95 over 5 runs on one open store, and CPU seconds), with the selective
+cases (``trials-for-drug`` for a drug of fewer than 100 trials, a page of
+``trial-summary``, a one-trial lookup), beside the command line's time for the
+same query; ``--baseline-queries DIR`` times an older version of the queries on
+the same store, and the rows must agree (a digest of each result).
 
 The benchmark is never part of the test suite's pass or fail. Other programs
 running on the machine slow the wall-clock figures down; CPU seconds and the
@@ -38,11 +45,11 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).absolute().parent
 REPO = HERE.parent
-REGISTRY = 550_000
-DRUG = "https://w3id.org/trialkg/id/drug/docetaxel"
+REGISTRY = 600_000
 sys.path.insert(0, str(HERE))
 
 from corpus import write_corpus  # noqa: E402
@@ -58,6 +65,7 @@ class Step:
     triples: int
     note: str = ""
     disk_mb: float = 0.0  # the store folder's size after the step (build only)
+    peak_disk_mb: float = 0.0  # the store folder's largest size during the step (build only)
 
 
 def _tree_rss_kb(root: int) -> int:
@@ -86,7 +94,13 @@ def _children_cpu() -> float:
 
 
 def run_step(
-    name: str, size: int, command: list[str], triples: int = 0, *, capture: bool = False
+    name: str,
+    size: int,
+    command: list[str],
+    triples: int = 0,
+    *,
+    capture: bool = False,
+    watch: Path | None = None,
 ) -> tuple[Step, str]:
     """Run one step as a child process.
 
@@ -102,12 +116,17 @@ def run_step(
         env=env,
     )
     peak = 0
+    peak_disk = 0
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, peak_disk
+        ticks = 0
         while not done.is_set():
             peak = max(peak, _tree_rss_kb(process.pid))
+            if watch is not None and ticks % 10 == 0 and watch.exists():
+                peak_disk = max(peak_disk, _folder_bytes(watch))
+            ticks += 1
             done.wait(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -121,18 +140,82 @@ def run_step(
             f"{' '.join(command)} failed ({process.returncode}): {err.decode()[-2000:]}"
         )
     step = Step(name, size, wall, _children_cpu() - cpu_before, peak / 1024, triples)
+    step.peak_disk_mb = peak_disk / 2**20
     return step, (out or b"").decode()
 
 
 def _folder_bytes(folder: Path) -> int:
-    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+    total = 0
+    for path in folder.rglob("*"):
+        try:
+            total += path.stat().st_size if path.is_file() else 0
+        except FileNotFoundError:  # merged away by a compaction meanwhile
+            continue
+    return total
 
 
 def trialkg(*args: str) -> list[str]:
     return [sys.executable, "-m", "trialkg", *args]
 
 
-def bench_size(size: int, work: Path, workers: int, queries: list[str]) -> list[Step]:
+@dataclass
+class Timing:
+    """One query case timed in-process (``querytimes.py``)."""
+
+    name: str
+    size: int
+    p50: float
+    p95: float
+    cpu: float
+    rows: int
+    digest: str
+    baseline: dict[str, Any] | None = None  # the same case with the baseline queries
+    cli: float | None = None  # wall seconds of `trialkg query` for the case
+    note: str = ""
+    drug: str = ""  # trials-for-drug: the drug's IRI
+
+
+def time_queries(store: Path, size: int, baseline: Path | None, runs: int) -> list[Timing]:
+    """In-process times of every named query, and of the baseline's on the same store."""
+    script = [sys.executable, str(HERE / "querytimes.py"), str(store), "--runs", str(runs)]
+    print(f"[{size}] queries in-process", file=sys.stderr)
+    _, out = run_step("querytimes", size, script, capture=True)
+    timings = []
+    cases = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    for case in cases:
+        note = ""
+        if "drug_trials" in case:
+            note = f"{case['drug_trials']} trials"
+        fields = {k: case[k] for k in ("p50", "p95", "cpu", "rows", "digest")}
+        timings.append(Timing(case["name"], size, note=note, drug=case.get("drug", ""), **fields))
+    if baseline is not None:
+        print(f"[{size}] baseline queries in-process", file=sys.stderr)
+        drugs = [c["drug"] for c in cases if "drug" in c][:2]
+        extra = ["--drugs", *drugs] if len(drugs) == 2 else []
+        _, out = run_step(
+            "querytimes (baseline)",
+            size,
+            [*script, "--queries-dir", str(baseline), *extra],
+            capture=True,
+        )
+        by_name = {t.name: t for t in timings}
+        for line in out.splitlines():
+            if line.startswith("{"):
+                case = json.loads(line)
+                if case["name"] in by_name:
+                    by_name[case["name"]].baseline = case
+    return timings
+
+
+def bench_size(
+    size: int,
+    work: Path,
+    workers: int,
+    queries: list[str],
+    baseline: Path | None = None,
+    runs: int = 5,
+    skip: frozenset[str] = frozenset(),
+) -> tuple[list[Step], list[Timing]]:
     corpus = work / f"corpus-{size}.zip"
     if not corpus.exists():
         print(f"making a corpus of {size} records ...", file=sys.stderr)
@@ -141,23 +224,24 @@ def bench_size(size: int, work: Path, workers: int, queries: list[str]) -> list[
     shutil.rmtree(store, ignore_errors=True)
     steps: list[Step] = []
 
-    print(f"[{size}] ceiling", file=sys.stderr)
-    step, out = run_step(
-        "ceiling (JSON -> N-Quads text)",
-        size,
-        [
-            sys.executable,
-            str(HERE / "ceiling.py"),
-            str(corpus),
-            str(work / "ceiling"),
-            "--workers",
-            str(workers),
-        ],
-        capture=True,
-    )
-    step.triples = int(json.loads(out)["triples"])
-    steps.append(step)
-    shutil.rmtree(work / "ceiling", ignore_errors=True)
+    if "ceiling" not in skip:
+        print(f"[{size}] ceiling", file=sys.stderr)
+        step, out = run_step(
+            "ceiling (JSON -> N-Quads text)",
+            size,
+            [
+                sys.executable,
+                str(HERE / "ceiling.py"),
+                str(corpus),
+                str(work / "ceiling"),
+                "--workers",
+                str(workers),
+            ],
+            capture=True,
+        )
+        step.triples = int(json.loads(out)["triples"])
+        steps.append(step)
+        shutil.rmtree(work / "ceiling", ignore_errors=True)
 
     print(f"[{size}] build", file=sys.stderr)
     step, out = run_step(
@@ -165,6 +249,7 @@ def bench_size(size: int, work: Path, workers: int, queries: list[str]) -> list[
         size,
         trialkg("build", str(corpus), "--store", str(store), "--workers", str(workers), "-q"),
         capture=True,
+        watch=store,
     )
     triples = (
         int(out.split("triples: ")[1].split(",")[0].split(" ")[0]) if "triples: " in out else 0
@@ -173,49 +258,56 @@ def bench_size(size: int, work: Path, workers: int, queries: list[str]) -> list[
     step.disk_mb = _folder_bytes(store) / 2**20
     steps.append(step)
 
-    print(f"[{size}] build again, unchanged", file=sys.stderr)
-    step, _ = run_step(
-        "trialkg build (unchanged input)",
-        size,
-        trialkg("build", str(corpus), "--store", str(store), "--workers", str(workers), "-q"),
-        triples,
-    )
-    steps.append(step)
+    if "rebuild" not in skip:
+        print(f"[{size}] build again, unchanged", file=sys.stderr)
+        step, _ = run_step(
+            "trialkg build (unchanged input)",
+            size,
+            trialkg("build", str(corpus), "--store", str(store), "--workers", str(workers), "-q"),
+            triples,
+        )
+        steps.append(step)
 
-    print(f"[{size}] validate", file=sys.stderr)
-    step, _ = run_step(
-        "trialkg validate",
-        size,
-        trialkg("validate", "--store", str(store), "--workers", str(workers)),
-        triples,
-    )
-    steps.append(step)
+    if "validate" not in skip:
+        print(f"[{size}] validate", file=sys.stderr)
+        step, _ = run_step(
+            "trialkg validate",
+            size,
+            trialkg("validate", "--store", str(store), "--workers", str(workers)),
+            triples,
+        )
+        steps.append(step)
 
-    print(f"[{size}] export", file=sys.stderr)
-    target = work / f"export-{size}.nq"
-    step, _ = run_step(
-        "trialkg export --format nquads",
-        size,
-        trialkg(
-            "export",
-            "--format",
-            "nquads",
-            "--store",
-            str(store),
-            "-o",
-            str(target),
-            "--workers",
-            str(workers),
-        ),
-        triples,
-    )
-    steps.append(step)
-    target.unlink(missing_ok=True)
+    if "export" not in skip:
+        print(f"[{size}] export", file=sys.stderr)
+        target = work / f"export-{size}.nq"
+        step, _ = run_step(
+            "trialkg export --format nquads",
+            size,
+            trialkg(
+                "export",
+                "--format",
+                "nquads",
+                "--store",
+                str(store),
+                "-o",
+                str(target),
+                "--workers",
+                str(workers),
+            ),
+            triples,
+        )
+        steps.append(step)
+        target.unlink(missing_ok=True)
 
+    timings = time_queries(store, size, baseline, runs)
+    by_name = {t.name: t for t in timings}
     for name in queries:
         print(f"[{size}] query {name}", file=sys.stderr)
-        # By IRI: the query itself, without the name lookup (see the README).
-        params = ["--param", f"drug=<{DRUG}>"] if name == "trials-for-drug" else []
+        params = []
+        if name == "trials-for-drug" and name in by_name:
+            # By IRI, the drug the most trials use: the query itself, without the name lookup.
+            params = ["--param", f"drug=<{by_name[name].drug}>"]
         step, _ = run_step(
             f"query {name}",
             size,
@@ -223,7 +315,9 @@ def bench_size(size: int, work: Path, workers: int, queries: list[str]) -> list[
             triples,
         )
         steps.append(step)
-    return steps
+        if name in by_name:
+            by_name[name].cli = step.wall
+    return steps, timings
 
 
 def exponent(small: Step, large: Step) -> float:
@@ -243,7 +337,7 @@ def table(steps: list[Step]) -> str:
     names = list(dict.fromkeys(s.name for s in steps))
     header = (
         f"{'step':34} {'trials':>7} {'wall s':>8} {'cpu s':>8} {'trials/s':>9} {'triples/s':>10} "
-        f"{'peak MB':>8} {'k':>5} {'550k proj':>10} {'vs ceiling':>10}"
+        f"{'peak MB':>8} {'k':>5} {'600k proj':>10} {'vs ceiling':>10}"
     )
     lines = [header, "-" * len(header)]
     for name in names:
@@ -269,7 +363,8 @@ def table(steps: list[Step]) -> str:
 
 
 def disk_line(steps: list[Step]) -> str:
-    """The store's size on disk after each build, per quad, and at the registry's size."""
+    """The store's size on disk after each build, per quad, at the registry's size, and
+    the disk to plan for (the largest the folder grew while building, scaled)."""
     builds = sorted(
         (s for s in steps if s.name == "trialkg build" and s.disk_mb), key=lambda s: s.size
     )
@@ -277,12 +372,68 @@ def disk_line(steps: list[Step]) -> str:
         return ""
     parts = [
         f"{s.size} trials {s.disk_mb:,.0f} MB "
-        f"({s.disk_mb * 2**20 / max(1, s.triples):.0f} B per quad)"
+        f"({s.disk_mb * 2**20 / max(1, s.triples):.0f} B per quad, "
+        f"{s.triples / s.size:.0f} quads per trial; "
+        f"{s.peak_disk_mb:,.0f} MB at most while building)"
         for s in builds
     ]
     largest = builds[-1]
     registry_gb = largest.disk_mb * REGISTRY / largest.size / 1024
-    return f"store on disk after build: {'; '.join(parts)}; 550k projected {registry_gb:.0f} GB"
+    plan_gb = max(largest.peak_disk_mb, largest.disk_mb) * REGISTRY / largest.size / 1024
+    return (
+        f"store on disk after build: {'; '.join(parts)}\n"
+        f"600k projected: {registry_gb:.0f} GB once compacted; plan for {plan_gb:.0f} GB"
+        " (the most the folder held during the build)"
+    )
+
+
+SELECTIVE = ("rare drug", "page of", "lookup")
+
+
+def query_table(timings: list[Timing]) -> str:
+    """In-process times, with the growth between the two largest sizes and the projection.
+
+    The engine answers a query on one thread, so its CPU seconds are its time on a free
+    core; they are what ``k`` and the projection use (wall seconds, shown beside them,
+    grow with whatever else the machine runs). Whole-store queries are projected at
+    least linearly (k >= 1); the selective cases (a rare drug, a page, one trial) with
+    the growth measured.
+    """
+    sizes = sorted({t.size for t in timings})
+    by_key = {(t.name, t.size): t for t in timings}
+    names = list(dict.fromkeys(t.name for t in timings))
+    header = (
+        f"{'query, in-process':36} {'trials':>7} {'p50 s':>7} {'p95 s':>7} {'cpu s':>7} "
+        f"{'rows':>7} {'k':>5} {'600k proj':>9} {'old p50':>8} {'old cpu':>8} {'same':>5} "
+        f"{'CLI s':>6}  note"
+    )
+    lines = [header, "-" * len(header)]
+    for name in names:
+        for size in sizes:
+            t = by_key.get((name, size))
+            if t is None:
+                continue
+            k_text, proj = "", ""
+            if size == sizes[-1]:
+                small = by_key.get((name, sizes[-2])) if len(sizes) > 1 else None
+                k = 1.0
+                if small is not None and small.cpu > 0 and t.cpu > 0:
+                    k = math.log(t.cpu / small.cpu) / math.log(size / small.size)
+                    k_text = f"{k:.2f}"
+                selective = any(word in name for word in SELECTIVE)
+                growth = max(k, 0.0) if selective else max(k, 1.0)
+                proj = f"{t.cpu * (REGISTRY / size) ** growth:.2f}"
+            old = t.baseline or {}
+            same = "" if not old else ("yes" if old.get("digest") == t.digest else "NO")
+            old_p50 = f"{old['p50']:.3f}" if old else ""
+            old_cpu = f"{old['cpu']:.3f}" if old else ""
+            cli = f"{t.cli:.2f}" if t.cli is not None else ""
+            lines.append(
+                f"{name:36} {size:>7} {t.p50:>7.3f} {t.p95:>7.3f} {t.cpu:>7.3f} {t.rows:>7} "
+                f"{k_text:>5} {proj:>9} "
+                f"{old_p50:>8} {old_cpu:>8} {same:>5} {cli:>6}  {t.note}"
+            )
+    return "\n".join(lines)
 
 
 def _duration(seconds: float) -> str:
@@ -310,6 +461,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--queries", nargs="*", default=None, help="named queries to time (default: all)"
     )
+    parser.add_argument(
+        "--baseline-queries",
+        type=Path,
+        default=None,
+        help="a folder of .rq files (an older version of the queries) to time on the same stores",
+    )
+    parser.add_argument("--runs", type=int, default=5, help="in-process runs of each query")
+    parser.add_argument(
+        "--skip",
+        nargs="*",
+        default=[],
+        choices=["ceiling", "rebuild", "validate", "export"],
+        help="steps to leave out",
+    )
     args = parser.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="trialkg-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -317,19 +482,33 @@ def main(argv: list[str] | None = None) -> int:
     if queries is None:
         queries = sorted(p.stem for p in (REPO / "queries").glob("*.rq"))
     steps: list[Step] = []
+    timings: list[Timing] = []
     try:
         for size in sorted(args.sizes):
-            steps.extend(bench_size(size, work, args.workers, queries))
+            size_steps, size_timings = bench_size(
+                size,
+                work,
+                args.workers,
+                queries,
+                args.baseline_queries,
+                args.runs,
+                frozenset(args.skip),
+            )
+            steps.extend(size_steps)
+            timings.extend(size_timings)
     finally:
         if not args.keep and args.work is None:
             shutil.rmtree(work, ignore_errors=True)
     print(table(steps))
     print(disk_line(steps))
+    print()
+    print(query_table(timings))
     load = os.getloadavg()
     print(
         f"\n{os.cpu_count()} CPUs; load average at the end "
         f"{load[0]:.1f} {load[1]:.1f} {load[2]:.1f}; vs ceiling = trialkg build's trials/s "
-        f"over the ceiling's, both on {args.workers} worker processes"
+        f"over the ceiling's, both on {args.workers} worker processes; old = the baseline "
+        "queries on the same store, same = their rows agree"
     )
     return 0
 

@@ -352,6 +352,8 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
     is_flag=True,
     help="Let SERVICE ask remote endpoints (refused by default), within --timeout.",
 )
+@click.option("--limit", type=click.IntRange(0), default=None, help="Rows of one page.")
+@click.option("--offset", type=click.IntRange(0), default=0, help="Rows to skip before the page.")
 @_fails_cleanly
 def query(
     name: str,
@@ -360,13 +362,21 @@ def query(
     fmt: str,
     timeout: float,
     allow_service: bool,
+    limit: int | None,
+    offset: int,
 ) -> None:
     """Run a named query (see `trialkg queries`) or a SPARQL file (FILE.rq), read-only."""
     from trialkg.query import format_result, run_query
 
     with _open_to_read(_store_path(store_path)) as store:
         result = run_query(
-            store, name, _parse_params(params), timeout=timeout, allow_service=allow_service
+            store,
+            name,
+            _parse_params(params),
+            timeout=timeout,
+            allow_service=allow_service,
+            limit=limit,
+            offset=offset,
         )
     click.echo(format_result(result, fmt), nl=False)
 

@@ -74,6 +74,11 @@ _FORBIDDEN = re.compile(
 CURIE_PREFIXES = {**IRI_PREFIXES, **NAMESPACES}
 
 
+_NAME_KEY = ox.NamedNode(vocab.TKG + "nameKey")
+_TYPE = ox.NamedNode(vocab.TYPE)
+_DRUG = ox.NamedNode(vocab.TKG + "Drug")
+
+
 @dataclass(frozen=True, slots=True)
 class NamedQuery:
     name: str
@@ -82,6 +87,22 @@ class NamedQuery:
     params: dict[str, str]  # parameter name -> kind ("drug", "text", "iri", "boolean" ...)
     # Parameters a user may leave out, and the value they then take ("= false" in the header).
     defaults: dict[str, str] = field(default_factory=dict)
+    # The subquery marked "# page" that picks a listing's rows in order (its first
+    # variable is the row's key), or None: see ``run_query``'s ``limit``.
+    page: str | None = None
+
+    @property
+    def page_key(self) -> str | None:
+        if self.page is None:
+            return None
+        found = re.search(r"SELECT\s+(?:DISTINCT\s+)?\?(\w+)", self.page, re.IGNORECASE)
+        return found.group(1) if found else None
+
+    @property
+    def hidden(self) -> set[str]:
+        """Variables the query projects for binding only: not result columns."""
+        key = self.page_key
+        return set(self.params) | ({key} if key else set())
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +125,24 @@ def load_query(path: Path) -> NamedQuery:
     description = header[0] if header else ""
     params = {m.group(1): m.group(2) for m in _PARAM.finditer(text)}
     defaults = {m.group(1): m.group(3) for m in _PARAM.finditer(text) if m.group(3)}
-    return NamedQuery(path.stem, text, description, params, defaults)
+    return NamedQuery(path.stem, text, description, params, defaults, page_block(text))
+
+
+def page_block(text: str) -> str | None:
+    """The text of the group whose first line is the comment ``# page``, braces excluded."""
+    marker = re.search(r"\{[ \t]*\n[ \t]*#[ \t]*page\b[^\n]*\n", text)
+    if marker is None:
+        return None
+    depth = 1
+    for index in range(marker.end(), len(text)):
+        char = text[index]
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return text[marker.end() : index]
+    return None
 
 
 def resolve_query(name_or_file: str) -> NamedQuery:
@@ -182,25 +220,17 @@ def resolve_drug(
     else:
         for key in default_linker().drug_keys(mention):
             found.add(iri.concept("drug", key))
-        # Any name a record gave the drug: an intervention's label or other name.
-        wanted = fold(mention)
-        query = (
-            "PREFIX tkg: <https://w3id.org/trialkg/vocab#>\n"
-            "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
-            # Names first, then their concepts: the type test goes last, as EXISTS,
-            # one lookup per candidate drug.
-            "SELECT DISTINCT ?drug ?wanted WHERE { "
-            "{ ?i rdfs:label ?name } UNION { ?i tkg:otherName ?name } "
-            "FILTER(LCASE(STR(?name)) = ?wanted) ?i tkg:concept ?drug . "
-            "FILTER EXISTS { ?drug a tkg:Drug } }"
-        )
-        solutions = store.oxigraph.query(
-            query,
-            use_default_graph_as_union=True,
-            substitutions={ox.Variable("wanted"): ox.Literal(wanted)},
-        )
-        for solution in solutions:  # type: ignore[union-attr]
-            found.add(solution["drug"].value)
+        # Any name a record gave the drug (an intervention's name or other name):
+        # one lookup in the index of folded names the build writes (tkg:nameKey).
+        engine = store.oxigraph
+        for quad in engine.quads_for_pattern(None, _NAME_KEY, ox.Literal(fold(mention)), None):
+            drug = quad.subject
+            if (
+                isinstance(drug, ox.NamedNode)
+                and drug.value not in found
+                and next(iter(engine.quads_for_pattern(drug, _TYPE, _DRUG, None)), None)
+            ):
+                found.add(drug.value)
         if include_placebo and is_placebo(mention):
             found.add(PLACEBO_NODE)
     if not include_placebo:
@@ -284,6 +314,8 @@ def run_query(
     *,
     timeout: float | None = DEFAULT_TIMEOUT_SECONDS,
     allow_service: bool = False,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> QueryResult:
     """Run a named query (or SPARQL text) on the store's union of trial graphs.
 
@@ -296,6 +328,11 @@ def run_query(
         timeout: seconds before a ``QueryError`` (None or 0: no limit); the engine
             goes on with the abandoned query on its thread until it ends.
         allow_service: let ``SERVICE`` ask remote endpoints, within the same limit.
+        limit, offset: one page of the rows. A listing whose query marks the
+            subquery that picks its rows (``# page``, as ``trial-summary`` does) pages
+            there: the page's keys are picked first and each row is then made with its
+            key bound, so a page costs the same at any store size. Other queries are
+            run whole and the page cut from their rows.
 
     Returns:
         A ``QueryResult``: ``columns`` and sorted ``rows``; ``as_dicts()`` gives
@@ -314,8 +351,10 @@ def run_query(
             "requests that may never answer; it is refused unless --allow-service is given "
             "(the --timeout then bounds the wait)"
         )
+    if offset < 0 or (limit is not None and limit < 0):
+        raise QueryError("--limit and --offset must be 0 or more")
     combos = _bindings(store, named, params or {})
-    return _within(timeout, named.name, lambda: _evaluate(store, named, combos))
+    return _within(timeout, named.name, lambda: _rows(store, named, combos, limit, offset))
 
 
 def asks_remote_endpoint(text: str) -> bool:
@@ -355,40 +394,97 @@ def _within(timeout: float | None, name: str, work: Callable[[], QueryResult]) -
     return outcome[0]
 
 
-def _evaluate(store: TrialStore, named: NamedQuery, combos: list[_Bindings]) -> QueryResult:
+def _rows(
+    store: TrialStore,
+    named: NamedQuery,
+    combos: list[_Bindings],
+    limit: int | None,
+    offset: int,
+) -> QueryResult:
+    try:
+        return _paged_rows(store, named, combos, limit, offset)
+    except (OSError, RuntimeError) as error:  # a SERVICE endpoint that fails, a read error
+        raise QueryError(f"query {named.name!r} failed: {error}") from error
+
+
+def _paged_rows(
+    store: TrialStore,
+    named: NamedQuery,
+    combos: list[_Bindings],
+    limit: int | None,
+    offset: int,
+) -> QueryResult:
+    paged = limit is not None or offset > 0
+    keyed = paged and named.page is not None and named.page_key is not None
+    if keyed:
+        combos = _page_combos(store, named, combos, limit, offset)
     columns: list[str] = []
     rows: list[tuple[Cell, ...]] = []
     seen: set[tuple[Cell, ...]] = set()
-    try:
-        for substitutions in combos:
-            try:
-                result = store.oxigraph.query(
-                    named.text, use_default_graph_as_union=True, substitutions=substitutions
-                )
-            except SyntaxError as error:
-                raise QueryError(f"query {named.name!r} is not valid SPARQL: {error}") from error
-            if isinstance(result, ox.QueryBoolean):
-                return QueryResult(["result"], [(str(bool(result)).lower(),)])
-            if isinstance(result, ox.QueryTriples):
-                return QueryResult(
-                    ["subject", "predicate", "object"],
-                    sorted((_cell(t.subject), _cell(t.predicate), _cell(t.object)) for t in result),
-                )
-            # The engine binds parameters through the projection; the user gave
-            # their values, so they are not result columns.
-            columns = [v.value for v in result.variables if v.value not in named.params]
-            for solution in result:
-                row = tuple(_cell(solution[c]) for c in columns)
-                if len(combos) > 1:
-                    if row in seen:
-                        continue
-                    seen.add(row)
-                rows.append(row)
-    except (OSError, RuntimeError) as error:  # a SERVICE endpoint that fails, a read error
-        raise QueryError(f"query {named.name!r} failed: {error}") from error
-    if len(combos) > 1:
+    merged = len(combos) > 1 and not keyed
+    for substitutions in combos:
+        result = _evaluate(store, named, named.text, substitutions)
+        if isinstance(result, ox.QueryBoolean):
+            return QueryResult(["result"], [(str(bool(result)).lower(),)])
+        if isinstance(result, ox.QueryTriples):
+            return QueryResult(
+                ["subject", "predicate", "object"],
+                sorted((_cell(t.subject), _cell(t.predicate), _cell(t.object)) for t in result),
+            )
+        # The engine binds parameters through the projection; the user gave
+        # their values (or the page gave its keys), so they are not result columns.
+        columns = [v.value for v in result.variables if v.value not in named.hidden]
+        for solution in result:
+            row = tuple(_cell(solution[c]) for c in columns)
+            if merged:
+                if row in seen:
+                    continue
+                seen.add(row)
+            rows.append(row)
+    if merged:
         rows.sort(key=lambda r: tuple("" if c is None else str(c) for c in r))
+    if paged and not keyed:
+        rows = rows[offset:] if limit is None else rows[offset : offset + limit]
     return QueryResult(columns, rows)
+
+
+def _evaluate(
+    store: TrialStore, named: NamedQuery, text: str, substitutions: _Bindings
+) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+    try:
+        return store.oxigraph.query(
+            text, use_default_graph_as_union=True, substitutions=substitutions
+        )
+    except SyntaxError as error:
+        raise QueryError(f"query {named.name!r} is not valid SPARQL: {error}") from error
+
+
+def _page_combos(
+    store: TrialStore,
+    named: NamedQuery,
+    combos: list[_Bindings],
+    limit: int | None,
+    offset: int,
+) -> list[_Bindings]:
+    """The bindings of one page: each combination of parameters with each of the
+    page's keys, in the order the page subquery gives them."""
+    assert named.page is not None and named.page_key is not None
+    prologue = "".join(re.findall(r"^[ \t]*(?:PREFIX|BASE)\b[^\n]*\n", named.text, re.M | re.I))
+    window = f"\nLIMIT {limit}" if limit is not None else ""
+    text = f"{prologue}{named.page}{window}\nOFFSET {offset}\n"
+    key = ox.Variable(named.page_key)
+    paged: list[_Bindings] = []
+    for substitutions in combos:
+        result = _evaluate(store, named, text, substitutions)
+        assert isinstance(result, ox.QuerySolutions)
+        for solution in result:
+            value = solution[key]
+            if isinstance(value, (ox.NamedNode, ox.BlankNode, ox.Literal)):
+                paged.append({**substitutions, key: value})
+    if not paged:
+        # An empty page still has its columns: bind the key to a node that has no row.
+        paged = [{**combos[0], key: ox.NamedNode(vocab.ID + "-no-row-")}]
+    return paged
 
 
 def _strip_comments(text: str) -> str:

@@ -55,7 +55,7 @@ from trialkg.linking.lexicon import OVERLAY_ENV, linking_fingerprint
 from trialkg.model import Trial
 from trialkg.progress import INTERVAL, time_left
 from trialkg.rdf import iri
-from trialkg.rdf.mapping import MappingOptions
+from trialkg.rdf.mapping import LAYOUT, MappingOptions
 from trialkg.readers import Document, get_reader, iter_documents
 from trialkg.store import BULK_BATCH_QUADS, TrialStore
 from trialkg.text import is_nct_id
@@ -208,7 +208,8 @@ def build_context(options: BuildOptions, fingerprint: str | None = None) -> str:
     links = fingerprint if fingerprint is not None else linking_fingerprint(build_overlay(options))
     return (
         f"trialkg {__version__} {options.format or 'auto'}"
-        f" contacts={int(options.include_contacts)} links={links}\n"
+        f" contacts={int(options.include_contacts)} links={links}"
+        f" layout={LAYOUT}\n"
     )
 
 

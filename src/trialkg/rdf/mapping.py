@@ -30,6 +30,12 @@ XSD = vocab.XSD
 _DATE_TYPES = {4: XSD + "gYear", 7: XSD + "gYearMonth", 10: XSD + "date"}
 
 
+# The graph's layout: raised whenever the mapping writes other statements for the
+# same record (the shortcut edges, say), so that a build sees its older graphs as
+# changed (it is part of each record's content hash) instead of keeping them.
+LAYOUT = 2
+
+
 @dataclass(frozen=True, slots=True)
 class MappingOptions:
     include_contacts: bool = False  # phone numbers and e-mails of named people
@@ -201,6 +207,10 @@ def map_trial_graphs(
                 w.add(node, p("matchConfidence"), _confidence(concept.confidence))
             if concept.kind == "drug":
                 drug_nodes.append(concept_node)
+                # The index `drug=` resolves a name through: each name the record
+                # gives the drug, folded, in the trial's graph (it goes with the trial).
+                for name in (intervention.name, *intervention.other_names):
+                    w.text(concept_node, p("nameKey"), fold(name))
 
     arm_nodes: dict[str, str] = {}
     arm_slug = iri.Slugger()
@@ -226,6 +236,11 @@ def map_trial_graphs(
             arm_node = arm_nodes.get(label.casefold())
             if arm_node is not None:
                 w.link(arm_node, p("givesIntervention"), node)
+
+    # Shortcuts for queries over all trials: the trial's drugs in one statement each,
+    # instead of trial -> intervention -> concept -> class.
+    for drug in dict.fromkeys(drug_nodes):
+        w.link(t, p("hasDrug"), drug)
 
     # What the drugs are tried for: derived from co-occurrence in one trial.
     for drug in dict.fromkeys(drug_nodes):
@@ -291,6 +306,9 @@ def map_trial_graphs(
         w.link(t, p("centralContact"), node)
         _contact(w, node, contact, options)
 
+    # The countries the trial has sites in (a shortcut for per-country counts).
+    for country in dict.fromkeys(site.country for site in trial.sites if site.country):
+        w.text(t, p("siteCountry"), country)
     site_slug = iri.Slugger()
     places = links.site_places or (None,) * len(trial.sites)
     site_links = zip(trial.sites, links.site_organisations, places, strict=True)

@@ -9,7 +9,7 @@ validation and for users, pyoxigraph terms for queries.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD + "string"
@@ -21,8 +21,10 @@ class IRI(str):
     __slots__ = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Lit:
+class Lit(NamedTuple):
+    """A literal. A named tuple rather than a frozen dataclass: the mapping makes
+    about a hundred per trial, and a tuple is made in a third of the time."""
+
     value: str
     datatype: str | None = None  # None means xsd:string
     lang: str | None = None
