@@ -13,6 +13,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from trialkg.results_model import ProtocolDetails, Results
+
 # Allowed values, shared by readers (to translate), the mapping and the shapes.
 STATUSES = frozenset(
     {
@@ -281,3 +283,6 @@ class Trial:
     condition_meshes: tuple[MeshTerm, ...] = ()
     intervention_meshes: tuple[MeshTerm, ...] = ()
     has_results: bool | None = None
+    # The results section, when the record has one; the protocol's further fields.
+    results: Results | None = None
+    details: ProtocolDetails | None = None

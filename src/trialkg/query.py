@@ -31,7 +31,7 @@ Cell = str | int | float | None
 # One combination of parameter values, typed as the engine's substitutions.
 _Bindings = dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]
 
-_PARAM = re.compile(r"^#\s*param\s+([A-Za-z_]\w*)\s*:\s*([\w-]+)", re.MULTILINE)
+_PARAM = re.compile(r"^#\s*param\s+([A-Za-z_]\w*)\s*:\s*([\w-]+)(\s+\(?optional\b)?", re.MULTILINE)
 _FORBIDDEN = re.compile(
     r"^\s*(?:(?:PREFIX|BASE)\b[^\n]*\n\s*)*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
     re.IGNORECASE,
@@ -60,6 +60,8 @@ class NamedQuery:
     text: str
     description: str
     params: dict[str, str]  # parameter name -> kind ("drug", "text", "iri", ...)
+    # Parameters a run may leave out ("# param trial: text (optional)"): left unbound.
+    optional: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,8 +82,10 @@ def load_query(path: Path) -> NamedQuery:
     text = path.read_text(encoding="utf-8")
     header = [line[1:].strip() for line in text.splitlines() if line.startswith("#")]
     description = header[0] if header else ""
-    params = {m.group(1): m.group(2) for m in _PARAM.finditer(text)}
-    return NamedQuery(path.stem, text, description, params)
+    found = list(_PARAM.finditer(text))
+    params = {m.group(1): m.group(2) for m in found}
+    optional = frozenset(m.group(1) for m in found if m.group(3))
+    return NamedQuery(path.stem, text, description, params, optional)
 
 
 def resolve_query(name_or_file: str) -> NamedQuery:
@@ -157,13 +161,15 @@ def _bindings(store: TrialStore, query: NamedQuery, params: dict[str, str]) -> l
             f"query {query.name!r} takes no parameter {', '.join(sorted(unknown))}; "
             f"it takes: {', '.join(query.params) or 'none'}"
         )
-    missing = set(query.params) - set(params)
+    missing = set(query.params) - set(params) - query.optional
     if missing:
         raise QueryError(
             f"query {query.name!r} needs --param {', '.join(f'{m}=VALUE' for m in sorted(missing))}"
         )
     combos: list[_Bindings] = [{}]
     for name, kind in query.params.items():
+        if name not in params:
+            continue  # an optional parameter left out stays unbound
         value = params[name]
         terms: list[ox.NamedNode | ox.Literal]
         if kind == "drug":

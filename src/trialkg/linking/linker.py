@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 
+from trialkg.linking.adverse_events import AdverseEventTerms
 from trialkg.linking.candidates import (
     DRUG_KINDS,
     EMPTY_CONTEXT,
@@ -87,6 +88,8 @@ class TrialLinks:
     # (empty: not resolved).
     condition_meshes: tuple[MeshTerm, ...] = ()
     intervention_meshes: tuple[MeshTerm, ...] = ()
+    # One per trial.results.adverse_events.events item (empty: no results, or not linked).
+    adverse_events: tuple[Concept, ...] = ()
 
 
 MESH = IRI_PREFIXES["mesh"]
@@ -104,6 +107,7 @@ class Linker:
         self.resolver = Resolver(lexicon)
         self.headings = HeadingResolver(lexicon)
         self._organisations: dict[str, Concept] = {}
+        self.adverse_events = AdverseEventTerms(self)
 
     # -- trials ---------------------------------------------------------------------------
 
@@ -132,6 +136,7 @@ class Linker:
             site_places=tuple(site_place(site.city, site.country) for site in trial.sites),
             condition_meshes=condition_meshes,
             intervention_meshes=intervention_meshes,
+            adverse_events=self.adverse_events.concepts(trial),
         )
 
     def intervention_concepts(

@@ -22,6 +22,7 @@ from trialkg.linking.normalise import fold
 from trialkg.linking.places import Place
 from trialkg.model import Contact, MeshTerm, PartialDate, Trial
 from trialkg.rdf import iri, vocab
+from trialkg.rdf.results import map_results
 from trialkg.rdf.terms import IRI, Lit, Object, Triple
 from trialkg.rdf.vocab import TYPE, p
 from trialkg.readers.common import intervention_type_value, parse_date_text
@@ -33,6 +34,7 @@ _DATE_TYPES = {4: XSD + "gYear", 7: XSD + "gYearMonth", 10: XSD + "date"}
 @dataclass(frozen=True, slots=True)
 class MappingOptions:
     include_contacts: bool = False  # phone numbers and e-mails of named people
+    include_results: bool = True  # the results section: groups, flow, outcomes, harms
 
 
 def graph_name(trial: Trial) -> str:
@@ -322,6 +324,7 @@ def map_trial_graphs(
             if reference.pmid.isdigit():
                 w.link(node, p("pubmed"), iri.pubmed(reference.pmid))
 
+    map_results(w, trial, links, _concept, results=options.include_results)
     _provenance(w, trial)
     # An arm and an intervention may both state their link: keep one copy.
     return list(dict.fromkeys(w.triples)), list(dict.fromkeys(w.shared.triples))

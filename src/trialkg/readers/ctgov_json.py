@@ -41,6 +41,7 @@ from trialkg.readers.common import (
     status_value,
     study_type_value,
 )
+from trialkg.readers.ctgov_json_results import read_results
 from trialkg.readers.json_fields import (
     WrongType,
     array,
@@ -52,6 +53,7 @@ from trialkg.readers.json_fields import (
     string,
     strings,
 )
+from trialkg.readers.protocol_details import json_details
 
 NAME = "ctgov-json"
 
@@ -413,6 +415,8 @@ def study_to_trial(study: dict[str, Any], *, file: str | None, index: int = 0) -
         condition_meshes=_meshes(derived, "conditionBrowseModule"),
         intervention_meshes=_meshes(derived, "interventionBrowseModule"),
         has_results=boolean(study, "hasResults"),
+        results=read_results(study),
+        details=json_details(protocol),
     )
 
 

@@ -67,6 +67,7 @@ from trialkg.readers.common import (
     time_perspective_value,
     yes_no,
 )
+from trialkg.readers.ctgov_xml_results import read_results
 from trialkg.readers.ctgov_xml_values import (
     RecordValues,
     block,
@@ -78,6 +79,7 @@ from trialkg.readers.ctgov_xml_values import (
     texts,
     who_masked,
 )
+from trialkg.readers.protocol_details import xml_details
 
 NAME = "ctgov-xml"
 ROOT = "clinical_study"
@@ -239,6 +241,8 @@ def study_to_trial(study: Element, *, file: str | None, index: int = 0) -> Trial
         has_results=study.find("clinical_results") is not None,
         condition_meshes=_headings(study, "condition_browse"),
         intervention_meshes=_headings(study, "intervention_browse"),
+        results=read_results(study),
+        details=xml_details(study),
     )
 
 

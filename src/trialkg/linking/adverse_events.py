@@ -1,0 +1,133 @@
+"""Adverse-event terms to shared nodes: "Nausea" in one trial and "nausea" in another are one.
+
+A term is looked up as a condition in the shipped lexicon (MeSH and the other
+disease vocabularies), through the linker's public ``condition_concept``. Its
+node is of the kind ``adverse-event``: keyed by the vocabulary term when the
+whole term matches exactly, else by the term's own folded words.
+
+Registries write many terms in the CTCAE's compound form ("Pain: Head/headache",
+"Rigors/chills", "Neuropathy: motor"). When the whole term does not link, its
+parts are tried ("headache", "motor neuropathy", "chills"); a part that links
+gives a close match only (method ``...+term-part``, confidence scaled by 0.8),
+and the node stays the term's own. MedDRA itself is licensed and is not
+shipped: the record's vocabulary name stays on the event (``tkg:sourceVocabulary``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from trialkg.linking.normalise import fold, term_key
+
+if TYPE_CHECKING:
+    from trialkg.linking.linker import Concept, Linker
+    from trialkg.model import Trial
+
+KIND = "adverse-event"
+PART_CONFIDENCE = 0.8
+_SPLIT = re.compile(r"\s*/\s*")
+_CACHE_LIMIT = 100_000
+
+
+# British spellings (MedDRA's) in American form, as the vocabularies spell the terms.
+_SPELLINGS = (
+    (re.compile(r"oea\b", re.IGNORECASE), "ea"),  # dyspnoea, diarrhoea
+    (re.compile(r"\boe(?=[^aeiou])", re.IGNORECASE), "e"),  # oedema, oesophagitis
+    (re.compile(r"aem", re.IGNORECASE), "em"),  # anaemia, haematuria, hypokalaemia
+    (re.compile(r"aes(?=th)", re.IGNORECASE), "es"),  # paraesthesia
+    (re.compile(r"\bpaed", re.IGNORECASE), "ped"),
+)
+
+
+def american(term: str) -> str:
+    """The term with MedDRA's British spellings in American form ("Oedema" -> "Edema")."""
+    text = term
+    for pattern, replacement in _SPELLINGS:
+        text = pattern.sub(_SameCase(replacement), text)
+    return text
+
+
+class _SameCase:
+    """A replacement that keeps the capital of the text it replaces ("Oe" -> "E")."""
+
+    def __init__(self, replacement: str) -> None:
+        self.replacement = replacement
+
+    def __call__(self, found: re.Match[str]) -> str:
+        text = found.group(0)
+        return self.replacement.capitalize() if text[:1].isupper() else self.replacement
+
+
+def term_variants(term: str) -> list[str]:
+    """The parts of a compound term to try, most specific first; the term itself not included."""
+    head, sep, tail = term.partition(":")
+    variants: list[str] = []
+    if sep and head.strip() and tail.strip():
+        tails = _SPLIT.split(tail.strip())
+        # "Neuropathy: motor" -> "motor neuropathy"; "Pain: Head/headache" -> "headache"
+        variants += [f"{part} {head.strip()}" for part in tails]
+        variants += tails
+        variants += _SPLIT.split(head.strip())
+    else:
+        variants += _SPLIT.split(term.strip())
+        words = term.split()
+        if len(words) == 2 and "/" not in term:
+            # MedDRA's inverted form: "Oedema peripheral" -> "peripheral oedema"
+            variants.append(f"{words[1]} {words[0]}")
+    return [v for v in dict.fromkeys(v.strip() for v in variants) if v and v != term.strip()]
+
+
+class AdverseEventTerms:
+    """The concepts of adverse-event terms, remembered per folded term."""
+
+    def __init__(self, linker: Linker) -> None:
+        self._resolve: Callable[[str], Concept] = linker.condition_concept
+        self._seen: dict[str, Concept] = {}
+
+    def concepts(self, trial: Trial) -> tuple[Concept, ...]:
+        """One concept per event of the trial's results, in order; empty without results."""
+        results = trial.results
+        if results is None or results.adverse_events is None:
+            return ()
+        return tuple(self.concept(event.term) for event in results.adverse_events.events)
+
+    def concept(self, term: str) -> Concept:
+        key = fold(term)
+        found = self._seen.get(key)
+        if found is None:
+            if len(self._seen) > _CACHE_LIMIT:
+                self._seen.clear()
+            found = self._seen[key] = self._link(term)
+        return found
+
+    def _link(self, term: str) -> Concept:
+        label = " ".join(term.split())
+        whole = self._resolve(term)
+        spelt = american(term)
+        if not whole.matches and spelt != term:
+            whole = self._resolve(spelt)
+        if whole.matches:
+            exact = any(m.relation == "exact" for m in whole.matches)
+            return replace(
+                whole,
+                kind=KIND,
+                key=whole.key if exact else term_key(term),
+                label=whole.label if exact else label,
+            )
+        for variant in term_variants(spelt):
+            part = self._resolve(variant)
+            if part.matches:
+                matches = tuple(
+                    replace(
+                        m,
+                        relation="close",
+                        method=f"{m.method}+term-part",
+                        confidence=round(m.confidence * PART_CONFIDENCE, 2),
+                    )
+                    for m in part.matches
+                )
+                return replace(part, kind=KIND, key=term_key(term), label=label, matches=matches)
+        return replace(whole, kind=KIND, key=term_key(term), label=label)
