@@ -117,6 +117,11 @@ def _show_progress() -> bool:
     "registry withdrew): the store mirrors the inputs. Nothing is removed while a rejected "
     "input names no trial.",
 )
+@click.option(
+    "--no-results",
+    is_flag=True,
+    help="Leave the results sections out (groups, flow, outcomes, adverse events).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors and the summary line.")
 @_fails_cleanly
 def build(
@@ -130,6 +135,7 @@ def build(
     no_compact: bool,
     chunk_trials: int | None,
     remove_missing: bool,
+    no_results: bool,
     quiet: bool,
 ) -> None:
     """Read records (files, directories, zips) into the store.
@@ -151,6 +157,7 @@ def build(
         force=force,
         compact=not no_compact,
         remove_missing=remove_missing,
+        include_results=not no_results,
         **({"chunk_trials": chunk_trials} if chunk_trials else {}),
     )
 
@@ -158,6 +165,11 @@ def build(
         if progress:
             click.echo("\r\x1b[K", err=True, nl=False)
         click.echo(f"rejected: {error}", err=True)
+
+    def on_dropped(error: InputError) -> None:
+        if progress:
+            click.echo("\r\x1b[K", err=True, nl=False)
+        click.echo(f"left out: {error}", err=True)
 
     progress = _show_progress() and not quiet
 
@@ -173,7 +185,12 @@ def build(
                 err=True,
             )
         report = run_build(
-            store, paths, options, on_error=on_error, on_progress=on_progress if progress else None
+            store,
+            paths,
+            options,
+            on_error=on_error,
+            on_progress=on_progress if progress else None,
+            on_dropped=on_dropped,
         )
     if progress:
         click.echo("\r\x1b[K", err=True, nl=False)

@@ -69,6 +69,7 @@ class BuildOptions:
     format: str | None = None  # force a reader instead of detecting one
     strict: bool = False  # stop at the first bad record
     include_contacts: bool = False  # keep phone numbers and e-mails of named people
+    include_results: bool = True  # map the results sections (groups, outcomes, adverse events)
     workers: int = 1  # processes for reading, linking and mapping
     # At most this many trials and quads per store write, below one batch of the bulk
     # loader (BULK_BATCH_QUADS), the most it adds atomically. Alone, the loader costs
@@ -105,6 +106,8 @@ class BuildReport:
     seconds: float = 0.0
     documents_total: int | None = None  # known up front for folders and zips, for an ETA
     errors: list[InputError] = field(default_factory=list)
+    # Values left out of kept records because each record contradicts itself there.
+    dropped: list[InputError] = field(default_factory=list)
 
     def summary(self) -> str:
         parts = [
@@ -113,6 +116,8 @@ class BuildReport:
             f"rejected: {self.rejected}",
             f"triples: {self.triples}",
         ]
+        if self.dropped:
+            parts.append(f"contradicting values left out: {len(self.dropped)}")
         if self.unchanged_documents:
             parts.append(f"unchanged files skipped: {self.unchanged_documents}")
         if self.missing_removed:
@@ -142,7 +147,9 @@ def build_context(options: BuildOptions) -> str:
     """What a document's graph depends on besides its bytes; part of its content hash."""
     return (
         f"trialkg {__version__} {options.format or 'auto'}"
-        f" contacts={int(options.include_contacts)} links={linking_fingerprint()}\n"
+        f" contacts={int(options.include_contacts)} links={linking_fingerprint()}"
+        + ("" if options.include_results else " results=0")
+        + "\n"
     )
 
 
@@ -212,12 +219,14 @@ def build(
     *,
     on_error: Callable[[InputError], None] | None = None,
     on_progress: Callable[[BuildReport], None] | None = None,
+    on_dropped: Callable[[InputError], None] | None = None,
 ) -> BuildReport:
     """Build the trials under ``paths`` into ``store``; bad records are reported and skipped.
 
     With ``options.strict`` the first bad record raises its ``InputError`` after
     the records before it are written whole. ``on_progress`` is called about
-    once a second.
+    once a second. ``on_dropped`` hears of each value a kept record contradicts
+    (more participants affected than at risk, say), which is left out.
     """
     if options.format is not None:
         get_reader(options.format)  # an unknown format name fails the whole build at once
@@ -228,7 +237,9 @@ def build(
     started = time.perf_counter()
     chunk_quads = min(options.chunk_quads, BULK_BATCH_QUADS - 50_000)
     context = build_context(options)  # reads the overlay: a bad one fails the build at once
-    record_options = RecordOptions(options.format, options.include_contacts)
+    record_options = RecordOptions(
+        options.format, options.include_contacts, include_results=options.include_results
+    )
     replaced_before = store.replaced_graphs
     seen: set[str] = set()  # every document's content hash, for remove_missing
 
@@ -303,6 +314,10 @@ def build(
                     fail(error)
                     if options.strict:
                         raise error
+                report.dropped.extend(result.dropped)
+                if on_dropped is not None:
+                    for error in result.dropped:
+                        on_dropped(error)
                 if chunk.clashes(result.graphs) or (
                     chunk.results
                     and (
