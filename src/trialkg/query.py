@@ -214,7 +214,9 @@ def run_query(
     combos = _bindings(store, named, params or {})
     columns: list[str] = []
     rows: list[tuple[Cell, ...]] = []
-    seen: set[tuple[Cell, ...]] = set()
+    # Over several runs (a drug mention meaning several nodes), a row that two runs both
+    # give is one row; a row one run gives twice (two values alike) stays twice.
+    most: dict[tuple[Cell, ...], int] = {}
     for substitutions in combos:
         try:
             result = store.oxigraph.query(
@@ -232,14 +234,17 @@ def run_query(
         # The engine binds parameters through the projection; the user gave
         # their values, so they are not result columns.
         columns = [v.value for v in result.variables if v.value not in named.params]
+        if len(combos) == 1:
+            rows = [tuple(_cell(solution[c]) for c in columns) for solution in result]
+            break
+        counts: dict[tuple[Cell, ...], int] = {}
         for solution in result:
             row = tuple(_cell(solution[c]) for c in columns)
-            if len(combos) > 1:
-                if row in seen:
-                    continue
-                seen.add(row)
-            rows.append(row)
+            counts[row] = counts.get(row, 0) + 1
+        for row, count in counts.items():
+            most[row] = max(most.get(row, 0), count)
     if len(combos) > 1:
+        rows = [row for row, count in most.items() for _ in range(count)]
         rows.sort(key=lambda r: tuple("" if c is None else str(c) for c in r))
     return QueryResult(columns, rows)
 
