@@ -61,8 +61,21 @@ class _SameCase:
         return self.replacement.capitalize() if text[:1].isupper() else self.replacement
 
 
+# "Pain-other", "Infection - Other", "Pain, other", "Hemorrhage NOS": the head term.
+_OTHER = re.compile(r"(?:\s*[-,]\s*other|\s+NOS|\s*\(other\))\s*$", re.IGNORECASE)
+# CTCAE v3's "Category-term": "Neuropathy-sensory", "Vision-blurred vision".
+_CATEGORY = re.compile(r"^([A-Z][a-z]+)-([a-z][\w ]*)$")
+
+
 def term_variants(term: str) -> list[str]:
     """The parts of a compound term to try, most specific first; the term itself not included."""
+    stripped = _OTHER.sub("", term).strip()
+    if stripped and stripped != term.strip():
+        return [stripped, *term_variants(stripped)]
+    category = _CATEGORY.match(term.strip())
+    if category:
+        head, tail = category.groups()
+        return [f"{tail} {head}", tail, head]
     head, sep, tail = term.partition(":")
     variants: list[str] = []
     if sep and head.strip() and tail.strip():
