@@ -40,7 +40,8 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT (COUNT(?event) AS ?mentions) (COUNT(?linked) AS ?with_link) WHERE {
   ?event tkg:eventConcept ?concept .
   OPTIONAL {
-    { SELECT DISTINCT ?concept (1 AS ?linked) WHERE { ?concept skos:exactMatch|skos:closeMatch ?x } }
+    { SELECT DISTINCT ?concept (1 AS ?linked)
+      WHERE { ?concept skos:exactMatch|skos:closeMatch ?x } }
   }
 }
 """
