@@ -132,3 +132,31 @@ def test_outcome_results_are_the_record_values(store: Path) -> None:
     by_drug = _rows(store, "outcome-results", "drug=afatinib")
     assert sorted(map(str, by_drug)) == sorted(map(str, rows))
     assert _rows(store, "outcome-results", "drug=dupilumab", "trial=NCT02369484") == []
+
+
+def test_stats_counts_every_event_mention_and_its_links(store: Path) -> None:
+    events = sum(
+        len(module.get("seriousEvents", [])) + len(module.get("otherEvents", []))
+        for module in (
+            json.loads(path.read_text())["resultsSection"]["adverseEventsModule"]
+            for path in (AFATINIB, DUPILUMAB)
+        )
+    )
+    events += 7  # NCT02438137's events, less its "Total" rows
+    done = run("stats", "--store", str(store), cwd=store.parent)
+    assert done.returncode == 0, done.stderr
+    (line,) = [x for x in done.stdout.splitlines() if x.strip().startswith("adverse event")]
+    linked, total = line.split()[2].split("/")
+    assert int(total) == events
+    # Nausea, Pneumonia, Myocardial Infarction ... link; a few misspelt terms do not.
+    assert events // 2 < int(linked) < events
+
+
+def test_no_results_builds_the_protocol_without_the_results(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    done = run("build", "--store", str(store), "-q", "--no-results", str(DMF_XML), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert _rows(store, "adverse-events") == []
+    assert _rows(store, "outcome-results", "trial=NCT02438137") == []
+    (summary,) = _rows(store, "trial-summary")
+    assert summary["nct_id"] == "NCT02438137"
