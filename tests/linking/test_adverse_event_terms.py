@@ -24,13 +24,20 @@ def test_british_spellings_link_as_their_american_form() -> None:
 
 
 def test_a_compound_term_links_by_a_part_as_a_close_match_only() -> None:
-    assert term_variants("Pain: Head/headache") == [
+    assert term_variants("Pain: Head/headache")[:5] == [
         "Head Pain",
         "headache Pain",
         "Head",
         "headache",
         "Pain",
     ]
+    assert term_variants("Neuropathy-sensory")[:2] == ["sensory Neuropathy", "sensory"]
+    # A prefixed word is no category, and a generic word alone is no event.
+    assert "cardiac chest pain" not in term_variants("Non-cardiac chest pain")
+    assert "chest pain" in term_variants("Non-cardiac chest pain")
+    assert "disorders" not in term_variants("Other pancreatic or biliary disorders")
+    chest = default_linker().adverse_events.concept("Non-cardiac chest pain")
+    assert [m.iri.rsplit("/", 1)[-1] for m in chest.matches][:1] == ["D002637"]  # Chest Pain
     concept = default_linker().adverse_events.concept("Rigors/chills")
     assert concept.key == "rigors-chills"  # its own node, not the part's
     assert concept.matches

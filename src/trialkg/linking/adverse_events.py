@@ -6,10 +6,13 @@ node is of the kind ``adverse-event``: keyed by the vocabulary term when the
 whole term matches exactly, else by the term's own folded words.
 
 Registries write many terms in the CTCAE's compound form ("Pain: Head/headache",
-"Rigors/chills", "Neuropathy: motor"). When the whole term does not link, its
-parts are tried ("headache", "motor neuropathy", "chills"); a part that links
-gives a close match only (method ``...+term-part``, confidence scaled by 0.8),
-and the node stays the term's own. MedDRA itself is licensed and is not
+"Rigors/chills", "Neuropathy: motor") or MedDRA's inverted one ("Oedema
+peripheral"), with British spellings. When the whole term does not link, its
+American spelling, then its parts are tried ("headache", "motor neuropathy",
+"chills"), then its shorter runs of words, longest first ("Non-cardiac chest
+pain" gives "chest pain"; a generic word alone, "disorders", is never tried); a
+part that links gives a close match only (method ``...+term-part``, confidence
+scaled by 0.8), and the node stays the term's own. MedDRA itself is licensed and is not
 shipped: the record's vocabulary name stays on the event (``tkg:sourceVocabulary``).
 """
 
@@ -63,8 +66,13 @@ class _SameCase:
 
 # "Pain-other", "Infection - Other", "Pain, other", "Hemorrhage NOS": the head term.
 _OTHER = re.compile(r"(?:\s*[-,]\s*other|\s+NOS|\s*\(other\))\s*$", re.IGNORECASE)
-# CTCAE v3's "Category-term": "Neuropathy-sensory", "Vision-blurred vision".
+# CTCAE v3's "Category-term": "Neuropathy-sensory", "Vision-blurred vision"; not a word
+# with a prefix: "Non-cardiac chest pain" is not "cardiac chest pain".
 _CATEGORY = re.compile(r"^([A-Z][a-z]+)-([a-z][\w ]*)$")
+_PREFIXES = frozenset(
+    {"non", "anti", "pre", "post", "sub", "peri", "intra", "extra", "over", "under", "self",
+     "multi", "semi", "hyper", "hypo", "auto", "co", "re", "de", "un"}
+)  # fmt: skip
 
 
 def term_variants(term: str) -> list[str]:
@@ -73,9 +81,9 @@ def term_variants(term: str) -> list[str]:
     if stripped and stripped != term.strip():
         return [stripped, *term_variants(stripped)]
     category = _CATEGORY.match(term.strip())
-    if category:
+    if category and category.group(1).lower() not in _PREFIXES:
         head, tail = category.groups()
-        return [f"{tail} {head}", tail, head]
+        return [f"{tail} {head}", tail, head, *_phrases(tail)]
     head, sep, tail = term.partition(":")
     variants: list[str] = []
     if sep and head.strip() and tail.strip():
@@ -90,7 +98,39 @@ def term_variants(term: str) -> list[str]:
         if len(words) == 2 and "/" not in term:
             # MedDRA's inverted form: "Oedema peripheral" -> "peripheral oedema"
             variants.append(f"{words[1]} {words[0]}")
+    variants += _phrases(term)
     return [v for v in dict.fromkeys(v.strip() for v in variants) if v and v != term.strip()]
+
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_MINOR = frozenset({"and", "or", "of", "in", "with", "without", "the", "a", "an", "other", "nos"})
+# Words that alone name no event: "Other pancreatic or biliary disorders" is not "Disease".
+_GENERIC = frozenset(
+    {
+        "disorder", "disorders", "disease", "diseases", "syndrome", "syndromes",
+        "condition", "conditions", "event", "events", "reaction", "reactions",
+        "symptom", "symptoms", "abnormality", "abnormalities", "complication",
+        "complications", "changes", "change",
+    }
+)  # fmt: skip
+
+
+def _phrases(term: str) -> list[str]:
+    """The term's shorter runs of words, longest first: "Non-cardiac chest pain" gives
+    "chest pain" and then "pain". Only a run that starts and ends with a content word."""
+    words = _WORD.findall(term)
+    if len(words) < 2 or len(words) > 6:
+        return []
+    runs = []
+    for size in range(len(words) - 1, 0, -1):
+        for start in range(len(words) - size + 1):
+            run = words[start : start + size]
+            if run[0].lower() in _MINOR or run[-1].lower() in _MINOR:
+                continue
+            if size == 1 and (len(run[0]) < 4 or run[0].lower() in _GENERIC):
+                continue
+            runs.append(" ".join(run))
+    return runs
 
 
 class AdverseEventTerms:
