@@ -164,7 +164,7 @@ def map_results(
 ) -> None:
     """The results and the further protocol fields of one trial, into the writer."""
     if trial.details is not None:
-        _details(w, iri.trial(trial.nct_id), trial.details, iri.part)
+        _details(w, trial.nct_id, trial.details)
     found = trial.results
     if found is None or not results:
         return
@@ -182,10 +182,10 @@ def map_results(
 
 
 def _problems(w: _Writer, found: Results, trial: Trial) -> None:
-    from trialkg.rdf.mapping import graph_name
-
+    """Each value left out, named on the record's source graph (its provenance node)."""
+    graph = iri.graph(trial.nct_id, trial.source.key)
     for problem in found.problems:
-        w.text(graph_name(trial), p("droppedValue"), f"{problem.field}: {problem.message}")
+        w.text(graph, p("droppedValue"), f"{problem.field}: {problem.message}")
 
 
 # --- participant flow -------------------------------------------------------------------------
@@ -383,9 +383,8 @@ def _adverse_events(
 # --- protocol fields beyond the core ----------------------------------------------------------
 
 
-def _details(
-    w: _Writer, trial: str, details: ProtocolDetails, part: Callable[[str, str, str], str]
-) -> None:
+def _details(w: _Writer, nct: str, details: ProtocolDetails) -> None:
+    trial = iri.trial(nct)
     for name, flag in (
         ("hasDmc", details.has_dmc),
         ("fdaRegulatedDrug", details.fda_regulated_drug),
@@ -408,10 +407,9 @@ def _details(
     w.text(trial, p("ipdAccessCriteria"), details.ipd_access_criteria)
     if details.ipd_url:
         w.add(trial, p("ipdUrl"), Lit(details.ipd_url, XSD + "anyURI"))
-    nct = trial.rsplit("/", 1)[-1]
     slugger = iri.Slugger()
     for link in details.web_links:
-        node = part(nct, "web-link", slugger(link.url))
+        node = iri.part(nct, "web-link", slugger(link.url))
         w.link(trial, p("webLink"), node)
         w.link(node, TYPE, vocab.TKG + "WebLink")
         w.add(node, p("url"), Lit(link.url, XSD + "anyURI"))
