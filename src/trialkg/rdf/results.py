@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from trialkg.linking import Concept, TrialLinks
 from trialkg.linking.normalise import fold
 from trialkg.model import Arm, Trial
 from trialkg.rdf import iri, vocab
-from trialkg.rdf.terms import Lit
+from trialkg.rdf.terms import IRI, Lit, Object, Triple
 from trialkg.rdf.vocab import TYPE, p
 from trialkg.results_model import (
     AdverseEvents,
@@ -37,7 +37,8 @@ if TYPE_CHECKING:
     from trialkg.rdf.mapping import _Writer
 
 XSD = vocab.XSD
-ConceptWriter = Callable[["_Writer", Concept, str], str]
+# Writes a concept's shared node with the mapping's writer (or a _Capture) and names it.
+ConceptWriter = Callable[[Any, Concept, str], str]
 # A number as a record writes one: "19.63", "-2", ".29", "1,234" is not one.
 _DECIMAL = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
 
@@ -320,6 +321,12 @@ def _analysis(
 
 # --- adverse events ---------------------------------------------------------------------------
 
+_TERM = vocab.TKG + "AdverseEventTerm"
+# The predicates of the most frequent nodes (a count per event and group), made once.
+_COUNT, _GROUP, _AFFECTED, _AT_RISK, _EVENTS = (
+    p(name) for name in ("count", "group", "affected", "atRisk", "events")
+)
+_EVENT_COUNT = vocab.TKG + "AdverseEventCount"
 _TOTALS = (
     ("deathsAffected", "deaths_affected"),
     ("deathsAtRisk", "deaths_at_risk"),
@@ -351,6 +358,7 @@ def _adverse_events(
             if count is not None:
                 w.add(group_node, p(name), _int(count))
     numbers = {True: 0, False: 0}
+    written: dict[Concept, str] = {}
     for index, event in enumerate(harms.events):
         numbers[event.serious] += 1
         kind = "serious" if event.serious else "other"
@@ -364,20 +372,62 @@ def _adverse_events(
         w.text(event_node, p("assessmentType"), event.assessment)
         w.text(event_node, p("notes"), event.notes)
         if index < len(concepts):
-            target = concept(w, concepts[index], vocab.TKG + "AdverseEventTerm")
+            # A term the trial lists again (serious and other) writes its shared node once.
+            target = written.get(concepts[index])
+            if target is None:
+                target = written[concepts[index]] = _term_node(w, concepts[index], concept)
             w.link(event_node, p("eventConcept"), target)
         for count in event.counts:
             count_node = f"{event_node}/group/{iri.slug(count.group_id)}"
-            w.link(event_node, p("count"), count_node)
-            w.link(count_node, TYPE, vocab.TKG + "AdverseEventCount")
-            w.link(count_node, p("group"), groups[count.group_id])
-            for name, number in (
-                ("affected", count.affected),
-                ("atRisk", count.at_risk),
-                ("events", count.events),
-            ):
-                if number is not None:
-                    w.add(count_node, p(name), _int(number))
+            w.link(event_node, _COUNT, count_node)
+            w.link(count_node, TYPE, _EVENT_COUNT)
+            w.link(count_node, _GROUP, groups[count.group_id])
+            if count.affected is not None:
+                w.add(count_node, _AFFECTED, _int(count.affected))
+            if count.at_risk is not None:
+                w.add(count_node, _AT_RISK, _int(count.at_risk))
+            if count.events is not None:
+                w.add(count_node, _EVENTS, _int(count.events))
+
+
+class _Capture:
+    """Takes the shared triples a concept writer makes, to write them again unchanged."""
+
+    def __init__(self) -> None:
+        self.triples: list[Triple] = []
+
+    @property
+    def shared(self) -> _Capture:
+        return self
+
+    def add(self, subject: str, predicate: str, obj: Object | None) -> None:
+        if obj is not None:
+            self.triples.append((subject, predicate, obj))
+
+    def text(self, subject: str, predicate: str, value: str | None) -> None:
+        if value:
+            self.triples.append((subject, predicate, Lit(value)))
+
+    def link(self, subject: str, predicate: str, target: str) -> None:
+        self.triples.append((subject, predicate, IRI(target)))
+
+
+# A term's shared node and its links are the same in every trial that reports it: made
+# once per process (a few thousand terms), then copied.
+_TERM_NODES: dict[Concept, tuple[str, list[Triple]]] = {}
+_TERM_NODES_LIMIT = 50_000
+
+
+def _term_node(w: _Writer, term: Concept, concept: ConceptWriter) -> str:
+    found = _TERM_NODES.get(term)
+    if found is None:
+        capture = _Capture()
+        node = concept(capture, term, _TERM)
+        if len(_TERM_NODES) >= _TERM_NODES_LIMIT:
+            _TERM_NODES.clear()
+        found = _TERM_NODES[term] = (node, capture.triples)
+    w.shared.triples.extend(found[1])
+    return found[0]
 
 
 # --- protocol fields beyond the core ----------------------------------------------------------
