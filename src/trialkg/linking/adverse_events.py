@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from trialkg.linking.normalise import fold, term_key
+from trialkg.linking.normalise import term_key
 
 if TYPE_CHECKING:
     from trialkg.linking.linker import Concept, Linker
@@ -134,7 +134,7 @@ def _phrases(term: str) -> list[str]:
 
 
 class AdverseEventTerms:
-    """The concepts of adverse-event terms, remembered per folded term."""
+    """The concepts of adverse-event terms, remembered per term."""
 
     def __init__(self, linker: Linker) -> None:
         self._resolve: Callable[[str], Concept] = linker.condition_concept
@@ -148,7 +148,9 @@ class AdverseEventTerms:
         return tuple(self.concept(event.term) for event in results.adverse_events.events)
 
     def concept(self, term: str) -> Concept:
-        key = fold(term)
+        # By the term as written: a node's label is each record's own spelling ("Dry Skin",
+        # "dry skin"), whichever record a process reads first.
+        key = term
         found = self._seen.get(key)
         if found is None:
             if len(self._seen) > _CACHE_LIMIT:
