@@ -24,6 +24,7 @@ RANK = {
     "resources": 0,
     "progress": 0,
     "countries": 1,
+    "results_model": 0,
     "model": 1,
     "values": 2,
     "readers": 3,
@@ -65,9 +66,19 @@ def _module_name(path: Path) -> str:
 
 
 def _imports(path: Path) -> set[str]:
-    """The trialkg modules a file imports, at its top or inside functions."""
+    """The trialkg modules a file imports, at its top or inside functions; imports for
+    type checkers alone (``if TYPE_CHECKING:``) run nothing and do not count."""
     found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    typing_only = {
+        id(child)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and ast.unparse(node.test).endswith("TYPE_CHECKING")
+        for child in ast.walk(node)
+    }
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
         if isinstance(node, ast.Import):
             found.update(a.name for a in node.names if a.name.startswith("trialkg"))
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:

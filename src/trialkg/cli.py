@@ -161,6 +161,11 @@ def _show_progress() -> bool:
     help="An overlay file of your own vocabulary entries (see docs/linking.md) "
     "[default: the file TRIALKG_OVERLAY names].",
 )
+@click.option(
+    "--no-results",
+    is_flag=True,
+    help="Leave the results sections out (groups, flow, outcomes, adverse events).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors and the summary line.")
 @_fails_cleanly
 def build(
@@ -176,6 +181,7 @@ def build(
     remove_missing: bool,
     errors_file: str | None,
     overlay: str | None,
+    no_results: bool,
     quiet: bool,
 ) -> None:
     """Read records (files, directories, zips) into the store.
@@ -198,6 +204,7 @@ def build(
         compact=not no_compact,
         remove_missing=remove_missing,
         overlay=overlay or "",
+        include_results=not no_results,
         **({"chunk_trials": chunk_trials} if chunk_trials else {}),
     )
 
@@ -211,6 +218,11 @@ def build(
         if progress:
             click.echo("\r\x1b[K", err=True, nl=False)
         click.echo(f"rejected: {error}", err=True)
+
+    def on_dropped(error: InputError) -> None:
+        if progress:
+            click.echo("\r\x1b[K", err=True, nl=False)
+        click.echo(f"left out: {error}", err=True)
 
     progress = _show_progress() and not quiet
 
@@ -234,6 +246,7 @@ def build(
                 options,
                 on_error=on_error,
                 on_progress=on_progress if progress else None,
+                on_dropped=on_dropped,
             )
         except StoreWriteError as stopped:
             if progress:

@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, get_args
 
+from trialkg.results_model import ProtocolDetails, Results
+
 # Allowed values, shared by readers (to translate), the mapping and the shapes. Each is a
 # ``Literal`` type for the fields that hold it, and the set of its members for checks.
 Status = Literal[
@@ -293,3 +295,6 @@ class Trial:
     condition_meshes: tuple[MeshTerm, ...] = ()
     intervention_meshes: tuple[MeshTerm, ...] = ()
     has_results: bool | None = None
+    # The results section, when the record has one; the protocol's further fields.
+    results: Results | None = None
+    details: ProtocolDetails | None = None

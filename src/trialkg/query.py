@@ -62,7 +62,8 @@ Cell = str | int | float | None
 _Bindings = dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]
 
 _PARAM = re.compile(
-    r"^#\s*param\s+([A-Za-z_]\w*)\s*:\s*([\w-]+)(?:\s*=\s*([\w.-]+))?", re.MULTILINE
+    r"^#\s*param\s+([A-Za-z_]\w*)\s*:\s*([\w-]+)(?:\s*=\s*([\w.-]+))?(\s+\(?optional\b)?",
+    re.MULTILINE,
 )
 _FORBIDDEN = re.compile(
     r"^\s*(?:(?:PREFIX|BASE)\b[^\n]*\n\s*)*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
@@ -90,6 +91,8 @@ class NamedQuery:
     # The subquery marked "# page" that picks a listing's rows in order (its first
     # variable is the row's key), or None: see ``run_query``'s ``limit``.
     page: str | None = None
+    # Parameters a run may leave out ("# param trial: text (optional)"): left unbound.
+    optional: frozenset[str] = frozenset()
 
     @property
     def page_key(self) -> str | None:
@@ -123,9 +126,11 @@ def load_query(path: Path) -> NamedQuery:
     text = path.read_text(encoding="utf-8")
     header = [line[1:].strip() for line in text.splitlines() if line.startswith("#")]
     description = header[0] if header else ""
-    params = {m.group(1): m.group(2) for m in _PARAM.finditer(text)}
-    defaults = {m.group(1): m.group(3) for m in _PARAM.finditer(text) if m.group(3)}
-    return NamedQuery(path.stem, text, description, params, defaults, page_block(text))
+    found = list(_PARAM.finditer(text))
+    params = {m.group(1): m.group(2) for m in found}
+    defaults = {m.group(1): m.group(3) for m in found if m.group(3)}
+    optional = frozenset(m.group(1) for m in found if m.group(4))
+    return NamedQuery(path.stem, text, description, params, defaults, page_block(text), optional)
 
 
 def page_block(text: str) -> str | None:
@@ -250,13 +255,15 @@ def _bindings(store: TrialStore, query: NamedQuery, params: dict[str, str]) -> l
             f"it takes: {', '.join(query.params) or 'none'}"
         )
     params = {**query.defaults, **params}
-    missing = set(query.params) - set(params)
+    missing = set(query.params) - set(params) - query.optional
     if missing:
         raise QueryError(
             f"query {query.name!r} needs --param {', '.join(f'{m}=VALUE' for m in sorted(missing))}"
         )
     combos: list[_Bindings] = [{}]
     for name, kind in query.params.items():
+        if name not in params:
+            continue  # an optional parameter left out stays unbound
         value = params[name]
         terms: list[ox.NamedNode | ox.Literal]
         if kind == "drug":
@@ -420,8 +427,10 @@ def _paged_rows(
         combos = _page_combos(store, named, combos, limit, offset)
     columns: list[str] = []
     rows: list[tuple[Cell, ...]] = []
-    seen: set[tuple[Cell, ...]] = set()
+    # Over several runs (a drug mention meaning several nodes), a row that two runs both
+    # give is one row; a row one run gives twice (two values alike) stays twice.
     merged = len(combos) > 1 and not keyed
+    most: dict[tuple[Cell, ...], int] = {}
     for substitutions in combos:
         result = _evaluate(store, named, named.text, substitutions)
         if isinstance(result, ox.QueryBoolean):
@@ -434,14 +443,17 @@ def _paged_rows(
         # The engine binds parameters through the projection; the user gave
         # their values (or the page gave its keys), so they are not result columns.
         columns = [v.value for v in result.variables if v.value not in named.hidden]
+        if not merged:
+            rows.extend(tuple(_cell(solution[c]) for c in columns) for solution in result)
+            continue
+        counts: dict[tuple[Cell, ...], int] = {}
         for solution in result:
             row = tuple(_cell(solution[c]) for c in columns)
-            if merged:
-                if row in seen:
-                    continue
-                seen.add(row)
-            rows.append(row)
+            counts[row] = counts.get(row, 0) + 1
+        for row, count in counts.items():
+            most[row] = max(most.get(row, 0), count)
     if merged:
+        rows = [row for row, count in most.items() for _ in range(count)]
         rows.sort(key=lambda r: tuple("" if c is None else str(c) for c in r))
     if paged and not keyed:
         rows = rows[offset:] if limit is None else rows[offset : offset + limit]

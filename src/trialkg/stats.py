@@ -39,7 +39,31 @@ def store_stats(store: TrialStore) -> str:
             f"  {kind:13} {met}/{terms} ({100.0 * met / (terms or 1):.1f}%); "
             f"trials {trials_met}/{trials} ({100.0 * trials_met / (trials or 1):.1f}%)"
         )
+    lines += _adverse_event_line(store)
     return "\n".join(lines) + "\n"
+
+
+_EVENT_TERMS = """
+PREFIX tkg: <https://w3id.org/trialkg/vocab#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT (COUNT(?event) AS ?mentions) (COUNT(?linked) AS ?with_link) WHERE {
+  ?event tkg:eventConcept ?concept .
+  OPTIONAL {
+    { SELECT DISTINCT ?concept (1 AS ?linked)
+      WHERE { ?concept skos:exactMatch|skos:closeMatch ?x } }
+  }
+}
+"""
+
+
+def _adverse_event_line(store: TrialStore) -> list[str]:
+    """The share of adverse-event mentions (one per event a trial reports) with a vocabulary
+    match; no line when the store holds no results."""
+    ((total, with_link),) = run_query(store, _as_query("adverse-events", _EVENT_TERMS)).rows
+    if not total:
+        return []
+    share = 100.0 * int(with_link or 0) / int(total)
+    return [f"  {'adverse event':13} {with_link}/{total} ({share:.1f}%)"]
 
 
 def _as_query(name: str, text: str):  # type: ignore[no-untyped-def]

@@ -88,6 +88,7 @@ class BuildOptions:
     format: str | None = None  # force a reader instead of detecting one
     strict: bool = False  # stop at the first bad record
     include_contacts: bool = False  # keep phone numbers and e-mails of named people
+    include_results: bool = True  # map the results sections (groups, outcomes, adverse events)
     workers: int = 1  # processes for reading, linking and mapping
     # At most this many trials and quads per store write, below one batch of the bulk
     # loader (BULK_BATCH_QUADS), the most it adds atomically. Alone, the loader costs
@@ -161,6 +162,9 @@ class BuildReport:
         else:
             self.unnamed_rejections += 1
 
+    # Values left out of kept records because each record contradicts itself there.
+    dropped: list[InputError] = field(default_factory=list)
+
     def summary(self) -> str:
         parts = [
             f"records read: {self.records_read}",
@@ -168,6 +172,8 @@ class BuildReport:
             f"rejected: {self.rejected}",
             f"triples: {self.triples}",
         ]
+        if self.dropped:
+            parts.append(f"contradicting values left out: {len(self.dropped)}")
         if self.unchanged_documents:
             parts.append(f"unchanged files skipped: {self.unchanged_documents}")
         if self.missing_removed:
@@ -209,7 +215,7 @@ def build_context(options: BuildOptions, fingerprint: str | None = None) -> str:
     return (
         f"trialkg {__version__} {options.format or 'auto'}"
         f" contacts={int(options.include_contacts)} links={links}"
-        f" layout={LAYOUT}\n"
+        f" layout={LAYOUT}" + ("" if options.include_results else " results=0") + "\n"
     )
 
 
@@ -279,6 +285,7 @@ def build(
     *,
     on_error: Callable[[InputError], None] | None = None,
     on_progress: Callable[[BuildReport], None] | None = None,
+    on_dropped: Callable[[InputError], None] | None = None,
 ) -> BuildReport:
     """Build the trials under ``paths`` into ``store``; bad records are reported and skipped.
 
@@ -288,6 +295,8 @@ def build(
         options: how to read and write (see ``BuildOptions``).
         on_error: called with each bad record's ``InputError`` as it is found.
         on_progress: called about once a second with the report so far.
+        on_dropped: called with each value a kept record contradicts (more
+            participants affected than at risk, say), which is left out.
 
     Returns:
         The ``BuildReport``. A trial's graphs are replaced when its source is built
@@ -312,7 +321,13 @@ def build(
     overlay = build_overlay(options)
     fingerprint = linking_fingerprint(overlay)
     context = build_context(options, fingerprint)
-    record_options = RecordOptions(options.format, options.include_contacts, overlay, fingerprint)
+    record_options = RecordOptions(
+        options.format,
+        options.include_contacts,
+        overlay,
+        fingerprint,
+        include_results=options.include_results,
+    )
     linker_loaded = False
     replaced_before = store.replaced_graphs
     seen: set[str] = set()  # every document's content hash, for remove_missing
@@ -396,6 +411,10 @@ def build(
                         fail(error)
                         if options.strict:
                             raise error
+                    report.dropped.extend(result.dropped)
+                    if on_dropped is not None:
+                        for error in result.dropped:
+                            on_dropped(error)
                     if chunk.clashes(result.graphs) or (
                         chunk.results
                         and (

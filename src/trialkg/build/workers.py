@@ -39,6 +39,8 @@ class DocumentResult:
     shared: list[str] = field(default_factory=list)  # shared-graph lines new to this worker
     shared_nquads: bytes = b""  # of those, the ones new to the build (set by the main process)
     errors: list[InputError] = field(default_factory=list)
+    # Values of kept records left out because the record contradicts itself there.
+    dropped: list[InputError] = field(default_factory=list)
     unreadable: bool = False  # the input itself could not be read (no record counted)
 
 
@@ -192,11 +194,14 @@ class RecordOptions:
     include_contacts: bool = False
     overlay: str = ""  # the overlay file the build links with ("": none)
     links: str | None = None  # the fingerprint of the build's vocabulary and overlay
+    include_results: bool = True
 
 
 def process_document(document: Document, digest: str, options: RecordOptions) -> DocumentResult:
     result = DocumentResult(document.name, digest)
-    mapping = MappingOptions(include_contacts=options.include_contacts)
+    mapping = MappingOptions(
+        include_contacts=options.include_contacts, include_results=options.include_results
+    )
     linker = linker_for(options.overlay, fingerprint=options.links)
     texts: dict[str, tuple[bytes, int]] = {}  # graph -> (N-Quads, triples); a later record wins
     for item in read_document(document, format=options.format):
@@ -208,6 +213,13 @@ def process_document(document: Document, digest: str, options: RecordOptions) ->
         except InputError as error:
             result.errors.append(error.located(file=document.name, record=item.nct_id))
             continue
+        if item.results is not None and options.include_results:
+            result.dropped.extend(
+                InputError(
+                    problem.message, file=document.name, record=item.nct_id, field=problem.field
+                )
+                for problem in item.results.problems
+            )
         graph = mapped.graph
         result.shared.extend(_WORKER_SHARED.fresh(mapped.shared))
         if graph in texts:

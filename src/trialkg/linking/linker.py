@@ -19,6 +19,7 @@ import os
 from dataclasses import dataclass, replace
 
 from trialkg.errors import InputError
+from trialkg.linking.adverse_events import AdverseEventTerms
 from trialkg.linking.candidates import DRUG_KINDS, OVERLAY_KIND, Resolution, Resolver
 from trialkg.linking.conditions import condition_list, is_healthy
 from trialkg.linking.context import EMPTY_CONTEXT, RecordContext, RecordTexts
@@ -109,6 +110,8 @@ class TrialLinks:
     # True when a condition names healthy volunteers ("Healthy", "Healthy Volunteers"):
     # the trial studies healthy people, which is no condition.
     healthy_volunteers: bool = False
+    # One per trial.results.adverse_events.events item (empty: no results, or not linked).
+    adverse_events: tuple[Concept, ...] = ()
 
 
 MESH = IRI_PREFIXES["mesh"]
@@ -129,6 +132,7 @@ class Linker:
         self.resolver = Resolver(lexicon)
         self.headings = HeadingResolver(lexicon)
         self._organisations: dict[str, Concept] = {}
+        self.adverse_events = AdverseEventTerms(self)
 
     # -- trials ---------------------------------------------------------------------------
 
@@ -159,6 +163,7 @@ class Linker:
             site_places=tuple(site_place(site.city, site.country) for site in trial.sites),
             condition_meshes=condition_meshes,
             intervention_meshes=intervention_meshes,
+            adverse_events=self.adverse_events.concepts(trial),
         )
 
     def intervention_concepts(

@@ -20,6 +20,7 @@ from trialkg.linking.ids import canonical_mesh_id
 from trialkg.linking.places import Place
 from trialkg.model import Contact, MeshTerm, PartialDate, Trial
 from trialkg.rdf import iri, vocab
+from trialkg.rdf.results import map_results
 from trialkg.rdf.terms import IRI, Lit, Object, Triple
 from trialkg.rdf.vocab import TYPE, p
 from trialkg.text import fold, parse_date_text
@@ -39,6 +40,7 @@ LAYOUT = 2
 @dataclass(frozen=True, slots=True)
 class MappingOptions:
     include_contacts: bool = False  # phone numbers and e-mails of named people
+    include_results: bool = True  # the results section: groups, flow, outcomes, harms
 
 
 def graph_name(trial: Trial) -> str:
@@ -348,6 +350,7 @@ def map_trial_graphs(
             if reference.pmid.isdigit():
                 w.link(node, p("pubmed"), iri.pubmed(reference.pmid))
 
+    map_results(w, trial, links, _concept, results=options.include_results)
     _provenance(w, trial)
     # An arm and an intervention may both state their link: keep one copy.
     return list(dict.fromkeys(w.triples)), list(dict.fromkeys(w.shared.triples))

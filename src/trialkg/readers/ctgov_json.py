@@ -32,6 +32,7 @@ from trialkg.model import (
 )
 from trialkg.readers import Document, Reader, RecordResult, json_stream
 from trialkg.readers.common import partial_date, split_criteria
+from trialkg.readers.ctgov_json_results import read_results
 from trialkg.readers.json_fields import (
     WrongType,
     array,
@@ -43,6 +44,7 @@ from trialkg.readers.json_fields import (
     string,
     strings,
 )
+from trialkg.readers.protocol_details import json_details
 from trialkg.text import is_nct_id
 from trialkg.values import (
     arm_type_value,
@@ -449,6 +451,8 @@ def study_to_trial(study: dict[str, Any], *, file: str | None, index: int = 0) -
         condition_meshes=_meshes(derived, "conditionBrowseModule"),
         intervention_meshes=_meshes(derived, "interventionBrowseModule"),
         has_results=boolean(study, "hasResults"),
+        results=read_results(study),
+        details=json_details(protocol),
     )
 
 

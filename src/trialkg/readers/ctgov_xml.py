@@ -50,6 +50,7 @@ from trialkg.model import (
 )
 from trialkg.readers import Document, Reader, RecordResult
 from trialkg.readers.common import yes_no
+from trialkg.readers.ctgov_xml_results import read_results
 from trialkg.readers.ctgov_xml_values import (
     RecordValues,
     block,
@@ -61,6 +62,7 @@ from trialkg.readers.ctgov_xml_values import (
     texts,
     who_masked,
 )
+from trialkg.readers.protocol_details import xml_details
 from trialkg.text import enum_value, is_nct_id, parse_date_text
 from trialkg.values import (
     allocation_value,
@@ -238,6 +240,8 @@ def study_to_trial(study: Element, *, file: str | None, index: int = 0) -> Trial
         has_results=study.find("clinical_results") is not None,
         condition_meshes=_headings(study, "condition_browse"),
         intervention_meshes=_headings(study, "intervention_browse"),
+        results=read_results(study),
+        details=xml_details(study),
     )
 
 

@@ -1,0 +1,188 @@
+"""Adverse-event terms to shared nodes: "Nausea" in one trial and "nausea" in another are one.
+
+A term is looked up as a condition in the shipped lexicon (MeSH and the other
+disease vocabularies), through the linker's public ``condition_concept``. Its
+node is of the kind ``adverse-event``: keyed by the vocabulary term when the
+whole term matches exactly, else by the term's own folded words.
+
+Registries write many terms in the CTCAE's compound form ("Pain: Head/headache",
+"Rigors/chills", "Neuropathy: motor") or MedDRA's inverted one ("Oedema
+peripheral"), with British spellings. When the whole term does not link, its
+American spelling, then its parts are tried ("headache", "motor neuropathy",
+"chills"), then its shorter runs of words, longest first ("Non-cardiac chest
+pain" gives "chest pain"; a generic word alone, "disorders", is never tried); a
+part that links gives a close match only (method ``...+term-part``, confidence
+scaled by 0.8), and the node stays the term's own. MedDRA itself is licensed and is not
+shipped: the record's vocabulary name stays on the event (``tkg:sourceVocabulary``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from trialkg.linking.normalise import term_key
+
+if TYPE_CHECKING:
+    from trialkg.linking.linker import Concept, Linker
+    from trialkg.model import Trial
+
+KIND = "adverse-event"
+PART_CONFIDENCE = 0.8
+_SPLIT = re.compile(r"\s*/\s*")
+_CACHE_LIMIT = 100_000
+
+
+# British spellings (MedDRA's) in American form, as the vocabularies spell the terms.
+_SPELLINGS = (
+    (re.compile(r"oea\b", re.IGNORECASE), "ea"),  # dyspnoea, diarrhoea
+    (re.compile(r"\boe(?=[^aeiou])", re.IGNORECASE), "e"),  # oedema, oesophagitis
+    (re.compile(r"aem", re.IGNORECASE), "em"),  # anaemia, haematuria, hypokalaemia
+    (re.compile(r"aes(?=th)", re.IGNORECASE), "es"),  # paraesthesia
+    (re.compile(r"\bpaed", re.IGNORECASE), "ped"),
+)
+
+
+def american(term: str) -> str:
+    """The term with MedDRA's British spellings in American form ("Oedema" -> "Edema")."""
+    text = term
+    for pattern, replacement in _SPELLINGS:
+        text = pattern.sub(_SameCase(replacement), text)
+    return text
+
+
+class _SameCase:
+    """A replacement that keeps the capital of the text it replaces ("Oe" -> "E")."""
+
+    def __init__(self, replacement: str) -> None:
+        self.replacement = replacement
+
+    def __call__(self, found: re.Match[str]) -> str:
+        text = found.group(0)
+        return self.replacement.capitalize() if text[:1].isupper() else self.replacement
+
+
+# "Pain-other", "Infection - Other", "Pain, other", "Hemorrhage NOS": the head term.
+_OTHER = re.compile(r"(?:\s*[-,]\s*other|\s+NOS|\s*\(other\))\s*$", re.IGNORECASE)
+# CTCAE v3's "Category-term": "Neuropathy-sensory", "Vision-blurred vision"; not a word
+# with a prefix: "Non-cardiac chest pain" is not "cardiac chest pain".
+_CATEGORY = re.compile(r"^([A-Z][a-z]+)-([a-z][\w ]*)$")
+_PREFIXES = frozenset(
+    {"non", "anti", "pre", "post", "sub", "peri", "intra", "extra", "over", "under", "self",
+     "multi", "semi", "hyper", "hypo", "auto", "co", "re", "de", "un"}
+)  # fmt: skip
+
+
+def term_variants(term: str) -> list[str]:
+    """The parts of a compound term to try, most specific first; the term itself not included."""
+    stripped = _OTHER.sub("", term).strip()
+    if stripped and stripped != term.strip():
+        return [stripped, *term_variants(stripped)]
+    category = _CATEGORY.match(term.strip())
+    if category and category.group(1).lower() not in _PREFIXES:
+        head, tail = category.groups()
+        return [f"{tail} {head}", tail, head, *_phrases(tail)]
+    head, sep, tail = term.partition(":")
+    variants: list[str] = []
+    if sep and head.strip() and tail.strip():
+        tails = _SPLIT.split(tail.strip())
+        # "Neuropathy: motor" -> "motor neuropathy"; "Pain: Head/headache" -> "headache"
+        variants += [f"{part} {head.strip()}" for part in tails]
+        variants += tails
+        variants += _SPLIT.split(head.strip())
+    else:
+        variants += _SPLIT.split(term.strip())
+        words = term.split()
+        if len(words) == 2 and "/" not in term:
+            # MedDRA's inverted form: "Oedema peripheral" -> "peripheral oedema"
+            variants.append(f"{words[1]} {words[0]}")
+    variants += _phrases(term)
+    return [v for v in dict.fromkeys(v.strip() for v in variants) if v and v != term.strip()]
+
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_MINOR = frozenset({"and", "or", "of", "in", "with", "without", "the", "a", "an", "other", "nos"})
+# Words that alone name no event: "Other pancreatic or biliary disorders" is not "Disease".
+_GENERIC = frozenset(
+    {
+        "disorder", "disorders", "disease", "diseases", "syndrome", "syndromes",
+        "condition", "conditions", "event", "events", "reaction", "reactions",
+        "symptom", "symptoms", "abnormality", "abnormalities", "complication",
+        "complications", "changes", "change",
+    }
+)  # fmt: skip
+
+
+def _phrases(term: str) -> list[str]:
+    """The term's shorter runs of words, longest first: "Non-cardiac chest pain" gives
+    "chest pain" and then "pain". Only a run that starts and ends with a content word."""
+    words = _WORD.findall(term)
+    if len(words) < 2 or len(words) > 6:
+        return []
+    runs = []
+    for size in range(len(words) - 1, 0, -1):
+        for start in range(len(words) - size + 1):
+            run = words[start : start + size]
+            if run[0].lower() in _MINOR or run[-1].lower() in _MINOR:
+                continue
+            if size == 1 and (len(run[0]) < 4 or run[0].lower() in _GENERIC):
+                continue
+            runs.append(" ".join(run))
+    return runs
+
+
+class AdverseEventTerms:
+    """The concepts of adverse-event terms, remembered per term."""
+
+    def __init__(self, linker: Linker) -> None:
+        self._resolve: Callable[[str], Concept] = linker.condition_concept
+        self._seen: dict[str, Concept] = {}
+
+    def concepts(self, trial: Trial) -> tuple[Concept, ...]:
+        """One concept per event of the trial's results, in order; empty without results."""
+        results = trial.results
+        if results is None or results.adverse_events is None:
+            return ()
+        return tuple(self.concept(event.term) for event in results.adverse_events.events)
+
+    def concept(self, term: str) -> Concept:
+        # By the term as written: a node's label is each record's own spelling ("Dry Skin",
+        # "dry skin"), whichever record a process reads first.
+        key = term
+        found = self._seen.get(key)
+        if found is None:
+            if len(self._seen) > _CACHE_LIMIT:
+                self._seen.clear()
+            found = self._seen[key] = self._link(term)
+        return found
+
+    def _link(self, term: str) -> Concept:
+        label = " ".join(term.split())
+        whole = self._resolve(term)
+        spelt = american(term)
+        if not whole.matches and spelt != term:
+            whole = self._resolve(spelt)
+        if whole.matches:
+            exact = any(m.relation == "exact" for m in whole.matches)
+            return replace(
+                whole,
+                kind=KIND,
+                key=whole.key if exact else term_key(term),
+                label=whole.label if exact else label,
+            )
+        for variant in term_variants(spelt):
+            part = self._resolve(variant)
+            if part.matches:
+                matches = tuple(
+                    replace(
+                        m,
+                        relation="close",
+                        method=f"{m.method}+term-part",
+                        confidence=round(m.confidence * PART_CONFIDENCE, 2),
+                    )
+                    for m in part.matches
+                )
+                return replace(part, kind=KIND, key=term_key(term), label=label, matches=matches)
+        return replace(whole, kind=KIND, key=term_key(term), label=label)
