@@ -11,9 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FIXTURES, JSON_DIR
-from tests.test_cli import TRIALKG, run
-
-pytestmark = pytest.mark.skipif(TRIALKG is None, reason="the trialkg command is not installed")
+from tests.test_cli import run
 
 AFATINIB = JSON_DIR / "NCT02369484.json"
 DUPILUMAB = JSON_DIR / "NCT02210780.json"

@@ -235,7 +235,7 @@ class Source:
     structured: bool = False
     file: str | None = None  # as given by the user, relative where possible
     record_index: int | None = None  # position within a multi-record file
-    last_update: str | None = None  # the record's own last-update date, when stated
+    last_update: PartialDate | None = None  # the record's own last-update date, when stated
     partial: bool = False  # an excerpt that stops mid-record
     nct_id_from_filename: bool = False
     site: str | None = None  # the web site a page came from, when known

@@ -323,7 +323,8 @@ def structured_records(paths: Iterable[str | os.PathLike[str]]) -> tuple[dict[st
 
 
 def _rank(trial: Trial) -> tuple[bool, str]:
-    return (trial.source.reader == "ctgov-json", trial.source.last_update or "")
+    updated = trial.source.last_update
+    return (trial.source.reader == "ctgov-json", updated.value if updated else "")
 
 
 def page_report(

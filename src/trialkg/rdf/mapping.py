@@ -23,7 +23,7 @@ from trialkg.rdf import iri, vocab
 from trialkg.rdf.results import map_results
 from trialkg.rdf.terms import IRI, Lit, Object, Triple
 from trialkg.rdf.vocab import TYPE, p
-from trialkg.text import fold, parse_date_text
+from trialkg.text import fold
 from trialkg.values import intervention_type_value
 from trialkg.version import __version__
 
@@ -465,8 +465,7 @@ def _provenance(w: _Writer, trial: Trial) -> None:
     w.text(g, p("sourceFile"), source.file)
     w.text(g, p("sourceSite"), source.site)
     if source.last_update:
-        value = parse_date_text(source.last_update)
-        w.add(g, p("recordLastUpdate"), _date(value) if value else Lit(source.last_update))
+        w.add(g, p("recordLastUpdate"), _date(source.last_update.value))
     w.add(g, p("partial"), _bool(source.partial))
     if source.nct_id_from_filename:
         w.add(g, p("nctIdFromFileName"), _bool(True))

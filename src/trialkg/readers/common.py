@@ -19,6 +19,12 @@ from trialkg.model import (
 from trialkg.text import enum_value, parse_date_text
 
 
+def stated_date(text: str | None) -> PartialDate | None:
+    """A PartialDate of a date the source states, or None when the text is not a date."""
+    value = parse_date_text(text) if text else None
+    return PartialDate(value) if value else None
+
+
 def partial_date(
     text: str | None, date_type: str | None, *, file: str | None, record: str, field: str
 ) -> PartialDate | None:

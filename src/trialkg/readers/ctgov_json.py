@@ -31,7 +31,7 @@ from trialkg.model import (
     Trial,
 )
 from trialkg.readers import Document, Reader, RecordResult, json_stream
-from trialkg.readers.common import partial_date, split_criteria
+from trialkg.readers.common import partial_date, split_criteria, stated_date
 from trialkg.readers.ctgov_json_results import read_results
 from trialkg.readers.json_fields import (
     WrongType,
@@ -383,8 +383,10 @@ def study_to_trial(study: dict[str, Any], *, file: str | None, index: int = 0) -
             structured=True,
             file=file,
             record_index=index,
-            last_update=string(status, "lastUpdatePostDateStruct", "date")
-            or string(status, "lastUpdateSubmitDate"),
+            last_update=stated_date(
+                string(status, "lastUpdatePostDateStruct", "date")
+                or string(status, "lastUpdateSubmitDate")
+            ),
         ),
         brief_title=string(ident, "briefTitle"),
         official_title=string(ident, "officialTitle"),

@@ -27,7 +27,7 @@ from trialkg.model import (
     Trial,
 )
 from trialkg.readers import Document, Reader, RecordResult
-from trialkg.readers.common import int_value, partial_date
+from trialkg.readers.common import int_value, partial_date, stated_date
 from trialkg.readers.ctgov_page_labels import (
     LABEL_PATTERNS,
     Labels,
@@ -240,7 +240,7 @@ def page_to_trial(text: str, *, file: str) -> Trial:
         source=Source(
             reader=NAME,
             file=file,
-            last_update=last_update,
+            last_update=stated_date(last_update),
             partial=not complete,
             nct_id_from_filename=from_name,
         ),

@@ -49,7 +49,7 @@ from trialkg.model import (
     Trial,
 )
 from trialkg.readers import Document, Reader, RecordResult
-from trialkg.readers.common import yes_no
+from trialkg.readers.common import stated_date, yes_no
 from trialkg.readers.ctgov_xml_results import read_results
 from trialkg.readers.ctgov_xml_values import (
     RecordValues,
@@ -63,7 +63,7 @@ from trialkg.readers.ctgov_xml_values import (
     who_masked,
 )
 from trialkg.readers.protocol_details import xml_details
-from trialkg.text import enum_value, is_nct_id, parse_date_text
+from trialkg.text import enum_value, is_nct_id
 from trialkg.values import (
     allocation_value,
     arm_type_value,
@@ -175,7 +175,7 @@ def study_to_trial(study: Element, *, file: str | None, index: int = 0) -> Trial
             structured=True,
             file=file,
             record_index=index,
-            last_update=last_update.value if last_update else parse_date_text(submitted or ""),
+            last_update=last_update or stated_date(submitted),
         ),
         brief_title=text(study, "brief_title"),
         official_title=text(study, "official_title"),

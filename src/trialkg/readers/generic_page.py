@@ -18,6 +18,7 @@ from collections.abc import Iterator, Mapping
 from trialkg.model import Identifier, PartialDate, Source, Trial
 from trialkg.readers import Document, Reader, RecordResult
 from trialkg.readers import generic_parts as parts
+from trialkg.readers.common import stated_date
 from trialkg.readers.ctgov_page_sections import conditions_table
 from trialkg.readers.labels import (
     MAX_LINES,
@@ -118,7 +119,7 @@ def page_trial(
         source=Source(
             reader=reader,
             file=name,
-            last_update=_page_update(found, lines),
+            last_update=stated_date(_page_update(found, lines)),
             partial=is_cut(text),
             nct_id_from_filename=from_name,
             site=site or _site(lines),

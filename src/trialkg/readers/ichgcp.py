@@ -17,6 +17,7 @@ from collections.abc import Iterator
 
 from trialkg.model import Site, Source, Trial
 from trialkg.readers import Document, Reader, RecordResult
+from trialkg.readers.common import stated_date
 from trialkg.readers.labels import (
     SECTION,
     Labelled,
@@ -89,7 +90,7 @@ def read(document: Document) -> Iterator[RecordResult]:
         source=Source(
             reader=NAME,
             file=document.name,
-            last_update=updated,
+            last_update=stated_date(updated),
             partial=is_cut(text),
             nct_id_from_filename=from_name,
             site=SITE,

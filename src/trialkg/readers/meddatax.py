@@ -230,7 +230,7 @@ def page_to_trial(text: str, *, file: str) -> Trial:
         source=Source(
             reader=NAME,
             file=file,
-            last_update=last_update.value if last_update else None,
+            last_update=last_update,
             partial=not complete,
             nct_id_from_filename=from_name,
         ),
