@@ -127,12 +127,12 @@ def test_issue18_every_query_has_a_timeout(built_store: Path, tmp_path: Path) ->
 # -- case 1: disk full -------------------------------------------------------------------------
 
 
-DISK_MB = 12
+DISK_MB = 24
 
 
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 12 MB tmpfs: a store on it fills it within a few hundred records."""
+    """A 24 MB tmpfs: a store on it fills it within a few hundred records."""
     mount = tmp_path / "disk"
     mount.mkdir()
     if not hasattr(os, "geteuid") or os.geteuid() != 0:

@@ -47,4 +47,6 @@ def test_a_compound_term_links_by_a_part_as_a_close_match_only() -> None:
 def test_a_term_no_vocabulary_knows_stays_unlinked_with_its_words() -> None:
     concept = default_linker().adverse_events.concept("Zorblax syndrome of the left toe")
     assert concept.matches == ()
-    assert concept.label == "Zorblax syndrome of the left toe"
+    # Labelled from its key, so that every spelling gives the shared node one label.
+    assert concept.label == "zorblax syndrome of the left toe"
+    assert default_linker().adverse_events.concept("ZORBLAX Syndrome of the Left Toe") == concept

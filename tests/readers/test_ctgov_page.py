@@ -64,7 +64,7 @@ def test_seed_identity_and_provenance(seed: Trial) -> None:
     assert seed.secondary_ids == ()
     assert seed.source.reader == "ctgov-page"
     assert seed.source.file == SEED.name
-    assert seed.source.last_update == "2023-09-15"
+    assert seed.source.last_update == PartialDate("2023-09-15")
     assert seed.source.partial is False  # the page runs to "No Results Posted"
     assert seed.source.nct_id_from_filename is False
 
@@ -277,7 +277,9 @@ def test_oldest_layout() -> None:
     )  # "This study is ongoing, but not recruiting"
     assert trial.lead_sponsor is None  # "Sponsor:" lost its value when the page was saved
     assert trial.collaborators == (Organisation("Pfizer"),)
-    assert trial.source.last_update == "2013-09-24"  # "Last updated: September 24, 2013"
+    assert trial.source.last_update == PartialDate(
+        "2013-09-24"
+    )  # "Last updated: September 24, 2013"
     assert trial.status_verified == PartialDate("2013-08")
     assert trial.first_posted is None  # "First received" is the submission date, not a posting
     assert trial.conditions == ("Tumor",)

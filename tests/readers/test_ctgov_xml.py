@@ -70,7 +70,7 @@ def test_contract(path: Path) -> None:
 
     assert is_nct_id(trial.nct_id) and trial.nct_id == path.stem
     assert trial.source.reader == "ctgov-xml" and trial.source.file == path.name
-    assert trial.source.last_update and ISO_DATE.fullmatch(trial.source.last_update)
+    assert trial.source.last_update and ISO_DATE.fullmatch(trial.source.last_update.value)
     assert trial.brief_title and trial.overall_status in STATUSES
     assert trial.study_type in STUDY_TYPES
     assert set(trial.phases) <= PHASES
@@ -141,7 +141,7 @@ def test_ganaxolone_trial_field_by_field() -> None:
     assert trial.first_posted == PartialDate("2017-07-24", "ACTUAL")
     assert trial.last_update_posted == PartialDate("2018-03-06", "ACTUAL")
     assert trial.status_verified == PartialDate("2018-03")
-    assert trial.source.last_update == "2018-03-06"
+    assert trial.source.last_update == PartialDate("2018-03-06", "ACTUAL")
 
     assert (trial.study_type, trial.phases) == ("INTERVENTIONAL", ("PHASE2",))
     assert (trial.allocation, trial.intervention_model, trial.primary_purpose) == (
@@ -377,7 +377,7 @@ def test_a_1999_record_with_the_old_date_names() -> None:
 
     # firstreceived_date is a submission date; the model has no field for it.
     assert trial.first_posted is None and trial.last_update_posted is None
-    assert trial.source.last_update == "2013-07-09"  # lastchanged_date
+    assert trial.source.last_update == PartialDate("2013-07-09")  # lastchanged_date
     assert trial.start_date == PartialDate("1991-04")
     assert trial.responsible_party is not None
     assert trial.responsible_party.name == "Charles L. Wiseman"

@@ -55,7 +55,7 @@ def test_seed_identity_and_provenance(seed: Trial) -> None:
     assert seed.org_study_id == "AMC2202"  # "Identifier Source: org_study_id"
     assert seed.secondary_ids == ()
     assert seed.source.reader == "meddatax"
-    assert seed.source.last_update == "2025-08-08"
+    assert seed.source.last_update == PartialDate("2025-08-08")
     assert seed.last_update_posted == PartialDate("2025-08-08")
     assert seed.source.partial is False  # the page runs to "More Related Trials"
     assert seed.source.nct_id_from_filename is False
@@ -179,7 +179,7 @@ def test_excerpt_agrees_with_the_json_record_of_the_same_trial() -> None:
         assert getattr(page, field) == getattr(record, field), field
     assert page.start_date is not None and record.start_date is not None
     assert page.start_date.value == record.start_date.value
-    assert page.source.last_update == record.source.last_update == "2025-10-31"
+    assert page.source.last_update == record.source.last_update == PartialDate("2025-10-31")
     # The page writes the registry's "2027-12" (estimated) as 2027-12-31: kept as the page says.
     assert page.completion_date == PartialDate("2027-12-31")
     assert record.completion_date == PartialDate("2027-12", "ESTIMATED")

@@ -241,7 +241,7 @@ def test_inclinicaltrials_reads_label_value_rows() -> None:
 
 def test_ichgcp_reads_head_overview_and_the_locations_tree() -> None:
     trial = page("ichgcp.net/NCT02900378.txt")
-    assert trial.source.last_update == "2020-09-01"
+    assert trial.source.last_update == PartialDate("2020-09-01")
     assert trial.official_title is not None
     assert trial.official_title.startswith("A Multi-center, Prospective, Randomized")
     assert (trial.enrollment, trial.enrollment_type) == (621, "ACTUAL")
@@ -390,7 +390,7 @@ def test_page_reads_centerwatch_badges_and_page_update() -> None:
     assert trial.enrollment == 6452
     assert trial.completion_date == PartialDate("2022-06-30")
     assert trial.lead_sponsor == Organisation("National Cancer Institute (NCI)")
-    assert trial.source.last_update == "2021-07-28"
+    assert trial.source.last_update == PartialDate("2021-07-28")
     assert trial.conditions == ()  # the tag cloud is not labelled
     assert trial.brief_title == (
         "Targeted Therapy Directed by Genetic Testing in Treating Patients With Advanced "
@@ -449,7 +449,7 @@ def test_page_reads_crick_vellito_knowcancer_canadian_and_curemydisease() -> Non
     )
     cure = page("curemydisease.com/NCT07593248.txt")
     assert cure.lead_sponsor == Organisation("AstraZeneca")
-    assert cure.source.last_update == "2026-06-27"
+    assert cure.source.last_update == PartialDate("2026-06-27")
     assert cure.conditions == ()  # the page stops inside the first condition
     # "Massive Real-World study to see if targeted pills boost survival ...": the site's own
     # plain-language headline, not the trial's title.

@@ -148,8 +148,7 @@ class AdverseEventTerms:
         return tuple(self.concept(event.term) for event in results.adverse_events.events)
 
     def concept(self, term: str) -> Concept:
-        # By the term as written: a node's label is each record's own spelling ("Dry Skin",
-        # "dry skin"), whichever record a process reads first.
+        # Cached by the term as written; the node's key and label come from the key alone.
         key = term
         found = self._seen.get(key)
         if found is None:
@@ -159,7 +158,11 @@ class AdverseEventTerms:
         return found
 
     def _link(self, term: str) -> Concept:
-        label = " ".join(term.split())
+        # A node that is not a vocabulary term is labelled from its key, the same for
+        # every spelling ("Dry Skin", "dry skin": "dry skin"): the shared graph holds one
+        # label whichever trials name it, and removing a trial leaves what a build of the
+        # others gives.
+        label = term_key(term).replace("-", " ")
         whole = self._resolve(term)
         spelt = american(term)
         if not whole.matches and spelt != term:
