@@ -30,10 +30,8 @@ from trialkg.serve import Server, free_port
 TRIALKG = shutil.which("trialkg", path=str(Path(sys.executable).parent))
 RESULTS_NS = "{http://www.w3.org/2005/sparql-results#}"
 # The one parameterised named query, with a drug of 7 trials that means two nodes.
-# outcome-results over all 110 records makes tens of thousands of rows: one trial here.
 PARAMS = {
     "trials-for-drug": {"drug": "docetaxel"},
-    "outcome-results": {"trial": "NCT02369484"},
 }
 
 
@@ -111,7 +109,13 @@ def xml_rows(document: bytes, columns: list[str]) -> list[tuple[str | None, ...]
     return rows
 
 
-@pytest.mark.parametrize("name", sorted(named_queries()))
+# The result queries (adverse events, outcome results) are held to the records' own
+# numbers in tests/test_results_queries.py; over these 110 records outcome-results takes
+# minutes, so here they are left out.
+RESULT_QUERIES = {"adverse-events", "adverse-events-summary", "outcome-results"}
+
+
+@pytest.mark.parametrize("name", sorted(set(named_queries()) - RESULT_QUERIES))
 def test_each_named_query_over_http_gives_the_rows_of_trialkg_query(
     server: Server, json_store_folder: Path, name: str
 ) -> None:
