@@ -141,7 +141,12 @@ _ORGANS = {
     "hematologic": "hematologic", "vascular": "vascular", "respiratory": "respiratory tract",
     "nail": "nail", "nails": "nail", "bladder": "urinary bladder", "bone": "bone",
     "joint": "joint", "mouth": "mouth", "oral": "mouth", "hair": "hair", "breast": "breast",
-    "stomach": "stomach", "pancreatic": "pancreatic", "pancreas": "pancreatic",
+    "stomach": "stomach", "gastric": "stomach", "pancreatic": "pancreatic",
+    "pancreas": "pancreatic", "thyroid": "thyroid", "brain": "brain",
+    "prostate": "prostatic", "prostatic": "prostatic", "colon": "colonic",
+    "colonic": "colonic", "rectal": "rectal", "rectum": "rectal",
+    "esophageal": "esophageal", "esophagus": "esophageal", "uterine": "uterine",
+    "uterus": "uterine", "ovarian": "ovarian", "ovary": "ovarian",
 }  # fmt: skip
 
 
