@@ -251,8 +251,18 @@ def process_batch(batch: list[Task]) -> list[DocumentResult]:
     ]
 
 
+# The cyclic collector's thresholds on a worker: a collection after 20,000 new objects
+# instead of 700. A trial's triples are tuples that live until its N-Quads are written,
+# and with the vocabulary frozen away the collector's older generations are small, so
+# at the default it walked them over and over: on the legacy bulk's 320 trials with
+# results, 4.4 s of mapping CPU against 2.9 s (10.3-11.2 s in all against 13.4-16.1).
+_GC_THRESHOLDS = (20_000, 20, 100)
+
+
 def start_worker() -> None:
     """A worker process sets the vocabulary the build loaded before forking aside from
     the cyclic garbage collector: its objects live as long as the process, and each
-    full collection would otherwise walk all of them again (about 10% of a worker's CPU)."""
+    full collection would otherwise walk all of them again (about 10% of a worker's CPU).
+    It then collects less often (``_GC_THRESHOLDS``)."""
     gc.freeze()
+    gc.set_threshold(*_GC_THRESHOLDS)

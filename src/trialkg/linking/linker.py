@@ -31,6 +31,7 @@ from trialkg.linking.normalise import (
     drug_name_variants,
     is_code,
     is_placebo,
+    is_short_abbreviation,
     split_combination,
     strip_parentheses,
     term_key,
@@ -328,6 +329,20 @@ class Linker:
         """The one concept of a condition mention (the first, for a list)."""
         found = self.condition_concepts(name, trial, context)
         return found[0] if found else Concept("condition", term_key(name), _label(name))
+
+    def measured_concept(self, name: str) -> Concept | None:
+        """What a laboratory mention measures, as a close reading: "Creatinine" or the
+        "Alanine aminotransferase" of "Alanine aminotransferase increased" is the
+        substance (a chemical of the lexicon), "Prothrombin time" the test. A short
+        all-capital name ("ALT") is not looked up: alone it may mean anything."""
+        if is_short_abbreviation(name):
+            return None
+        for kind in ("supplement", "diagnostic-test"):
+            found = self.resolver.lookup(name, kind)
+            if found:
+                close = Resolution(found.concept, found.method, "close", found.confidence)
+                return self._concept("condition", name, close)
+        return None
 
     def organisation_concept(self, organisation: Organisation | str) -> Concept:
         name = organisation if isinstance(organisation, str) else organisation.name

@@ -11,6 +11,7 @@ that is unambiguous, and ``tkg:armMatchMethod`` says how it was decided (see
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -43,8 +44,30 @@ ConceptWriter = Callable[[Any, Concept, str], str]
 _DECIMAL = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
 
 
+@functools.lru_cache(maxsize=4096)
 def _int(value: int) -> Lit:
+    # Counts repeat (a few hundred distinct values in a bulk of 45,000): one literal each.
     return Lit(str(value), XSD + "integer")
+
+
+def _count_node(
+    w: _Writer,
+    owner: str,
+    link: str,
+    cls: str,
+    group: tuple[str, str],
+    numbers: Sequence[tuple[str, int | None]],
+) -> str:
+    """One group's count node under its owner (a flow step, an event): tied to the owner
+    and to the group (its node and slug), with its numbers; an absent number stays absent."""
+    node = f"{owner}/group/{group[1]}"
+    w.link(owner, link, node)
+    w.link(node, TYPE, cls)
+    w.link(node, _GROUP, group[0])
+    for predicate, value in numbers:
+        if value is not None:
+            w.add(node, predicate, _int(value))
+    return node
 
 
 def _bool(value: bool) -> Lit:
@@ -132,6 +155,7 @@ class _Context:
         self.arms = trial.arms
         slugger = iri.Slugger()  # the same slugs as the mapping gives the arms
         self.arm_nodes = [self.part("arm", slugger(arm.label)) for arm in trial.arms]
+        self.slugs: dict[str, str] = {}  # group id -> its slug, as the groups' nodes use it
 
     def part(self, kind: str, local: str) -> str:
         return iri.part(self.nct, kind, local)
@@ -144,7 +168,7 @@ class _Context:
         matched = match_arms(groups, self.arms)
         nodes = {}
         for group in groups:
-            local = iri.slug(group.id)
+            local = self.slugs[group.id] = iri.slug(group.id)
             node = f"{base}/group/{local}" if base else self.part("group", local)
             nodes[group.id] = node
             w.link(self.trial, p("resultGroup"), node)
@@ -220,12 +244,9 @@ def _flow(c: _Context, flow: ParticipantFlow) -> None:
                 w.text(step_node, p("stepType"), step.type)
                 w.text(step_node, p("comment"), step.comment)
                 for count in step.counts:
-                    count_node = f"{step_node}/group/{iri.slug(count.group_id)}"
-                    w.link(step_node, p("count"), count_node)
-                    w.link(count_node, TYPE, vocab.TKG + "GroupCount")
-                    w.link(count_node, p("group"), groups[count.group_id])
-                    if count.count is not None:
-                        w.add(count_node, p("participants"), _int(count.count))
+                    group = (groups[count.group_id], c.slugs[count.group_id])
+                    numbers = ((_PARTICIPANTS, count.count),)
+                    count_node = _count_node(w, step_node, _COUNT, _GROUP_COUNT, group, numbers)
                     w.text(count_node, p("comment"), count.comment)
 
 
@@ -327,6 +348,8 @@ _COUNT, _GROUP, _AFFECTED, _AT_RISK, _EVENTS = (
     p(name) for name in ("count", "group", "affected", "atRisk", "events")
 )
 _EVENT_COUNT = vocab.TKG + "AdverseEventCount"
+_GROUP_COUNT = vocab.TKG + "GroupCount"
+_PARTICIPANTS = p("participants")
 _TOTALS = (
     ("deathsAffected", "deaths_affected"),
     ("deathsAtRisk", "deaths_at_risk"),
@@ -378,16 +401,13 @@ def _adverse_events(
                 target = written[concepts[index]] = _term_node(w, concepts[index], concept)
             w.link(event_node, p("eventConcept"), target)
         for count in event.counts:
-            count_node = f"{event_node}/group/{iri.slug(count.group_id)}"
-            w.link(event_node, _COUNT, count_node)
-            w.link(count_node, TYPE, _EVENT_COUNT)
-            w.link(count_node, _GROUP, groups[count.group_id])
-            if count.affected is not None:
-                w.add(count_node, _AFFECTED, _int(count.affected))
-            if count.at_risk is not None:
-                w.add(count_node, _AT_RISK, _int(count.at_risk))
-            if count.events is not None:
-                w.add(count_node, _EVENTS, _int(count.events))
+            of_group = (groups[count.group_id], c.slugs[count.group_id])
+            values = (
+                (_AFFECTED, count.affected),
+                (_AT_RISK, count.at_risk),
+                (_EVENTS, count.events),
+            )
+            _count_node(w, event_node, _COUNT, _EVENT_COUNT, of_group, values)
 
 
 class _Capture:

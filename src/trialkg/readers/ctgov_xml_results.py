@@ -19,6 +19,7 @@ and named with its element path.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from xml.etree.ElementTree import Element
 
 from trialkg.readers.ctgov_xml_values import block, key, text
@@ -84,16 +85,25 @@ def _counts(
     field: str,
     checks: Checks,
 ) -> tuple[GroupCount, ...]:
-    found = []
-    for index, item in enumerate(element.findall(path), start=1):
+    return tuple(
+        GroupCount(
+            group_id, checks.count(item.get(attribute), f"{where}@{attribute}"), text(item, ".")
+        )
+        for group_id, item, where in _per_group(element.findall(path), field, path, groups, checks)
+    )
+
+
+def _per_group(
+    items: list[Element], field: str, path: str, groups: set[str], checks: Checks
+) -> Iterator[tuple[str, Element, str]]:
+    """Each item of a per-group list (counts, measurements) with its group id and its
+    field; an item for a group the record does not define is reported and left out."""
+    for index, item in enumerate(items, start=1):
         where = f"{field}/{path}[{index}]"
         group_id = item.get("group_id")
-        if not checks.group(group_id, groups, where):
-            continue
-        assert group_id is not None
-        count = checks.count(item.get(attribute), f"{where}@{attribute}")
-        found.append(GroupCount(group_id, count, text(item, ".")))
-    return tuple(found)
+        if checks.group(group_id, groups, where):
+            assert group_id is not None
+            yield group_id, item, where
 
 
 # --- participant flow -------------------------------------------------------------------------
@@ -175,13 +185,9 @@ def _measurements(
         in_class = _analysed(klass, groups, c_field, checks)
         for k_index, category in enumerate(klass.findall("category_list/category"), start=1):
             k_field = f"{c_field}/category_list/category[{k_index}]"
-            items = category.findall("measurement_list/measurement")
-            for m_index, item in enumerate(items, start=1):
-                group_id = item.get("group_id")
-                where = f"{k_field}/measurement_list/measurement[{m_index}]"
-                if not checks.group(group_id, groups, where):
-                    continue
-                assert group_id is not None
+            path = "measurement_list/measurement"
+            items = category.findall(path)
+            for group_id, item, _ in _per_group(items, k_field, path, groups, checks):
                 found.append(
                     Measurement(
                         group_id=group_id,
@@ -372,12 +378,9 @@ def _event_counts(
     element: Element, groups: set[str], field: str, checks: Checks
 ) -> tuple[EventCount, ...]:
     found = []
-    for index, item in enumerate(element.findall("counts"), start=1):
-        where = f"{field}/counts[{index}]"
-        group_id = item.get("group_id")
-        if not checks.group(group_id, groups, where):
-            continue
-        assert group_id is not None
+    for group_id, item, where in _per_group(
+        element.findall("counts"), field, "counts", groups, checks
+    ):
         affected, at_risk = checks.pair(
             checks.count(item.get("subjects_affected"), f"{where}@subjects_affected"),
             checks.count(item.get("subjects_at_risk"), f"{where}@subjects_at_risk"),
