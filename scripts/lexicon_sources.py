@@ -451,9 +451,7 @@ def write_lexicon(builder: LexiconBuilder, sources: list[tuple[str, str, str, st
         xrefs = ";".join(r + t for t, r in sorted(anchor.xrefs.items()))
         types = "".join(sorted(anchor.types))
         trees = ";".join(anchor.trees)
-        body.write(
-            f"{curie}\t{types}\t{_clean(anchor.label)}\t{xrefs}\t{anchor.parent}\t{trees}\n"
-        )
+        body.write(f"{curie}\t{types}\t{_clean(anchor.label)}\t{xrefs}\t{anchor.parent}\t{trees}\n")
     body.write(f"%terms\t{len(keys)}\n")
     for key in keys:
         entries = builder.terms[key]

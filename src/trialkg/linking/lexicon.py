@@ -181,9 +181,7 @@ class Lexicon:
                 (x[1:], "exact" if x[0] == "=" else "close") for x in cells[3].split(";") if x
             )
             trees = tuple(cells[5].split(";")) if len(cells) > 5 and cells[5] else ()
-            concept = VocabularyConcept(
-                curie, cells[1], cells[2], xrefs, cells[4] or None, trees
-            )
+            concept = VocabularyConcept(curie, cells[1], cells[2], xrefs, cells[4] or None, trees)
         if concept is not None and curie in self._overlay_xrefs:
             extra = tuple(x for x in self._overlay_xrefs[curie] if x not in concept.xrefs)
             concept = replace(concept, xrefs=concept.xrefs + extra)
