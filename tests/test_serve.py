@@ -159,6 +159,13 @@ def test_the_query_page_is_at_the_root(server: Server) -> None:
     assert "<title>Oxigraph server</title>" in page
 
 
+def test_relative_iris_resolve_against_the_address_the_client_asked(server: Server) -> None:
+    """The front passes the client's Host on: the server's base IRI is the public one."""
+    text = "SELECT ?b WHERE { BIND(<relative> AS ?b) }"
+    answer = http_query(server.query_url, text, "application/sparql-results+json")
+    assert json_rows(answer, ["b"]) == [(server.url + "relative",)]
+
+
 def test_a_missing_store_is_refused_with_exit_2(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["serve", "--store", str(tmp_path / "none")])
     assert result.exit_code == 2

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import http.client
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -30,7 +31,9 @@ BUFFER = 1 << 20
 # stops the query (its QueryEvaluationError::Cancelled).
 CANCELLED = b"The SPARQL operation has been cancelled"
 # Headers of one connection, not of the message (RFC 9110 section 7.6.1), and the
-# ones the front writes itself.
+# one the front writes itself. The client's Host goes on: the server takes the base
+# IRI of a query from it, and a query's relative IRIs resolve as they would without
+# the front.
 _HOP_BY_HOP = frozenset(
     {
         "connection",
@@ -42,7 +45,6 @@ _HOP_BY_HOP = frozenset(
         "trailer",
         "transfer-encoding",
         "upgrade",
-        "host",
         "content-length",
     }
 )
@@ -105,6 +107,11 @@ class _Listener(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return  # the client hung up before its answer was written: not the server's fault
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
+
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
@@ -129,7 +136,6 @@ class _Handler(BaseHTTPRequestHandler):
         headers["Content-Length"] = str(len(body))
         for attempt in (1, 2):
             upstream = front.upstream()
-            headers["Host"] = f"{upstream.host}:{upstream.port}"
             try:
                 self._relay(upstream, body, headers, deadline)
                 return
