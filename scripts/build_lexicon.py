@@ -125,6 +125,7 @@ def build(wheels: dict[str, Path]) -> bytes:
     read_curated(builder, CURATED_FILE)
     builder.link_salts()
     builder.add_untyped()
+    builder.add_tree_numbers(trees)
     sources = [
         ("mesh", MESH_FILE.name, "", sha256(MESH_FILE)),
         ("curated", CURATED_FILE.name, "", sha256(CURATED_FILE)),

@@ -31,6 +31,8 @@ from trialkg.linking.normalise import NORMALISER_VERSION, SALT_WORDS, lookup_key
 from trialkg.linking.overlay import parse_overlay
 
 FLAG_ORDER = "ckpsbndm"
+# 2: a sixth concept column, the MeSH tree numbers (trialkg.linking.lexicon reads 1 and 2).
+FORMAT = 2
 MAX_TERM = 80  # longer names are systematic chemical names no record writes
 
 
@@ -41,6 +43,7 @@ class Anchor:
     types: set[str] = field(default_factory=set)
     xrefs: dict[str, str] = field(default_factory=dict)  # curie -> "=" exact or "~" close
     parent: str = ""  # the anchor of the active ingredient, for a salt form
+    trees: tuple[str, ...] = ()  # a MeSH descriptor's tree numbers, as NLM writes them
 
 
 class LexiconBuilder:
@@ -105,6 +108,12 @@ class LexiconBuilder:
         for curie, label in self.untyped.items():
             if curie not in self.anchors:
                 self.anchors[curie] = Anchor(curie, label)
+
+    def add_tree_numbers(self, trees: dict[str, list[str]]) -> None:
+        """Every MeSH descriptor's tree numbers (supplementary concepts have none)."""
+        for curie, anchor in self.anchors.items():
+            if curie.startswith("mesh:D"):
+                anchor.trees = tuple(sorted(set(trees.get(curie[5:], ()))))
 
     def link_salts(self) -> None:
         """Point a salt-form anchor at the anchor of its active ingredient, when there is one."""
@@ -441,7 +450,8 @@ def write_lexicon(builder: LexiconBuilder, sources: list[tuple[str, str, str, st
         anchor = builder.anchors[curie]
         xrefs = ";".join(r + t for t, r in sorted(anchor.xrefs.items()))
         types = "".join(sorted(anchor.types))
-        body.write(f"{curie}\t{types}\t{_clean(anchor.label)}\t{xrefs}\t{anchor.parent}\n")
+        trees = ";".join(anchor.trees)
+        body.write(f"{curie}\t{types}\t{_clean(anchor.label)}\t{xrefs}\t{anchor.parent}\t{trees}\n")
     body.write(f"%terms\t{len(keys)}\n")
     for key in keys:
         entries = builder.terms[key]
@@ -455,7 +465,7 @@ def write_lexicon(builder: LexiconBuilder, sources: list[tuple[str, str, str, st
         + text.encode("utf-8")
     ).hexdigest()[:12]
     out = io.StringIO()
-    out.write("#trialkg-lexicon\t1\n")
+    out.write(f"#trialkg-lexicon\t{FORMAT}\n")
     out.write(f"#version\t{fingerprint}\n")
     out.write(f"#normaliser\t{NORMALISER_VERSION}\n")
     for name, filename, version, digest, licence in sources:

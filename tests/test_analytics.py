@@ -11,9 +11,12 @@ import rdflib
 
 import trialkg
 from trialkg import analytics
+from trialkg.analytics.networks import rows as sparql_rows
+from trialkg.linking.lexicon import default_lexicon
 from trialkg.store import TrialStore
 
 TKG = rdflib.Namespace("https://w3id.org/trialkg/vocab#")
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def rows(store: TrialStore, name: str, **params: str) -> list[dict[str, object]]:
@@ -163,6 +166,43 @@ def test_repurposing_needs_conditions_that_no_one_branch_holds(
     assert found[drug].branches == ("C04", "C08")
     behind = {t for c in graph.neighbors(drug) for t in graph.edges[drug, c]["trials"].split()}
     assert set(found[drug].trials) <= behind
+
+
+def test_repurposing_reads_the_tree_numbers_the_store_holds(
+    json_store: TrialStore, tmp_path: Path
+) -> None:
+    """With no table, the branches come from tkg:meshTreeNumber on the conditions: the
+    numbers of the MeSH descriptors each condition exactly matches, as the lexicon has them."""
+    store = trialkg.open_store()
+    report = trialkg.build(store, [FIXTURES / "repurposing", FIXTURES / "json"])
+    assert report.rejected == 0
+    lexicon = default_lexicon()
+    descriptors = {
+        str(row[0]).rsplit("/", 1)[-1]
+        for row in sparql_rows(
+            store,
+            "SELECT DISTINCT ?d WHERE { ?c a tkg:Condition ; skos:exactMatch ?d "
+            'FILTER(STRSTARTS(STR(?d), "http://id.nlm.nih.gov/mesh/")) }',
+        )
+    }
+    table = {}
+    for descriptor in descriptors:
+        concept = lexicon.concept("mesh:" + descriptor)
+        assert concept is not None, descriptor
+        table[descriptor] = concept.tree_numbers
+    from_store = analytics.condition_tree_numbers(store)
+    assert from_store == analytics.condition_tree_numbers(store, table)
+    diabetes = "https://w3id.org/trialkg/id/condition/mesh-D003920"
+    assert from_store[diabetes] == ("C18.452.394.750", "C19.246")
+
+    found = analytics.repurposing_candidates(store)
+    assert found == analytics.repurposing_candidates(store, table)
+    by_trials = {c.trials: c for c in found}
+    # An SGLT2 inhibitor for heart and sugar, linaclotide for constipation in diabetes.
+    assert by_trials[("NCT05333159",)].branches == ("C14", "C18", "C19")
+    assert by_trials[("NCT03119584",)].conditions == ("Constipation", "Diabetes Mellitus")
+    # The lung-cancer records alone give none: every drug's conditions share C04.
+    assert analytics.repurposing_candidates(json_store) == []
 
 
 def test_mesh_descriptor_file_gives_tree_numbers(tmp_path: Path) -> None:

@@ -41,6 +41,7 @@ RANK = {
     "fetch": 7,
     "link_report": 7,
     "push": 7,
+    "serve_front": 6,
     "serve": 7,
     "export": 8,
     "stats": 8,

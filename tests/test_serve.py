@@ -27,7 +27,7 @@ from click.testing import CliRunner
 import trialkg
 from trialkg.cli import main
 from trialkg.query import named_queries, resolve_drug
-from trialkg.serve import Server, free_port
+from trialkg.serve import GRACE_SECONDS, Server, free_port
 
 TRIALKG = shutil.which("trialkg", path=str(Path(sys.executable).parent))
 RESULTS_NS = "{http://www.w3.org/2005/sparql-results#}"
@@ -174,6 +174,13 @@ def test_the_query_page_is_at_the_root(server: Server) -> None:
     assert "<title>Oxigraph server</title>" in page
 
 
+def test_relative_iris_resolve_against_the_address_the_client_asked(server: Server) -> None:
+    """The front passes the client's Host on: the server's base IRI is the public one."""
+    text = "SELECT ?b WHERE { BIND(<relative> AS ?b) }"
+    answer = http_query(server.query_url, text, "application/sparql-results+json")
+    assert json_rows(answer, ["b"]) == [(server.url + "relative",)]
+
+
 def test_a_missing_store_is_refused_with_exit_2(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["serve", "--store", str(tmp_path / "none")])
     assert result.exit_code == 2
@@ -246,3 +253,60 @@ def test_the_command_serves_until_ctrl_c_and_exits_0(
     # The store is free again: a writer may open it.
     with trialkg.open_store(folder):
         pass
+
+
+# Three patterns with no variable in common: the server joins them in memory, and its
+# own timeout, checked only when the evaluator reads the store, never fires (over the
+# 65,659 quads of these records the count would run for hours).
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+# Three sets of 1,141 sites: the server's timeout stops this one itself, in the middle
+# of a 200 answer it has begun.
+CANCELLED = (
+    "PREFIX tkg: <https://w3id.org/trialkg/vocab#> SELECT (COUNT(*) AS ?n) "
+    "WHERE { ?a a tkg:Site . ?b a tkg:Site . ?c a tkg:Site }"
+)
+TRIALS = "SELECT (COUNT(DISTINCT ?t) AS ?n) WHERE { ?t a <https://w3id.org/trialkg/vocab#Trial> }"
+
+
+def refused(url: str, text: str) -> tuple[int, str, float]:
+    started = time.monotonic()
+    with pytest.raises(urllib.error.HTTPError) as error:
+        http_query(url, text, "application/sparql-results+json")
+    return error.value.code, error.value.read().decode(), time.monotonic() - started
+
+
+def test_a_query_past_the_timeout_is_stopped_and_the_server_answers_again(
+    json_store_folder: Path,
+) -> None:
+    with Server(json_store_folder, port=free_port(), timeout=1) as server:
+        first = server.pid
+        code, message, took = refused(server.query_url, RUNAWAY)
+        assert code == 503
+        assert "ran past the server's time limit of 1 s" in message
+        # The front stopped it at the limit and its grace, by ending the server's process.
+        assert took < 1 + GRACE_SECONDS + 5
+        answer = http_query(server.query_url, TRIALS, "application/sparql-results+json")
+        assert json_rows(answer, ["n"]) == [("110",)]
+        assert server.restarts == 1 and server.pid != first
+        if sys.platform == "linux":  # the process that ran the query is gone
+            assert not Path(f"/proc/{first}").exists()
+
+        # A query the server's timeout stops itself gets the same refusal, with no restart.
+        code, message, _ = refused(server.query_url, CANCELLED)
+        assert (code, server.restarts) == (503, 1)
+        assert "time limit of 1 s" in message
+
+
+def test_the_timeout_leaves_a_long_answer_whole(json_store_folder: Path) -> None:
+    """An answer past the front's buffer streams through it, chunk by chunk."""
+    text = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    with Server(json_store_folder, port=free_port(), timeout=60) as server:
+        served = http_query(server.query_url, text, "text/csv")
+        (total,) = json_rows(
+            http_query(server.query_url, count, "application/sparql-results+json"), ["n"]
+        )
+    assert len(served) > 1 << 20  # more than the front holds
+    rows = list(csv.reader(io.StringIO(served.decode(), newline="")))
+    assert rows[0] == ["s", "p", "o"]
+    assert (str(len(rows) - 1),) == total

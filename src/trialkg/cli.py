@@ -466,7 +466,8 @@ def export(fmt: str, store_path: str | None, output: str | None, workers: int | 
     type=click.IntRange(0),
     default=60,
     show_default=True,
-    help="Seconds a query may run (0: no limit).",
+    help="Seconds a query may run (0: no limit); past it, and 2 s of grace, it is stopped "
+    "and answered 503.",
 )
 @_fails_cleanly
 def serve(store_path: str | None, host: str, port: int, timeout: int) -> None:

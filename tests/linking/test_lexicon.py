@@ -32,7 +32,7 @@ def test_the_file_is_small_and_its_bytes_deterministic() -> None:
 @pytest.mark.skipif(not (REPO / "lexicon-sources").exists(), reason="needs the source tree")
 def test_the_header_names_the_sources_the_build_script_pins() -> None:
     header = _header()
-    assert header[0] == ["trialkg-lexicon", "1"]
+    assert header[0] == ["trialkg-lexicon", "2"]
     assert ["normaliser", NORMALISER_VERSION] in header
     sources = {row[1]: row for row in header if row[0] == "source"}
     for name in ("mesh_descriptor_terms.tsv.gz", "curated.tsv"):
@@ -62,14 +62,30 @@ def test_concepts_are_typed_and_cross_referenced() -> None:
     assert readings and readings[0].curie == "mesh:D000068877"
 
 
+def test_descriptors_keep_their_mesh_tree_numbers() -> None:
+    lexicon = default_lexicon()
+    lung = lexicon.concept("mesh:D008175")
+    assert lung is not None
+    assert lung.tree_numbers == ("C04.588.894.797.520", "C08.381.540", "C08.785.520")
+    gist = lexicon.concept("mesh:D046152")  # a neoplasm of the digestive system
+    assert gist is not None and {n.split(".")[0] for n in gist.tree_numbers} == {"C04", "C06"}
+    pembrolizumab = lexicon.concept("mesh:C582435")  # supplementary concepts have none
+    assert pembrolizumab is not None and pembrolizumab.tree_numbers == ()
+
+
 def test_a_lexicon_from_lines_reads_like_the_shipped_one() -> None:
     lexicon = Lexicon(
-        ["mesh:D1\td\tAspirin\t=rxnorm:1191\t", "mesh:D2\td\tAspirin Sodium\t\tmesh:D1"],
+        [
+            "mesh:D1\td\tAspirin\t=rxnorm:1191\t\tD02.065;D02.241",
+            "mesh:D2\td\tAspirin Sodium\t\tmesh:D1",  # format 1: no tree column
+        ],
         ["aspirin\tmesh:D1|p", "aspirinsodium\tmesh:D2|p"],
         version="test",
     )
     salt = lexicon.concept("mesh:D2")
-    assert salt is not None and salt.parent == "mesh:D1"
+    assert salt is not None and salt.parent == "mesh:D1" and salt.tree_numbers == ()
+    aspirin = lexicon.concept("mesh:D1")
+    assert aspirin is not None and aspirin.tree_numbers == ("D02.065", "D02.241")
     assert lexicon.concept("mesh:D3") is None
     assert lexicon.readings("nothing", "drug") == ()
     assert lexicon.source_label("rxnorm:1191") == "RxNorm; trialkg lexicon test"

@@ -5,8 +5,8 @@ bipartite (trials ``bipartite=0``, keyed by NCT id; the others ``bipartite=1``,
 keyed by IRI); ``drug_condition_graph``, ``drug_co_use_graph``,
 ``sponsor_collaboration_graph`` and ``site_country_graph`` are weighted. The
 measures rank nodes (``centrality``), group them (``communities``), find drugs
-tried across disease branches (``repurposing_candidates``, given MeSH tree
-numbers) and follow drugs through phases (``phase_attrition``).
+tried across disease branches (``repurposing_candidates``, from the MeSH tree
+numbers the store writes on its conditions) and follow drugs through phases (``phase_attrition``).
 """
 
 from trialkg.analytics.measures import (
@@ -14,6 +14,7 @@ from trialkg.analytics.measures import (
     Candidate,
     centrality,
     communities,
+    condition_tree_numbers,
     phase_attrition,
     read_mesh_trees,
     repurposing_candidates,
@@ -45,6 +46,7 @@ __all__ = [
     "bipartite",
     "centrality",
     "communities",
+    "condition_tree_numbers",
     "drug_co_use_graph",
     "drug_condition_graph",
     "drug_condition_trial_graph",

@@ -61,13 +61,20 @@ SELECT DISTINCT ?condition ?descriptor WHERE {
 ORDER BY ?condition ?descriptor
 """
 
+_CONDITION_TREES = """
+SELECT DISTINCT ?condition ?number WHERE {
+  ?condition a tkg:Condition ; tkg:meshTreeNumber ?number .
+}
+ORDER BY ?condition ?number
+"""
+
 _TREE_LINE = re.compile(r"^(MN|UI) = (\S+)")
 
 
 def read_mesh_trees(path: str | Path) -> dict[str, tuple[str, ...]]:
     """MeSH tree numbers by descriptor id, from NLM's ASCII descriptor file (``d2025.bin``,
     ``UI =`` and ``MN =`` lines) or a two-column text file (descriptor id, tree number);
-    either may be gzipped. The store holds no tree numbers: MeSH ships them apart."""
+    either may be gzipped: tree numbers of another MeSH year than the store's lexicon."""
     opener = gzip.open if str(path).endswith(".gz") else open
     trees: dict[str, set[str]] = defaultdict(set)
     with opener(path, "rt", encoding="utf-8") as handle:
@@ -92,6 +99,22 @@ def read_mesh_trees(path: str | Path) -> dict[str, tuple[str, ...]]:
     return {descriptor: tuple(sorted(numbers)) for descriptor, numbers in sorted(trees.items())}
 
 
+def condition_tree_numbers(
+    store: TrialStore, trees: Mapping[str, tuple[str, ...]] | None = None
+) -> dict[str, tuple[str, ...]]:
+    """The MeSH tree numbers of each condition node that has some: from the store, or,
+    given ``trees`` (tree numbers by descriptor id), from the table through the node's
+    exact MeSH matches."""
+    found: dict[str, set[str]] = defaultdict(set)
+    if trees is None:
+        for condition, number in rows(store, _CONDITION_TREES, "analytics-condition-trees"):
+            found[str(condition)].add(str(number))
+    else:
+        for condition, descriptor in rows(store, _CONDITION_MESH, "analytics-condition-mesh"):
+            found[str(condition)].update(trees.get(str(descriptor).rsplit("/", 1)[-1], ()))
+    return {c: tuple(sorted(numbers)) for c, numbers in sorted(found.items()) if numbers}
+
+
 def branch(tree_number: str) -> str:
     """The disease branch of a tree number: ``C04`` (Neoplasms) of ``C04.588.894``."""
     return tree_number.split(".", 1)[0]
@@ -107,20 +130,23 @@ class Candidate:
 
 
 def repurposing_candidates(
-    store: TrialStore, trees: Mapping[str, tuple[str, ...]], facts: Facts | None = None
+    store: TrialStore,
+    trees: Mapping[str, tuple[str, ...]] | None = None,
+    facts: Facts | None = None,
 ) -> list[Candidate]:
     """Drugs tried for conditions in two or more MeSH disease branches (tree ``C``): no
     one branch holds all their conditions, so the drug is tried outside one area. A
-    condition with no MeSH tree number is left out of the test. Most branches first."""
+    condition with no MeSH tree number is left out of the test. Most branches first.
+
+    The tree numbers are those the store writes on its conditions (``tkg:meshTreeNumber``,
+    from the lexicon trialkg built it with); ``trees`` (``read_mesh_trees``: another MeSH
+    year, say) replaces them, read through the conditions' exact MeSH matches."""
     facts = facts or read_facts(store)
-    descriptors: dict[str, set[str]] = defaultdict(set)
-    for condition, descriptor in rows(store, _CONDITION_MESH, "analytics-condition-mesh"):
-        descriptors[str(condition)].add(str(descriptor).rsplit("/", 1)[-1])
-    branches_of: dict[str, frozenset[str]] = {}
-    for condition, ids in descriptors.items():
-        found = {branch(n) for d in ids for n in trees.get(d, ()) if n.startswith("C")}
-        if found:
-            branches_of[condition] = frozenset(found)
+    branches_of = {
+        condition: frozenset(found)
+        for condition, numbers in condition_tree_numbers(store, trees).items()
+        if (found := {branch(n) for n in numbers if n.startswith("C")})
+    }
     conditions_of: dict[str, set[str]] = defaultdict(set)
     for nct, condition in facts.pairs["condition"]:
         conditions_of[nct].add(condition)

@@ -8,11 +8,12 @@ the named queries). matplotlib is an optional dependency: ``trialkg[notebooks]``
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
 
-from trialkg.analytics.networks import PHASES, drug_condition_graph, read_trials
+from trialkg.analytics.networks import PHASES, drug_condition_graph, read_trials, rows
 from trialkg.query import run_query
 from trialkg.store import TrialStore
 
@@ -111,3 +112,86 @@ def starts_per_year(store: TrialStore, ax: Axes) -> dict[int, int]:
     ax.set_ylabel("trials")
     ax.set_title("Trial starts per year")
     return ordered
+
+
+# The drug whose trials report adverse events most: most trials, then most events.
+_DRUG_WITH_EVENTS = """
+SELECT ?drug (MIN(STR(?label)) AS ?name) (COUNT(DISTINCT ?t) AS ?trials)
+       (COUNT(DISTINCT ?event) AS ?events)
+WHERE {
+  ?t tkg:adverseEvent ?event ; tkg:intervention ?i .
+  ?i tkg:concept ?drug .
+  ?drug a tkg:Drug ; rdfs:label ?label .
+}
+GROUP BY ?drug
+ORDER BY DESC(?trials) DESC(?events) ?drug
+LIMIT 1
+"""
+
+# Participants affected by each event term in each result group (arm) of the drug's
+# trials, serious and other events added: the rows of ``adverse-events``, summed.
+_EVENTS_PER_GROUP = """
+SELECT ?nct ?group ?term (SUM(?affected) AS ?n)
+WHERE {
+  { SELECT DISTINCT ?t WHERE { ?t tkg:intervention ?i . ?i tkg:concept ?drug } }
+  ?t tkg:nctId ?nct ; tkg:adverseEvent ?event .
+  ?event tkg:term ?term ; tkg:count ?count .
+  ?count tkg:group ?g ; tkg:affected ?affected .
+  OPTIONAL { ?g rdfs:label ?title }
+  OPTIONAL { ?g tkg:groupId ?group_id }
+  BIND(COALESCE(?title, ?group_id) AS ?group)
+}
+GROUP BY ?nct ?group ?term
+"""
+
+
+@dataclass(frozen=True)
+class ArmEvents:
+    drug: str  # IRI
+    label: str
+    groups: tuple[tuple[str, str], ...]  # (NCT id, the result group's title), as drawn
+    # (term, NCT id, group, participants affected), the top terms in every group
+    counts: tuple[tuple[str, str, str, int], ...]
+
+
+def adverse_events_per_arm(
+    store: TrialStore, ax: Axes, *, drug: str | None = None, top: int = 10
+) -> ArmEvents | None:
+    """The adverse events that most participants in a drug's trials had, per result
+    group (arm), as grouped bars. ``drug``: a drug node's IRI; by default the drug
+    whose trials report events most. None, and nothing drawn, when no trial has results."""
+    if drug is None:
+        found = rows(store, _DRUG_WITH_EVENTS, "analytics-drug-with-events")
+        if not found:
+            return None
+        drug = str(found[0][0])
+    labels = rows(store, f"SELECT (MIN(STR(?l)) AS ?l) WHERE {{ <{drug}> rdfs:label ?l }}")
+    label = str(labels[0][0]) if labels and labels[0][0] is not None else drug
+    per_group: dict[tuple[str, str], dict[str, int]] = {}
+    for nct, group, term, n in rows(
+        store, _EVENTS_PER_GROUP.replace("?drug", f"<{drug}>"), "analytics-events-per-arm"
+    ):
+        cell = per_group.setdefault((str(nct), str(group)), {})
+        cell[str(term)] = cell.get(str(term), 0) + int(n or 0)
+    if not per_group:
+        return None
+    totals: Counter[str] = Counter()
+    for cell in per_group.values():
+        totals.update(cell)
+    terms = sorted(totals, key=lambda t: (-totals[t], t))[:top]
+    groups = sorted(per_group)
+    height = 0.8 / len(groups)
+    one_trial = len({nct for nct, _ in groups}) == 1
+    for index, key in enumerate(groups):
+        offset = (len(groups) - 1) / 2 - index  # the first group on top within a term
+        ys = [len(terms) - 1 - row + offset * height for row in range(len(terms))]
+        name = key[1] if one_trial else f"{key[0]}: {key[1]}"
+        values = [per_group[key].get(t, 0) for t in terms]
+        ax.barh(ys, values, height=height, label=_short(name, 48))
+    ax.set_yticks([len(terms) - 1 - row for row in range(len(terms))])
+    ax.set_yticklabels([_short(t) for t in terms])
+    ax.set_xlabel("participants affected")
+    ax.set_title(f"Most reported adverse events of {label}, per arm")
+    ax.legend(fontsize=7)
+    counts = tuple((t, nct, g, per_group[(nct, g)].get(t, 0)) for t in terms for nct, g in groups)
+    return ArmEvents(drug, label, tuple(groups), counts)

@@ -3,12 +3,14 @@
 The file is built by ``scripts/build_lexicon.py``; its header names each source
 with version, SHA-256 and licence. Two sorted sections follow:
 
-- ``%concepts``: ``curie  types  label  xrefs  parent`` — a vocabulary term a mention
-  can stand for. ``types`` letters: ``d`` chemical or drug (MeSH tree D), ``c``
+- ``%concepts``: ``curie  types  label  xrefs  parent  trees`` — a vocabulary term a
+  mention can stand for. ``types`` letters: ``d`` chemical or drug (MeSH tree D), ``c``
   disease (C, F03 and behavioural symptoms), ``p`` procedure (E, and F04 behavioural
   therapies), ``v`` device
   (E07), ``r`` chemotherapy protocol. ``xrefs`` are ``=curie`` (exact) or ``~curie``
-  (close). ``parent`` is the active ingredient of a salt form.
+  (close). ``parent`` is the active ingredient of a salt form. ``trees`` are a MeSH
+  descriptor's tree numbers (``C04.588.894``), ``;``-separated (format 2; a format 1
+  file has no such column and its concepts no tree numbers).
 - ``%terms``: ``key  curie|flag;...`` — the ``lookup_key`` of a name and the concepts
   it names, best first (flags in ``FLAGS``).
 
@@ -58,6 +60,7 @@ class VocabularyConcept:
     label: str
     xrefs: tuple[tuple[str, str], ...] = ()  # (curie, "exact" | "close")
     parent: str | None = None
+    tree_numbers: tuple[str, ...] = ()  # a MeSH descriptor's, as NLM writes them
 
     @property
     def key(self) -> str:
@@ -177,12 +180,11 @@ class Lexicon:
             xrefs = tuple(
                 (x[1:], "exact" if x[0] == "=" else "close") for x in cells[3].split(";") if x
             )
-            concept = VocabularyConcept(curie, cells[1], cells[2], xrefs, cells[4] or None)
+            trees = tuple(cells[5].split(";")) if len(cells) > 5 and cells[5] else ()
+            concept = VocabularyConcept(curie, cells[1], cells[2], xrefs, cells[4] or None, trees)
         if concept is not None and curie in self._overlay_xrefs:
             extra = tuple(x for x in self._overlay_xrefs[curie] if x not in concept.xrefs)
-            concept = VocabularyConcept(
-                concept.curie, concept.types, concept.label, concept.xrefs + extra, concept.parent
-            )
+            concept = replace(concept, xrefs=concept.xrefs + extra)
         self._concept_cache[curie] = concept
         return concept
 

@@ -78,6 +78,8 @@ class Match:
     method: str  # "exact", "synonym", "brand", "normalised", "salt", "abbreviation", ...
     confidence: float
     source: str  # the vocabulary and the lexicon version: "MeSH; trialkg lexicon bed8f60194dd"
+    # The target's MeSH tree numbers ("C04.588.894"), when it is a MeSH descriptor.
+    tree_numbers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -497,7 +499,9 @@ class Linker:
             if method.startswith("overlay")
             else self.lexicon.source_label(curie)
         )
-        return Match(curie_iri(curie), relation, method, round(confidence, 2), source)
+        target = self.lexicon.concept(curie) if curie.startswith("mesh:D") else None
+        trees = target.tree_numbers if target is not None else ()
+        return Match(curie_iri(curie), relation, method, round(confidence, 2), source, trees)
 
 
 def _with_ids(meshes: tuple[MeshTerm, ...]) -> tuple[MeshTerm, ...]:

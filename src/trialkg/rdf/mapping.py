@@ -382,6 +382,10 @@ def _concept(trial_writer: _Writer, concept: Concept, class_iri: str) -> str:
     for match in concept.matches:
         relation = vocab.EXACT_MATCH if match.relation == "exact" else vocab.CLOSE_MATCH
         w.link(node, relation, match.iri)
+        if match.relation == "exact":
+            # The node is that MeSH descriptor: its place in the MeSH trees is the node's.
+            for number in match.tree_numbers:
+                w.text(node, p("meshTreeNumber"), number)
         # One link node per target, the same whichever trial names the node: how each
         # mention was read is on the mention (tkg:matchMethod).
         link = f"{node}/link/{iri.slug(match.iri)}"
