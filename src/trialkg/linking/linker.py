@@ -208,7 +208,7 @@ class Linker:
             # "Biological Therapy" as written is MeSH's procedure: it comes before
             # "biological" read without its form words.
             procedure = self.resolver.lookup(name, "procedure", context)
-            if isinstance(procedure, Resolution):
+            if isinstance(procedure, Resolution) and procedure.relation == "exact":
                 return (self._concept("procedure", name, procedure),)
         if not found_all and kind in DRUG_KINDS:
             partial = self._partial_combination(name, kind, context)
