@@ -79,3 +79,28 @@ def test_a_drug_named_with_route_form_duration_or_therapy_words(
 def test_a_therapy_that_is_a_procedure_as_written_stays_a_procedure(linker: Linker) -> None:
     (concept,) = drug_concepts(linker, "Biological Therapy", "BIOLOGICAL")
     assert concept.kind == "procedure" and concept.matches[0].iri == MESH + "D001691"
+
+
+@pytest.mark.parametrize(
+    ("name", "iri"),
+    [
+        ("Approved influenza virus vaccine.", MESH + "D007252"),
+        ("trivalent split influenza vaccine", MESH + "D007252"),
+        ("ras peptide cancer vaccine", MESH + "D019496"),
+    ],
+)
+def test_a_vaccine_is_close_to_the_class_its_name_ends_with(
+    linker: Linker, name: str, iri: str
+) -> None:
+    (concept,) = drug_concepts(linker, name, "BIOLOGICAL")
+    assert (concept.matches[0].iri, concept.matches[0].relation, concept.method) == (
+        iri,
+        "close",
+        "vaccine-head",
+    )
+
+
+def test_a_hyphenated_virus_name_is_not_cut_for_a_vaccine_head(linker: Linker) -> None:
+    # "Varicella-zoster" names one virus: its vaccine is not the herpes zoster vaccine.
+    (concept,) = drug_concepts(linker, "Varicella-zoster vaccine", "BIOLOGICAL")
+    assert all(m.iri != MESH + "D053061" for m in concept.matches)

@@ -29,7 +29,7 @@ from trialkg.linking.normalise import (
     strip_parentheses,
     words,
 )
-from trialkg.linking.rewording import condition_forms
+from trialkg.linking.rewording import condition_forms, vaccine_heads
 
 
 def _word_set(text: str) -> frozenset[str]:
@@ -71,6 +71,7 @@ STEP_CONFIDENCE = {
     "modifier": 0.7,
     "procedure-head": 0.7,
     "reworded": 0.85,
+    "vaccine-head": 0.7,
 }  # fmt: skip
 
 # Words that qualify a disease without changing which disease it is.
@@ -221,8 +222,17 @@ class Resolver:
         synonym = self._other_name(name, kind, context, other_names, description)
         if synonym is not None:
             return [synonym]
-        found = self._from_registry(name, kind, context)
+        found = self._from_registry(name, kind, context) or self._vaccine(name, kind, context)
         return [found] if found else None
+
+    def _vaccine(self, name: str, kind: str, context: RecordContext) -> Resolution | None:
+        """A vaccine by the class its name ends with, close (``rewording.vaccine_heads``)."""
+        for head in vaccine_heads(name):
+            for form in (head, head + "s"):
+                found = self.lookup(form, kind, context, "vaccine-head", flags=_FIRM)
+                if isinstance(found, Resolution):
+                    return replace(found, relation="close", confidence=min(found.confidence, 0.7))
+        return None
 
     def _other_name(
         self,

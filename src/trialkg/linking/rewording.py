@@ -78,3 +78,22 @@ def _orders(found: list[str]) -> list[tuple[str, ...]]:
     if not 2 <= len(found) <= _MOST_WORDS or any(w in _PHRASE_WORDS for w in found):
         return []
     return list(permutations(found))
+
+
+_VACCINE = frozenset({"vaccine", "vaccines"})
+
+
+def vaccine_heads(name: str) -> list[str]:
+    """The shorter and shorter ends of a vaccine's name, longest first.
+
+    "Approved influenza virus vaccine" -> "influenza virus vaccine", "virus
+    vaccine"; "13-valent pneumococcal conjugate vaccine" -> ..., "conjugate vaccine".
+    The words left out narrow the vaccine (its valency, maker, strain or form), so
+    the vaccine class a head names is a broader, close match. A head is two words
+    at least: "vaccine" alone says nothing of which.
+    """
+    # Split at spaces only: "varicella-zoster" names one virus, not a zoster.
+    found = strip_parentheses(name).split()
+    if len(found) < 3 or found[-1].lower().rstrip(".") not in _VACCINE:
+        return []
+    return [" ".join(found[start:]) for start in range(1, len(found) - 1)]
