@@ -104,3 +104,20 @@ def test_a_hyphenated_virus_name_is_not_cut_for_a_vaccine_head(linker: Linker) -
     # "Varicella-zoster" names one virus: its vaccine is not the herpes zoster vaccine.
     (concept,) = drug_concepts(linker, "Varicella-zoster vaccine", "BIOLOGICAL")
     assert all(m.iri != MESH + "D053061" for m in concept.matches)
+
+
+@pytest.mark.parametrize(
+    ("name", "iri", "relation"),
+    [
+        # A word in another of its forms: MeSH's "Disc, Prolapsed", "Metabolic Diseases".
+        ("Cervical Disc Prolapse", MESH + "D007405", "close"),
+        ("Lumbar Herniated Intervertebral Disc", MESH + "D007405", "close"),
+        ("Metabolic Disorders", MESH + "D008659", "exact"),
+        # Decompensated: the course of the case, not another disease.
+        ("Decompensated Cirrhosis", MESH + "D008103", "close"),
+    ],
+)
+def test_a_condition_word_in_another_form(
+    linker: Linker, name: str, iri: str, relation: str
+) -> None:
+    assert _condition(linker, name) == (iri, relation, "reworded")

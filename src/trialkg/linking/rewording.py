@@ -48,7 +48,8 @@ _CASE_WORDS = _word_set(
     recurrent refractory relapsed relapsing advanced metastatic locally unresectable
     inoperable untreated newly diagnosed previously treated stage grade i ii iii iv iiia
     iiib iiic iva ivb ia ib iia iib ajcc v6 v7 v8 remission nos unspecified protocol
-    specific otherwise patient patients people subjects participants individuals
+    specific otherwise decompensated compensated patient patients people subjects
+    participants individuals
     """
 )
 _NARROWING = SITE_WORDS | _CASE_WORDS
@@ -65,13 +66,47 @@ def condition_forms(name: str) -> list[tuple[str, str]]:
     """(form, relation) to look up, best first; relation "exact" or "close"."""
     plain = strip_parentheses(name)
     found = words(plain)
-    forms = [(" ".join(order), "exact") for order in _orders(found) if list(order) != found]
+    forms = [
+        (" ".join(order), "exact")
+        for spelling in _spellings(found)
+        for order in [spelling, *_orders(spelling)]
+    ]
     part = words(_CLAUSE.sub("", plain))
     kept = [w for w in part if w not in _NARROWING]
     if kept and (len(kept) < len(found)):
-        forms += [(" ".join(order), "close") for order in [kept, *_orders(kept)]]
+        forms += [
+            (" ".join(order), "close")
+            for spelling in _spellings(kept)
+            for order in [spelling, *_orders(spelling)]
+        ]
     whole = " ".join(found)
     return [form for form in dict.fromkeys(forms) if form[0] != whole]
+
+
+# One word in another of its forms: "disc prolapse" is MeSH's "Disc, Prolapsed",
+# "metabolic disorders" its "Metabolic Diseases".
+_SAME_WORD = {"disorder": "disease", "disorders": "diseases", "disease": "disorder",
+              "diseases": "disorders"}  # fmt: skip
+
+
+def _forms_of(word: str) -> list[str]:
+    if word in _SAME_WORD:
+        return [_SAME_WORD[word]]
+    if len(word) > 5 and word.endswith("ation"):
+        return [word[:-3] + "ed"]  # herniation -> herniated
+    if len(word) > 5 and word.endswith("ed"):
+        return [word[:-1], word[:-2] + "ion"]  # prolapsed -> prolapse, herniated -> herniation
+    if len(word) > 5 and word.endswith("se"):
+        return [word + "d"]  # prolapse -> prolapsed
+    return []
+
+
+def _spellings(found: list[str]) -> list[list[str]]:
+    """The words as written, then with one word in another of its forms."""
+    spellings = [found]
+    for index, word in enumerate(found):
+        spellings += [[*found[:index], other, *found[index + 1 :]] for other in _forms_of(word)]
+    return spellings
 
 
 def _orders(found: list[str]) -> list[tuple[str, ...]]:
