@@ -38,7 +38,7 @@ def endpoint(tmp_path: Path) -> Iterator[Server]:
 
 def remote_rows(server: Server, name: str) -> list[tuple[str, ...]]:
     named = named_queries()[name]
-    text = named.text
+    text = named.sparql
     request = urllib.request.Request(
         server.query_url,
         data=urllib.parse.urlencode({"query": text}).encode(),

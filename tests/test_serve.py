@@ -64,15 +64,15 @@ def endpoint_text(store_path: Path, name: str) -> str:
     query = named_queries()[name]
     params = PARAMS.get(name, {})
     if not params:
-        return query.text
+        return query.sparql
     if "drug" not in params:
         values = " ".join(f'VALUES ?{key} {{ "{value}" }}' for key, value in params.items())
-        return f"{query.text}\n{values}\n"
+        return f"{query.sparql}\n{values}\n"
     with trialkg.open_store(store_path, read_only=True) as store:
         nodes = resolve_drug(store, params["drug"])
     assert len(nodes) == 2  # the name and its MeSH node (mesh:D000077143 ...): it means both
     values = " ".join(f"<{node.value}>" for node in nodes)
-    return f"{query.text}\nVALUES ?drug {{ {values} }}\n"
+    return f"{query.sparql}\nVALUES ?drug {{ {values} }}\n"
 
 
 Rows = list[tuple[str | None, ...]]

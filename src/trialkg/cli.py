@@ -367,6 +367,12 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 )
 @click.option("--limit", type=click.IntRange(0), default=None, help="Rows of one page.")
 @click.option("--offset", type=click.IntRange(0), default=0, help="Rows to skip before the page.")
+@click.option(
+    "--curies/--full-iris",
+    default=None,
+    help="Write IRIs as CURIEs (mesh:D017239) or whole. Default: CURIEs in the table, "
+    "whole IRIs in CSV, TSV and JSON.",
+)
 @_fails_cleanly
 def query(
     name: str,
@@ -377,6 +383,7 @@ def query(
     allow_service: bool,
     limit: int | None,
     offset: int,
+    curies: bool | None,
 ) -> None:
     """Run a named query (see `trialkg queries`) or a SPARQL file (FILE.rq), read-only."""
     from trialkg.query import format_result, run_query
@@ -391,7 +398,7 @@ def query(
             limit=limit,
             offset=offset,
         )
-    click.echo(format_result(result, fmt), nl=False)
+    click.echo(format_result(result, fmt, curies=curies), nl=False)
 
 
 @main.command()

@@ -18,13 +18,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from trialkg.linking.prefixes import sparql_prefixes
 from trialkg.store import TrialStore
 
-_PREFIXES = """
-PREFIX tkg: <https://w3id.org/trialkg/vocab#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-"""
+_PREFIXES = sparql_prefixes(("tkg", "rdfs", "skos"))
 
 INTERVENTION_TYPES = {
     "drug": frozenset({"DRUG", "BIOLOGICAL", "COMBINATION_PRODUCT"}),

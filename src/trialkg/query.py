@@ -38,6 +38,8 @@ from trialkg.linking.prefixes import (
     CurieError,
     curie_iri,
     iri_curie,
+    namespace_of,
+    shorten,
 )
 from trialkg.rdf import iri, vocab
 from trialkg.resources import resource_dir
@@ -80,6 +82,33 @@ _TYPE = ox.NamedNode(vocab.TYPE)
 _DRUG = ox.NamedNode(vocab.TKG + "Drug")
 
 
+# A prefixed name's prefix (``tkg:`` in ``tkg:nctId``), once IRIs, strings and comments
+# are blanked; and a query's own PREFIX declarations.
+_USED_PREFIX = re.compile(r"(?<![\w?$.:\-])([A-Za-z][\w\-]*(?:\.[\w\-]+)*):")
+_DECLARED = re.compile(r"\bPREFIX\s+([A-Za-z][\w.\-]*)?:\s*<([^>]*)>", re.IGNORECASE)
+
+
+def declared_prefixes(text: str) -> dict[str, str]:
+    """The prefixes a SPARQL text declares itself (``PREFIX tkg: <...>``), by name."""
+    # IRIs are matched first so that a '#' within one is no comment; they are kept.
+    kept = _NOT_KEYWORDS.sub(lambda m: m.group() if m.group().startswith("<") else " ", text)
+    found = _DECLARED.finditer(kept)
+    return {match.group(1) or "": match.group(2) for match in found}
+
+
+def with_prefixes(text: str) -> str:
+    """A SPARQL text with a PREFIX line for every registry prefix it uses and does not
+    declare (``tkg:``, ``rdfs:``, ``mesh:``, ``skos:`` ...); its own declarations stand."""
+    declared = declared_prefixes(text)
+    used = {match.group(1) for match in _USED_PREFIX.finditer(_NOT_KEYWORDS.sub(" ", text))}
+    lines = []
+    for name in sorted(used - declared.keys()):
+        namespace = namespace_of(name)
+        if namespace is not None:
+            lines.append(f"PREFIX {name}: <{namespace}>\n")
+    return "".join(lines) + text
+
+
 @dataclass(frozen=True, slots=True)
 class NamedQuery:
     name: str
@@ -93,6 +122,11 @@ class NamedQuery:
     page: str | None = None
     # Parameters a run may leave out ("# param trial: text (optional)"): left unbound.
     optional: frozenset[str] = frozenset()
+
+    @property
+    def sparql(self) -> str:
+        """The text as it runs: with the registry's PREFIX lines for the prefixes it uses."""
+        return with_prefixes(self.text)
 
     @property
     def page_key(self) -> str | None:
@@ -350,9 +384,10 @@ def run_query(
             parse, a query that would write, a refused ``SERVICE`` or a timeout.
     """
     named = query if isinstance(query, NamedQuery) else resolve_query(query)
-    if _FORBIDDEN.match(_strip_comments(named.text)):
+    text = named.sparql
+    if _FORBIDDEN.match(_strip_comments(text)):
         raise QueryError("only read-only queries (SELECT, ASK, CONSTRUCT, DESCRIBE) can be run")
-    if not allow_service and asks_remote_endpoint(named.text):
+    if not allow_service and asks_remote_endpoint(text):
         raise QueryError(
             f"query {named.name!r} asks a remote endpoint (SERVICE), which makes network "
             "requests that may never answer; it is refused unless --allow-service is given "
@@ -432,7 +467,7 @@ def _paged_rows(
     merged = len(combos) > 1 and not keyed
     most: dict[tuple[Cell, ...], int] = {}
     for substitutions in combos:
-        result = _evaluate(store, named, named.text, substitutions)
+        result = _evaluate(store, named, named.sparql, substitutions)
         if isinstance(result, ox.QueryBoolean):
             return QueryResult(["result"], [(str(bool(result)).lower(),)])
         if isinstance(result, ox.QueryTriples):
@@ -481,7 +516,7 @@ def _page_combos(
     """The bindings of one page: each combination of parameters with each of the
     page's keys, in the order the page subquery gives them."""
     assert named.page is not None and named.page_key is not None
-    prologue = "".join(re.findall(r"^[ \t]*(?:PREFIX|BASE)\b[^\n]*\n", named.text, re.M | re.I))
+    prologue = "".join(re.findall(r"^[ \t]*(?:PREFIX|BASE)\b[^\n]*\n", named.sparql, re.M | re.I))
     window = f"\nLIMIT {limit}" if limit is not None else ""
     text = f"{prologue}{named.page}{window}\nOFFSET {offset}\n"
     key = ox.Variable(named.page_key)
@@ -506,20 +541,37 @@ def _strip_comments(text: str) -> str:
 # -- output formats -------------------------------------------------------------------------
 
 
-def format_result(result: QueryResult, fmt: str) -> str:
+def format_result(result: QueryResult, fmt: str, *, curies: bool | None = None) -> str:
+    """The result as a table (for people), CSV, TSV or SPARQL JSON results.
+
+    ``curies``: write IRIs the prefix registry covers as CURIEs (``mesh:D017239``,
+    ``tkgid:drug/mesh-D000068877``). The table does by default; CSV, TSV and JSON keep
+    whole IRIs unless asked (in JSON a shortened IRI stays a ``uri`` binding whose
+    ``value`` is the IRI, with its CURIE beside it as ``curie``).
+    """
+    short = (fmt not in {"json", "csv", "tsv"}) if curies is None else curies
     if fmt == "json":
-        return _sparql_json(result)
+        return _sparql_json(result, curies=short)
     if fmt in {"csv", "tsv"}:
         out = io.StringIO()
         writer = csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
         writer.writerow(result.columns)
         for row in result.rows:
-            writer.writerow(["" if c is None else c for c in row])
+            writer.writerow(["" if c is None else _shown(c, short) for c in row])
         return out.getvalue()
-    return _table(result)
+    return _table(result, curies=short)
 
 
-def _sparql_json(result: QueryResult) -> str:
+_IRI = re.compile(r"^https?://\S+$")
+
+
+def _shown(value: Cell, curies: bool) -> Cell:
+    if curies and isinstance(value, str) and _IRI.match(value):
+        return shorten(value)
+    return value
+
+
+def _sparql_json(result: QueryResult, *, curies: bool = False) -> str:
     bindings = []
     for row in result.rows:
         binding: dict[str, dict[str, str]] = {}
@@ -528,6 +580,9 @@ def _sparql_json(result: QueryResult) -> str:
                 continue
             if isinstance(value, str) and re.match(r"^https?://", value):
                 binding[column] = {"type": "uri", "value": value}
+                short = shorten(value) if curies else value
+                if short != value:
+                    binding[column]["curie"] = short
             elif isinstance(value, int):
                 binding[column] = {
                     "type": "literal",
@@ -541,9 +596,9 @@ def _sparql_json(result: QueryResult) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def _table(result: QueryResult, max_width: int = 60) -> str:
+def _table(result: QueryResult, max_width: int = 60, *, curies: bool = True) -> str:
     def show(value: Cell) -> str:
-        text = "" if value is None else str(value)
+        text = "" if value is None else str(_shown(value, curies))
         text = " ".join(text.split())
         return text if len(text) <= max_width else text[: max_width - 1] + "\u2026"
 

@@ -7,8 +7,8 @@ from trialkg.query import run_query
 from trialkg.rdf import vocab
 from trialkg.store import TrialStore
 
+# run_query declares the registry prefixes the text uses (tkg:, skos:).
 _COUNTS = """
-PREFIX tkg: <https://w3id.org/trialkg/vocab#>
 SELECT ?class (COUNT(DISTINCT ?node) AS ?n) WHERE {
   VALUES ?class { tkg:Trial tkg:Arm tkg:Intervention tkg:Drug tkg:Procedure tkg:Condition
                   tkg:Organisation tkg:Site tkg:Outcome tkg:SourceRecord }
@@ -44,8 +44,6 @@ def store_stats(store: TrialStore) -> str:
 
 
 _EVENT_TERMS = """
-PREFIX tkg: <https://w3id.org/trialkg/vocab#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT (COUNT(?event) AS ?mentions) (COUNT(?linked) AS ?with_link) WHERE {
   ?event tkg:eventConcept ?concept .
   OPTIONAL {

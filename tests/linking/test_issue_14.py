@@ -175,8 +175,11 @@ def test_healthy_volunteers_are_a_fact_not_a_condition(linker: Linker, name: str
 
 def test_a_drug_mention_takes_the_registry_term_it_names(linker: Linker) -> None:
     meshes = (MeshTerm("D001623", "Betamethasone"), MeshTerm("C028994", "x y z"))
-    (concept,) = drug_concepts(linker, "Epidural betamethasone injection", meshes=meshes)
+    (concept,) = drug_concepts(linker, "Betamethasone epidural steroid injection", meshes=meshes)
     assert concept.key == "mesh-D001623" and concept.method == "registry-derived"
+    # A route is a form word: the cleaned name is the drug's own, which the registry confirms.
+    (concept,) = drug_concepts(linker, "Epidural betamethasone injection", meshes=meshes)
+    assert concept.key == "mesh-D001623" and concept.method == "normalised+registry-mesh"
     # More said than the registry's term: close to it ("compound" betamethasone).
     (concept,) = drug_concepts(linker, "Caudal compound betamethasone", meshes=meshes)
     assert concept.matches[0].iri == MESH + "D001623" and concept.matches[0].relation == "close"

@@ -19,13 +19,11 @@ from itertools import combinations
 
 import networkx as nx
 
+from trialkg.linking.prefixes import sparql_prefixes
 from trialkg.query import CURIE_PREFIXES, Cell, NamedQuery, run_query
 from trialkg.store import TrialStore
 
-_HEAD = """PREFIX tkg: <https://w3id.org/trialkg/vocab#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-"""
+_HEAD = sparql_prefixes(("tkg", "rdfs", "skos"))
 
 # Registry phases in order; a trial of PHASE1/PHASE2 reached PHASE2. "NA" is no phase.
 PHASES = ("EARLY_PHASE1", "PHASE1", "PHASE2", "PHASE3", "PHASE4")

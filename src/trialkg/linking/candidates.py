@@ -11,7 +11,7 @@ TACE is a chemoembolisation.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from trialkg.linking.context import EMPTY_CONTEXT, RecordContext
@@ -29,6 +29,7 @@ from trialkg.linking.normalise import (
     strip_parentheses,
     words,
 )
+from trialkg.linking.rewording import condition_forms, vaccine_heads
 
 
 def _word_set(text: str) -> frozenset[str]:
@@ -69,6 +70,8 @@ STEP_CONFIDENCE = {
     "registry-derived": 0.85,
     "modifier": 0.7,
     "procedure-head": 0.7,
+    "reworded": 0.85,
+    "vaccine-head": 0.7,
 }  # fmt: skip
 
 # Words that qualify a disease without changing which disease it is.
@@ -219,8 +222,17 @@ class Resolver:
         synonym = self._other_name(name, kind, context, other_names, description)
         if synonym is not None:
             return [synonym]
-        found = self._from_registry(name, kind, context)
+        found = self._from_registry(name, kind, context) or self._vaccine(name, kind, context)
         return [found] if found else None
+
+    def _vaccine(self, name: str, kind: str, context: RecordContext) -> Resolution | None:
+        """A vaccine by the class its name ends with, close (``rewording.vaccine_heads``)."""
+        for head in vaccine_heads(name):
+            for form in (head, head + "s"):
+                found = self.lookup(form, kind, context, "vaccine-head", flags=_FIRM)
+                if isinstance(found, Resolution):
+                    return replace(found, relation="close", confidence=min(found.confidence, 0.7))
+        return None
 
     def _other_name(
         self,
@@ -330,7 +342,20 @@ class Resolver:
                         found.concept, found.method, "close", found.confidence
                     )
                 return found
-        return self._from_registry(name, kind, context)
+        found = self._from_registry(name, kind, context)
+        if found is None and kind == "condition":
+            found = self._reworded(name, context)
+        return found
+
+    def _reworded(self, name: str, context: RecordContext) -> Resolution | None:
+        """A condition in another word order, or without what narrows it (``rewording``)."""
+        for form, relation in condition_forms(name):
+            found = self.lookup(form, "condition", context, "reworded", flags=_FIRM)
+            if isinstance(found, Resolution):
+                if relation == "exact" and found.relation == "exact":
+                    return found
+                return replace(found, relation="close", confidence=min(found.confidence, 0.7))
+        return None
 
     def _lookup_term(
         self, text: str, kind: str, context: RecordContext, step: str = ""
@@ -424,6 +449,8 @@ class Resolver:
 # Readings that decide a short abbreviation: the user's overlay and trialkg's curated
 # table; and the MeSH flags of a descriptor's preferred heading and exact entry terms.
 _DECIDED = "oqck"
+# Readings firm enough for a reworded mention: all but other concepts' loose synonyms.
+_FIRM = "oqckpsbdm"
 _HEADING = "ps"
 
 # How strong a reading is: the user's and trialkg's own entries, then preferred names,

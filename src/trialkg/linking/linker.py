@@ -203,6 +203,16 @@ class Linker:
             therapy = self.resolver.resolve(name, "procedure", context)
             if therapy:
                 return (self._concept("procedure", name, therapy[0]),)
+        if (
+            kind == "drug"
+            and found_all
+            and all(f.method.startswith("normalised") for f in found_all)
+        ):
+            # "Biological Therapy" as written is MeSH's procedure: it comes before
+            # "biological" read without its form words.
+            procedure = self.resolver.lookup(name, "procedure", context)
+            if isinstance(procedure, Resolution) and procedure.relation == "exact":
+                return (self._concept("procedure", name, procedure),)
         if not found_all and kind in DRUG_KINDS:
             partial = self._partial_combination(name, kind, context)
             if partial:

@@ -153,7 +153,15 @@ FORM_WORDS = _word_set(
     administered route fdc granules powder syrup drops spray inhaler inhalation
     nebulised nebulized mg g mcg ug ng ml l kg m2 iu units unit gy cgy day days week
     weeks cycle cycles level low high standard drug group arm cohort of per recombinant
+    epidural intrathecal intravitreal intranasal nasal sublingual transdermal buccal
+    intradermal intralesional intraarticular intra-articular perineural rectal vaginal
+    ophthalmic er xr sr xl odt therapy therapies monotherapy treatment
     """
+)
+# How long it is given: "for 6-12 weeks", "x 5 days", "during 3 months".
+_DURATION = re.compile(
+    r"\b(?:(?:for|during|over|x|\u00d7)\s+)?\d+(?:\s*(?:-|to|\u2013)\s*\d+)?\s*"
+    r"(?:hours?|hrs?|days?|weeks?|wks?|months?|years?)\b"
 )
 # Words that make a mention a placebo, whatever drug it imitates.
 _PLACEBO = frozenset({"placebo", "placebos", "dummy", "sham"})
@@ -251,7 +259,7 @@ def _is_form_word(word: str) -> bool:
 
 def _drug_words(text: str) -> list[str]:
     """Words of a folded drug mention with doses removed; hyphenated codes stay one word."""
-    value = _DOSE.sub(" ", text)
+    value = _DOSE.sub(" ", _DURATION.sub(" ", text))
     value = re.sub(r"[,;:()\[\]{}]|\.(?=\s|$)", " ", value)
     return [w.strip(".-'\"") for w in value.split() if w.strip(".-'\"")]
 

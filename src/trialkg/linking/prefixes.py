@@ -15,6 +15,7 @@ here only their letter case is set.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -56,13 +57,22 @@ PREFIXES: tuple[Prefix, ...] = (
            r"C\d{7}", upper=True),
 )  # fmt: skip
 
-# Prefixes of the project's own and the registry's namespaces, for queries and exports.
+# The project's and the registry's namespaces, and the W3C and community vocabularies
+# the graph is written in: the other prefixes of queries, exports and shortened IRIs.
 NAMESPACES = {
-    "ctgov": "https://clinicaltrials.gov/study/",
-    "clinicaltrials": "https://clinicaltrials.gov/study/",
     "tkg": "https://w3id.org/trialkg/vocab#",
     "tkgid": "https://w3id.org/trialkg/id/",
+    "ctgov": "https://clinicaltrials.gov/study/",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "schema": "http://schema.org/",
+    "biolink": "https://w3id.org/biolink/vocab/",
+    "dcterms": "http://purl.org/dc/terms/",
 }
+NAMESPACE_SYNONYMS = {"clinicaltrials": "ctgov", "dct": "dcterms"}
 
 BY_NAME: dict[str, Prefix] = {}
 for _prefix in PREFIXES:
@@ -70,6 +80,14 @@ for _prefix in PREFIXES:
         BY_NAME[_name] = BY_NAME[_name.lower()] = _prefix
 
 IRI_PREFIXES = {prefix.name: prefix.iri for prefix in PREFIXES}
+# Every canonical prefix name and its IRI: the vocabularies' and the namespaces'.
+ALL_PREFIXES: dict[str, str] = {**NAMESPACES, **IRI_PREFIXES}
+# Every name a text may use for a prefix, synonyms included, and its IRI.
+PREFIX_NAMES: dict[str, str] = {
+    **{name: prefix.iri for name, prefix in BY_NAME.items()},
+    **{name: NAMESPACES[canonical] for name, canonical in NAMESPACE_SYNONYMS.items()},
+    **NAMESPACES,
+}
 VOCABULARY_NAMES = {prefix.name: prefix.vocabulary for prefix in PREFIXES}
 
 
@@ -132,22 +150,35 @@ def iri_curie(value: str) -> str | None:
     return None
 
 
+def namespace_of(name: str) -> str | None:
+    """The IRI a prefix name (canonical or a synonym, any case for the vocabularies) stands for."""
+    return PREFIX_NAMES.get(name) or PREFIX_NAMES.get(name.lower())
+
+
+# The namespaces, longest first, so that an IRI is shortened by the most specific one.
+_BY_LENGTH = sorted(NAMESPACES.items(), key=lambda item: (-len(item[1]), item[0]))
+
+
 def shorten(value: str) -> str:
-    """An IRI as a CURIE when one of the registry's prefixes covers it, else unchanged."""
+    """An IRI as a CURIE when one of the registry's prefixes covers it, else unchanged.
+
+    A vocabulary's IRI is shortened only when its local id is of that vocabulary's
+    form (``mesh:D017239``); a namespace's IRI keeps the rest as it is
+    (``tkgid:drug/mesh-D000068877``, ``rdfs:label``).
+    """
     found = iri_curie(value)
     if found is not None:
         return found
-    for name in ("tkgid", "ctgov", "tkg"):
-        if value.startswith(NAMESPACES[name]) and len(value) > len(NAMESPACES[name]):
-            return f"{name}:{value[len(NAMESPACES[name]) :]}"
+    for name, namespace in _BY_LENGTH:
+        if value.startswith(namespace) and len(value) > len(namespace):
+            return f"{name}:{value[len(namespace) :]}"
     return value
 
 
-def sparql_prefixes() -> str:
-    """PREFIX lines for every canonical prefix and namespace, for SPARQL texts."""
-    lines = [f"PREFIX {p.name}: <{p.iri}>" for p in PREFIXES]
-    lines += [f"PREFIX {n}: <{iri}>" for n, iri in NAMESPACES.items() if n != "clinicaltrials"]
-    return "\n".join(lines) + "\n"
+def sparql_prefixes(names: Iterable[str] | None = None) -> str:
+    """PREFIX lines for the given prefix names (default: every canonical one), sorted."""
+    chosen = ALL_PREFIXES if names is None else {n: PREFIX_NAMES[n] for n in names}
+    return "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in sorted(chosen.items()))
 
 
 def _example(prefix: Prefix) -> str:

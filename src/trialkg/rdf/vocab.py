@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from trialkg.linking.prefixes import IRI_PREFIXES
+from trialkg.linking.prefixes import ALL_PREFIXES
 
 TKG = "https://w3id.org/trialkg/vocab#"
 ID = "https://w3id.org/trialkg/id/"
@@ -24,22 +24,9 @@ DCTERMS = "http://purl.org/dc/terms/"
 OWL = "http://www.w3.org/2002/07/owl#"
 SH = "http://www.w3.org/ns/shacl#"
 
-PREFIXES = {
-    "tkg": TKG,
-    "tkgid": ID,
-    "ctgov": CTGOV,
-    "mesh": MESH,
-    "rdf": RDF,
-    "rdfs": RDFS,
-    "xsd": XSD,
-    "skos": SKOS,
-    "prov": PROV,
-    "schema": SCHEMA,
-    "biolink": BIOLINK,
-    "dcterms": DCTERMS,
-    # The vocabularies links point at, from the one prefix registry.
-    **{name: base for name, base in IRI_PREFIXES.items() if name != "mesh"},
-}
+# Export prefixes: the one prefix registry's (the vocabularies links point at, the
+# project's and the registry's namespaces, and the W3C vocabularies above).
+PREFIXES = dict(ALL_PREFIXES)
 
 TYPE = RDF + "type"
 LABEL = RDFS + "label"
