@@ -50,14 +50,18 @@ def test_the_header_names_the_sources_the_build_script_pins() -> None:
 def test_concepts_are_typed_and_cross_referenced() -> None:
     lexicon = default_lexicon()
     imatinib = lexicon.concept("mesh:D000068877")
-    assert imatinib is not None and imatinib.types == "d" and imatinib.label == "Imatinib Mesylate"
+    assert (
+        imatinib is not None
+        and imatinib.types == {"drug"}
+        and imatinib.label == "Imatinib Mesylate"
+    )
     assert ("drugbank:DB00619", "exact") in imatinib.xrefs
     adam17 = lexicon.concept("mesh:D000072198")  # a protein: tree D08, never a procedure
-    assert adam17 is not None and adam17.types == "d"
+    assert adam17 is not None and adam17.types == {"drug"}
     chemoembolisation = lexicon.concept("mesh:D016461")
-    assert chemoembolisation is not None and chemoembolisation.types == "p"
+    assert chemoembolisation is not None and chemoembolisation.types == {"procedure"}
     gist = lexicon.concept("mesh:D046152")
-    assert gist is not None and "c" in gist.types and ("mondo:0011719", "exact") in gist.xrefs
+    assert gist is not None and "disease" in gist.types and ("mondo:0011719", "exact") in gist.xrefs
     readings = lexicon.readings(lookup_key("Gleevec"), "drug")
     assert readings and readings[0].curie == "mesh:D000068877"
 
