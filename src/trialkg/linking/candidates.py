@@ -18,7 +18,7 @@ from trialkg.linking.context import EMPTY_CONTEXT, RecordContext
 from trialkg.linking.evidence import lookup_forms, registry_term
 from trialkg.linking.ids import mesh_variants
 from trialkg.linking.lexicon import READING_LINKS, Lexicon, Reading, VocabularyConcept
-from trialkg.linking.link_values import ConceptType, Relation, Step, TermSource
+from trialkg.linking.link_values import ConceptType, MethodPart, Relation, Step, TermSource
 from trialkg.linking.normalise import (
     drug_name_variants,
     is_abbreviation_of,
@@ -91,7 +91,7 @@ class Resolution:
     """A mention linked: the concept, how, and how sure."""
 
     concept: VocabularyConcept
-    method: str  # the reading's method, then its steps, joined by "+" ("synonym+registry-mesh")
+    method: tuple[MethodPart, ...]  # ("synonym", "registry-mesh")
     relation: Relation
     confidence: float
     salt_form: VocabularyConcept | None = None  # the salt the record named, kept as a close match
@@ -142,13 +142,13 @@ class Resolver:
             return None
         _, reading, concept = best
         first, relation, confidence = READING_LINKS[reading.source]
-        method: str = first
+        method: tuple[MethodPart, ...] = (first,)
         if kind in DRUG_KINDS and reading.source == "other-concept" and "drug" in concept.types:
             # A code, brand or salt name that MeSH files under its own concept of one
             # descriptor still names the same substance.
             relation, confidence = "exact", 0.9
         if step:
-            method = step
+            method = (step,)
             confidence = min(confidence, STEP_CONFIDENCE[step])
         salt_form = None
         if concept.parent:
@@ -156,7 +156,7 @@ class Resolver:
             if parent is not None:
                 concept, salt_form = parent, concept
         if self._confirmed(concept, registry):
-            method += "+registry-mesh"
+            method += ("registry-mesh",)
             confidence = min(1.0, confidence + 0.05)
         return Resolution(concept, method, relation, round(confidence, 2), salt_form)
 
@@ -393,7 +393,7 @@ class Resolver:
                 concept = self.lexicon.concept("mesh:" + variant)
                 if concept is not None and not concept.types.isdisjoint(types):
                     return Resolution(
-                        concept, "registry-mesh", "exact", STEP_CONFIDENCE["registry-mesh"]
+                        concept, ("registry-mesh",), "exact", STEP_CONFIDENCE["registry-mesh"]
                     )
         return self._registry_words(name, kind, context)
 
@@ -409,7 +409,7 @@ class Resolver:
                 if reading.curie in registry and concept and not concept.types.isdisjoint(types):
                     exact = _exact(reading.source, kind, concept)
                     relation: Relation = "exact" if exact else "close"
-                    return Resolution(concept, "registry-derived", relation, confidence)
+                    return Resolution(concept, ("registry-derived",), relation, confidence)
         if kind in DRUG_KINDS and len(split_combination(name)) > 1:
             # A combination names several drugs: its parts are matched one by one.
             return None
@@ -421,7 +421,7 @@ class Resolver:
             if concept is not None and not concept.types.isdisjoint(types):
                 exact = found.relation == "exact"
                 return Resolution(
-                    concept, "registry-derived", found.relation, confidence if exact else 0.75
+                    concept, ("registry-derived",), found.relation, confidence if exact else 0.75
                 )
         return None
 
@@ -479,19 +479,19 @@ def _firm_alias(alias: str, found: Resolution) -> bool:
     N,N-dimethyl-4-anisidine). Codes with digits ("LCZ696") are specific."""
     if not is_short_abbreviation(alias) or any(ch.isdigit() for ch in alias):
         return True
-    return not (found.concept.curie.startswith("mesh:C") and found.method.startswith("synonym"))
+    return not (found.concept.curie.startswith("mesh:C") and found.method[0] == "synonym")
 
 
 def _restep(found: Resolution, step: Step) -> Resolution:
-    method = step + found.method[found.method.index("+") :] if "+" in found.method else step
     confidence = min(found.confidence, STEP_CONFIDENCE[step])
+    method = (step, *found.method[1:])
     return Resolution(found.concept, method, found.relation, confidence, found.salt_form)
 
 
 def _split(found: Resolution) -> Resolution:
     return Resolution(
         found.concept,
-        found.method + "+split",
+        (*found.method, "split"),
         found.relation,
         round(found.confidence * 0.95, 2),
         found.salt_form,

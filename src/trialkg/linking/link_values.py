@@ -56,6 +56,11 @@ Step = Literal[
     "procedure-head",  # the head of a procedure's name
 ]
 
+# How a mention was read: the reading's method or the step that found the name, then
+# what confirmed or divided it, as ("synonym", "registry-mesh") or ("salt", "split").
+# A Concept writes it joined by "+": "synonym+registry-mesh".
+MethodPart = ReadingMethod | Step | Literal["split"]
+
 # The forms of a drug mention ``linking.normalise`` makes, cleaner and cleaner.
 NameForm = Literal["as-written", "normalised", "salt", "code"]
 

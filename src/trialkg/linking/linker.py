@@ -221,7 +221,7 @@ class Linker:
                         found = replace(
                             found,
                             relation="close",
-                            method="procedure-head",
+                            method=("procedure-head",),
                             confidence=min(found.confidence, 0.7),
                         )
                     return (self._concept(kind, name, found),)
@@ -246,7 +246,7 @@ class Linker:
         for part in parts:
             found = self.resolver.resolve(part, kind, context)
             if found and len(found) == 1:
-                step = replace(found[0], method=found[0].method + "+split")
+                step = replace(found[0], method=(*found[0].method, "split"))
                 concepts.append(self._concept(kind, part, step))
                 linked = True
                 continue
@@ -430,7 +430,7 @@ class Linker:
                 replace(linked, matches=(*linked.matches, extra), method=method),
             )
             return
-        found = Resolution(concept, "registry-mesh", "exact", 0.7)
+        found = Resolution(concept, ("registry-mesh",), "exact", 0.7)
         interventions[index] = (self._concept(linked.kind, trial.interventions[index].name, found),)
 
     # -- queries --------------------------------------------------------------------------
@@ -460,7 +460,7 @@ class Linker:
         """
         concept = found.concept
         exact = found.relation == "exact"
-        overlay = found.method.startswith("overlay")
+        overlay = found.method[0] == "overlay"
         if overlay:
             own = self._match(concept.curie, found.relation, "overlay", 1.0)
         elif exact:
@@ -475,7 +475,7 @@ class Linker:
         if found.salt_form is not None:
             matches.append(self._match(found.salt_form.curie, "close", "salt-form", 0.9))
         unique = tuple({m.iri: m for m in reversed(matches)}.values())[::-1]
-        method, confidence = found.method, round(found.confidence, 2)
+        method, confidence = "+".join(found.method), round(found.confidence, 2)
         if exact:
             return Concept(kind, concept.key, concept.label, unique, method, confidence)
         return Concept(kind, _unlinked_key(name, kind), _label(name), unique, method, confidence)
