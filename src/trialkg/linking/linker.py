@@ -39,10 +39,10 @@ from trialkg.linking.normalise import (
 from trialkg.linking.organisations import organisation_key, organisation_label
 from trialkg.linking.places import Place, site_place
 from trialkg.linking.procedures import procedure_forms
-from trialkg.model import Intervention, MeshTerm, Organisation, Trial
+from trialkg.model import Intervention, InterventionType, MeshTerm, Organisation, Trial
 
 # Intervention types and the kind of shared node each links to.
-KIND_OF_TYPE = {
+KIND_OF_TYPE: dict[InterventionType, str] = {
     "DRUG": "drug",
     "BIOLOGICAL": "drug",
     "COMBINATION_PRODUCT": "drug",
