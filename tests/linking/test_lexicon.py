@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from trialkg.errors import InputError
-from trialkg.linking.lexicon import Lexicon, default_lexicon
+from trialkg.linking.lexicon import Lexicon, Reading, default_lexicon
 from trialkg.linking.normalise import NORMALISER_VERSION, lookup_key
 
 REPO = Path(__file__).resolve().parents[2]
@@ -73,10 +73,19 @@ def test_a_lexicon_from_lines_reads_like_the_shipped_one() -> None:
         version="test",
     )
     salt = lexicon.concept("mesh:D2")
-    assert salt is not None and salt.parent == "mesh:D1"
+    assert salt is not None and salt.parent == "mesh:D1" and salt.types == {"drug"}
+    assert lexicon.readings("aspirin", "drug") == (Reading("mesh:D1", "preferred"),)
+    aspirin = lexicon.concept("mesh:D1")
+    assert aspirin is not None and aspirin.xrefs == (("rxnorm:1191", "exact"),)
     assert lexicon.concept("mesh:D3") is None
     assert lexicon.readings("nothing", "drug") == ()
     assert lexicon.source_label("rxnorm:1191") == "RxNorm; trialkg lexicon test"
+
+
+def test_a_term_flag_the_lexicon_format_does_not_have_is_an_input_error() -> None:
+    lexicon = Lexicon(["mesh:D1\td\tAspirin\t\t"], ["aspirin\tmesh:D1|z"], version="test")
+    with pytest.raises(InputError, match="term flag 'z'"):
+        lexicon.readings("aspirin", "drug")
 
 
 def test_a_damaged_file_is_an_input_error(tmp_path: Path) -> None:

@@ -436,17 +436,9 @@ _HEADING: frozenset[TermSource] = frozenset({"preferred", "synonym"})
 # How strong a reading is: the user's and trialkg's own entries, then preferred names,
 # then synonyms of the concept itself, then other concepts' terms and other sources' synonyms.
 _TIERS: dict[TermSource, int] = {
-    "overlay": 0,
-    "overlay-close": 0,
-    "curated": 0,
-    "curated-close": 0,
-    "preferred": 1,
-    "synonym": 2,
-    "brand": 2,
-    "other-concept": 3,
-    "drugbank": 3,
-    "mondo": 3,
-}
+    "overlay": 0, "overlay-close": 0, "curated": 0, "curated-close": 0,
+    "preferred": 1, "synonym": 2, "brand": 2, "other-concept": 3, "drugbank": 3, "mondo": 3,
+}  # fmt: skip
 
 
 def _tier(source: TermSource, curie: str) -> int:
