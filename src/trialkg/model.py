@@ -108,7 +108,7 @@ class PartialDate:
     """A date as precise as the record states it: ``2023``, ``2023-09`` or ``2023-09-15``."""
 
     value: str
-    type: str | None = None  # when the record says
+    type: DateType | None = None  # when the record says
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +149,7 @@ class Site:
     state: str | None = None
     zip: str | None = None
     country: str | None = None
-    status: str | None = None
+    status: Status | None = None
     latitude: float | None = None
     longitude: float | None = None
     contacts: tuple[Contact, ...] = ()
@@ -158,7 +158,7 @@ class Site:
 @dataclass(frozen=True, slots=True)
 class Intervention:
     name: str
-    type: str | None = None
+    type: InterventionType | None = None
     description: str | None = None
     other_names: tuple[str, ...] = ()
     arm_labels: tuple[str, ...] = ()
@@ -167,7 +167,7 @@ class Intervention:
 @dataclass(frozen=True, slots=True)
 class Arm:
     label: str
-    type: str | None = None
+    type: ArmType | None = None
     description: str | None = None
     # Interventions as the record names them, "Drug: Afatinib" or plain "Afatinib".
     intervention_names: tuple[str, ...] = ()
@@ -175,7 +175,7 @@ class Arm:
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    kind: str  # PRIMARY / SECONDARY / OTHER
+    kind: OutcomeKind
     measure: str
     time_frame: str | None = None
     description: str | None = None
@@ -188,7 +188,7 @@ class Eligibility:
     exclusion: tuple[str, ...] = ()
     minimum_age: str | None = None  # as stated: "18 Years"
     maximum_age: str | None = None
-    sex: str | None = None
+    sex: Sex | None = None
     healthy_volunteers: bool | None = None
     std_ages: tuple[str, ...] = ()
     study_population: str | None = None
@@ -252,8 +252,8 @@ class Trial:
     org_study_id: str | None = None
     secondary_ids: tuple[Identifier, ...] = ()
     # status and dates
-    overall_status: str | None = None
-    last_known_status: str | None = None
+    overall_status: Status | None = None
+    last_known_status: Status | None = None
     why_stopped: str | None = None
     start_date: PartialDate | None = None
     primary_completion_date: PartialDate | None = None
@@ -262,17 +262,17 @@ class Trial:
     last_update_posted: PartialDate | None = None
     status_verified: PartialDate | None = None
     # design
-    study_type: str | None = None
-    phases: tuple[str, ...] = ()
-    allocation: str | None = None
-    intervention_model: str | None = None
-    observational_model: str | None = None
-    time_perspective: str | None = None
-    primary_purpose: str | None = None
-    masking: str | None = None
+    study_type: StudyType | None = None
+    phases: tuple[Phase, ...] = ()
+    allocation: Allocation | None = None
+    intervention_model: InterventionModel | None = None
+    observational_model: ObservationalModel | None = None
+    time_perspective: TimePerspective | None = None
+    primary_purpose: Purpose | None = None
+    masking: Masking | None = None
     who_masked: tuple[str, ...] = ()
     enrollment: int | None = None
-    enrollment_type: str | None = None
+    enrollment_type: DateType | None = None
     # description
     brief_summary: str | None = None
     detailed_description: str | None = None

@@ -12,6 +12,7 @@ import re
 from trialkg.model import (
     ALLOCATIONS,
     ARM_TYPES,
+    DATE_TYPES,
     INTERVENTION_MODELS,
     INTERVENTION_TYPES,
     MASKINGS,
@@ -24,6 +25,7 @@ from trialkg.model import (
     TIME_PERSPECTIVES,
     Allocation,
     ArmType,
+    DateType,
     InterventionModel,
     InterventionType,
     Masking,
@@ -118,6 +120,18 @@ _ARM_ALIASES: dict[str, ArmType] = {
 
 def arm_type_value(text: str | None) -> ArmType | None:
     return enum_value(text, ARM_TYPES, aliases=_ARM_ALIASES)
+
+
+_DATE_TYPE_ALIASES: dict[str, DateType] = {
+    "ANTICIPATED": "ESTIMATED",
+    "EXPECTED": "ESTIMATED",
+    "ESTIMATE": "ESTIMATED",
+}
+
+
+def date_type_value(text: str | None) -> DateType | None:
+    """Whether a date or a count is ACTUAL or ESTIMATED ("Anticipated" is ESTIMATED)."""
+    return enum_value(text, DATE_TYPES, aliases=_DATE_TYPE_ALIASES)
 
 
 def sex_value(text: str | None) -> Sex | None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from trialkg.errors import InputError
-from trialkg.linking.lexicon import Lexicon, default_lexicon
+from trialkg.linking.lexicon import Lexicon, Reading, default_lexicon
 from trialkg.linking.normalise import NORMALISER_VERSION, lookup_key
 
 REPO = Path(__file__).resolve().parents[2]
@@ -50,14 +50,18 @@ def test_the_header_names_the_sources_the_build_script_pins() -> None:
 def test_concepts_are_typed_and_cross_referenced() -> None:
     lexicon = default_lexicon()
     imatinib = lexicon.concept("mesh:D000068877")
-    assert imatinib is not None and imatinib.types == "d" and imatinib.label == "Imatinib Mesylate"
+    assert (
+        imatinib is not None
+        and imatinib.types == {"drug"}
+        and imatinib.label == "Imatinib Mesylate"
+    )
     assert ("drugbank:DB00619", "exact") in imatinib.xrefs
     adam17 = lexicon.concept("mesh:D000072198")  # a protein: tree D08, never a procedure
-    assert adam17 is not None and adam17.types == "d"
+    assert adam17 is not None and adam17.types == {"drug"}
     chemoembolisation = lexicon.concept("mesh:D016461")
-    assert chemoembolisation is not None and chemoembolisation.types == "p"
+    assert chemoembolisation is not None and chemoembolisation.types == {"procedure"}
     gist = lexicon.concept("mesh:D046152")
-    assert gist is not None and "c" in gist.types and ("mondo:0011719", "exact") in gist.xrefs
+    assert gist is not None and "disease" in gist.types and ("mondo:0011719", "exact") in gist.xrefs
     readings = lexicon.readings(lookup_key("Gleevec"), "drug")
     assert readings and readings[0].curie == "mesh:D000068877"
 
@@ -83,12 +87,21 @@ def test_a_lexicon_from_lines_reads_like_the_shipped_one() -> None:
         version="test",
     )
     salt = lexicon.concept("mesh:D2")
-    assert salt is not None and salt.parent == "mesh:D1" and salt.tree_numbers == ()
+    assert salt is not None and salt.parent == "mesh:D1" and salt.types == {"drug"}
+    assert salt.tree_numbers == ()
+    assert lexicon.readings("aspirin", "drug") == (Reading("mesh:D1", "preferred"),)
     aspirin = lexicon.concept("mesh:D1")
-    assert aspirin is not None and aspirin.tree_numbers == ("D02.065", "D02.241")
+    assert aspirin is not None and aspirin.xrefs == (("rxnorm:1191", "exact"),)
+    assert aspirin.tree_numbers == ("D02.065", "D02.241")
     assert lexicon.concept("mesh:D3") is None
     assert lexicon.readings("nothing", "drug") == ()
     assert lexicon.source_label("rxnorm:1191") == "RxNorm; trialkg lexicon test"
+
+
+def test_a_term_flag_the_lexicon_format_does_not_have_is_an_input_error() -> None:
+    lexicon = Lexicon(["mesh:D1\td\tAspirin\t\t"], ["aspirin\tmesh:D1|z"], version="test")
+    with pytest.raises(InputError, match="term flag 'z'"):
+        lexicon.readings("aspirin", "drug")
 
 
 def test_a_damaged_file_is_an_input_error(tmp_path: Path) -> None:

@@ -137,6 +137,44 @@ def test_unknown_phase_and_wrong_types_are_input_errors() -> None:
     assert isinstance(error, InputError) and error.field == "designModule.enrollmentInfo.count"
 
 
+@pytest.mark.parametrize(
+    ("path", "value", "field"),
+    [
+        (
+            "protocolSection.designModule.designInfo.allocation",
+            "SOMETIMES",
+            "designModule.designInfo.allocation",
+        ),
+        (
+            "protocolSection.designModule.designInfo.maskingInfo.masking",
+            "HIDDEN",
+            "designModule.designInfo.maskingInfo.masking",
+        ),
+        (
+            "protocolSection.designModule.enrollmentInfo.type",
+            "GUESSED",
+            "designModule.enrollmentInfo.type",
+        ),
+        (
+            "protocolSection.contactsLocationsModule.locations.1.status",
+            "OPEN_SOON",
+            "contactsLocationsModule.locations[1].status",
+        ),
+    ],
+)
+def test_a_controlled_value_the_model_does_not_know_names_its_field(
+    path: str, value: str, field: str
+) -> None:
+    """The API spells its controlled values as the model does; another value is refused
+    with the field named, not written into the graph."""
+    study = _study()
+    _set(study, path, value)
+    (error,) = _read(json.dumps(study).encode())
+    assert isinstance(error, InputError), error
+    assert (error.record, error.field, error.kind) == ("NCT02369484", field, "bad-record")
+    assert error.message == f"unknown value {value!r}"
+
+
 @pytest.mark.parametrize("value", [float("nan"), float("inf"), "46.5", True])
 def test_a_site_coordinate_that_is_not_a_finite_number_names_the_site(value: object) -> None:
     """Python's JSON parser takes NaN and Infinity; a coordinate must be a finite number."""

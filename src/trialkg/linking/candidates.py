@@ -17,7 +17,8 @@ from typing import Literal
 from trialkg.linking.context import EMPTY_CONTEXT, RecordContext
 from trialkg.linking.evidence import lookup_forms, registry_term
 from trialkg.linking.ids import mesh_variants
-from trialkg.linking.lexicon import FLAGS, Lexicon, Reading, VocabularyConcept
+from trialkg.linking.lexicon import READING_LINKS, Lexicon, Reading, VocabularyConcept
+from trialkg.linking.link_values import ConceptType, MethodPart, Relation, Step, TermSource
 from trialkg.linking.normalise import (
     drug_name_variants,
     is_abbreviation_of,
@@ -37,15 +38,17 @@ def _word_set(text: str) -> frozenset[str]:
 
 
 # The concept types each kind of mention may link to, and the overlay kind that serves it.
-KIND_TYPES = {
-    "drug": "dra",
-    "supplement": "d",
-    "procedure": "p",
-    "radiation": "p",
-    "diagnostic-test": "p",
-    "behavioral": "p",
-    "device": "vp",
-    "condition": "c",
+_DRUG: frozenset[ConceptType] = frozenset({"drug"})
+_PROCEDURE: frozenset[ConceptType] = frozenset({"procedure"})
+KIND_TYPES: dict[str, frozenset[ConceptType]] = {
+    "drug": frozenset({"drug", "regimen", "drug-class"}),
+    "supplement": _DRUG,
+    "procedure": _PROCEDURE,
+    "radiation": _PROCEDURE,
+    "diagnostic-test": _PROCEDURE,
+    "behavioral": _PROCEDURE,
+    "device": frozenset({"device", "procedure"}),
+    "condition": frozenset({"disease"}),
 }
 OVERLAY_KIND = {
     "drug": "drug",
@@ -60,7 +63,7 @@ OVERLAY_KIND = {
 DRUG_KINDS = frozenset({"drug", "supplement"})
 
 # Confidence of the cleaning steps; a link is as sure as its weakest step.
-STEP_CONFIDENCE = {
+STEP_CONFIDENCE: dict[Step, float] = {
     "normalised": 0.9,
     "salt": 0.85,
     "code": 0.85,
@@ -91,8 +94,8 @@ class Resolution:
     """A mention linked: the concept, how, and how sure."""
 
     concept: VocabularyConcept
-    method: str
-    relation: str  # "exact" or "close"
+    method: tuple[MethodPart, ...]  # ("synonym", "registry-mesh")
+    relation: Relation
     confidence: float
     salt_form: VocabularyConcept | None = None  # the salt the record named, kept as a close match
 
@@ -108,11 +111,11 @@ class Resolver:
         name: str,
         kind: str,
         context: RecordContext = EMPTY_CONTEXT,
-        step: str = "",
+        step: Step | None = None,
         *,
-        flags: str | None = None,
+        sources: frozenset[TermSource] | None = None,
     ) -> Resolution | Literal[False] | None:
-        """The best typed reading of a name (of the given flags only, if given); False
+        """The best typed reading of a name (of the given sources only, if given); False
         when an overlay says never link it."""
         readings = self.lexicon.readings(lookup_key(name), OVERLAY_KIND[kind])
         if readings is None:
@@ -121,18 +124,18 @@ class Resolver:
         registry = context.registry_ids()
         best: tuple[tuple[int, int, int, str], Reading, VocabularyConcept] | None = None
         for reading in readings:
-            if flags is not None and reading.flag not in flags:
+            if sources is not None and reading.source not in sources:
                 continue
             concept = self.lexicon.concept(reading.curie)
-            if concept is None or not any(t in concept.types for t in types):
+            if concept is None or concept.types.isdisjoint(types):
                 continue
             # The registry's indexing picks among the readings that mean the mention;
             # it does not put a broader term before an exact one ("Lung Cancer" is
             # MONDO's lung cancer, not a narrower term of MeSH Lung Neoplasms).
-            confirmed = self._confirmed(concept, registry) and _exact(reading.flag, kind, concept)
+            confirmed = self._confirmed(concept, registry) and _exact(reading.source, kind, concept)
             rank = (
                 0 if confirmed else 1,
-                _tier(reading.flag, concept.curie),
+                _tier(reading.source, concept.curie),
                 _source_rank(concept.curie),
                 concept.curie,
             )
@@ -141,13 +144,14 @@ class Resolver:
         if best is None:
             return None
         _, reading, concept = best
-        method, relation, confidence = FLAGS[reading.flag]
-        if kind in DRUG_KINDS and reading.flag == "n" and "d" in concept.types:
+        first, relation, confidence = READING_LINKS[reading.source]
+        method: tuple[MethodPart, ...] = (first,)
+        if kind in DRUG_KINDS and reading.source == "other-concept" and "drug" in concept.types:
             # A code, brand or salt name that MeSH files under its own concept of one
             # descriptor still names the same substance.
             relation, confidence = "exact", 0.9
         if step:
-            method = step
+            method = (step,)
             confidence = min(confidence, STEP_CONFIDENCE[step])
         salt_form = None
         if concept.parent:
@@ -155,7 +159,7 @@ class Resolver:
             if parent is not None:
                 concept, salt_form = parent, concept
         if self._confirmed(concept, registry):
-            method += "+registry-mesh"
+            method += ("registry-mesh",)
             confidence = min(1.0, confidence + 0.05)
         return Resolution(concept, method, relation, round(confidence, 2), salt_form)
 
@@ -197,7 +201,7 @@ class Resolver:
     ) -> list[Resolution] | None:
         if is_placebo(name):
             found = self.lookup(
-                "placebo", kind, context, "" if lookup_key(name) == "placebo" else "normalised"
+                "placebo", kind, context, None if lookup_key(name) == "placebo" else "normalised"
             )
             return [found] if isinstance(found, Resolution) else None
         single = self._one_drug(name, kind, context)
@@ -229,7 +233,7 @@ class Resolver:
         """A vaccine by the class its name ends with, close (``rewording.vaccine_heads``)."""
         for head in vaccine_heads(name):
             for form in (head, head + "s"):
-                found = self.lookup(form, kind, context, "vaccine-head", flags=_FIRM)
+                found = self.lookup(form, kind, context, "vaccine-head", sources=_FIRM)
                 if isinstance(found, Resolution):
                     return replace(found, relation="close", confidence=min(found.confidence, 0.7))
         return None
@@ -300,7 +304,7 @@ class Resolver:
         self, name: str, kind: str, context: RecordContext, *, aliases: bool = True
     ) -> Resolution | Literal[False] | None:
         for text, step in drug_name_variants(name):
-            found = self.lookup(text, kind, context, "" if step == "as-written" else step)
+            found = self.lookup(text, kind, context, None if step == "as-written" else step)
             if found is not None:
                 return found
         if aliases:
@@ -321,7 +325,7 @@ class Resolver:
         if found is not None:
             return found
         plain = strip_parentheses(name)
-        attempts: list[tuple[str, str]] = [(plain, "normalised")]
+        attempts: list[tuple[str, Step]] = [(plain, "normalised")]
         attempts += [
             (a, "other-name") for a in parenthesised(name) if not is_abbreviation_of(a, plain)
         ]
@@ -350,7 +354,7 @@ class Resolver:
     def _reworded(self, name: str, context: RecordContext) -> Resolution | None:
         """A condition in another word order, or without what narrows it (``rewording``)."""
         for form, relation in condition_forms(name):
-            found = self.lookup(form, "condition", context, "reworded", flags=_FIRM)
+            found = self.lookup(form, "condition", context, "reworded", sources=_FIRM)
             if isinstance(found, Resolution):
                 if relation == "exact" and found.relation == "exact":
                     return found
@@ -358,14 +362,14 @@ class Resolver:
         return None
 
     def _lookup_term(
-        self, text: str, kind: str, context: RecordContext, step: str = ""
+        self, text: str, kind: str, context: RecordContext, step: Step | None = None
     ) -> Resolution | Literal[False] | None:
         if kind == "condition" and is_short_abbreviation(text):
             return self._abbreviation(text, kind, context, step)
         return self.lookup(text, kind, context, step)
 
     def _abbreviation(
-        self, text: str, kind: str, context: RecordContext, step: str
+        self, text: str, kind: str, context: RecordContext, step: Step | None
     ) -> Resolution | Literal[False] | None:
         """A short all-capital condition name ("PPD"): linked only on firm evidence.
 
@@ -377,7 +381,7 @@ class Resolver:
         not enough: "PPD" is MONDO's synonym of a pseudorheumatoid dysplasia and a
         MeSH term of Tuberculin, and unlinked is better than wrong.
         """
-        decided = self.lookup(text, kind, context, step, flags=_DECIDED)
+        decided = self.lookup(text, kind, context, step, sources=_DECIDED)
         if decided is not None:
             return decided
         expansion = context.expansion(text, self.lexicon)
@@ -389,7 +393,7 @@ class Resolver:
         if len({r.curie for r in readings}) != 1:
             return None
         (reading,) = {r.curie: r for r in readings}.values()
-        if not reading.curie.startswith("mesh:D") or reading.flag not in _HEADING:
+        if not reading.curie.startswith("mesh:D") or reading.source not in _HEADING:
             return None
         return self.lookup(text, kind, context, step)
 
@@ -412,9 +416,9 @@ class Resolver:
                 continue
             for variant in mesh_variants(mesh.id):
                 concept = self.lexicon.concept("mesh:" + variant)
-                if concept is not None and any(t in concept.types for t in types):
+                if concept is not None and not concept.types.isdisjoint(types):
                     return Resolution(
-                        concept, "registry-mesh", "exact", STEP_CONFIDENCE["registry-mesh"]
+                        concept, ("registry-mesh",), "exact", STEP_CONFIDENCE["registry-mesh"]
                     )
         return self._registry_words(name, kind, context)
 
@@ -427,9 +431,10 @@ class Resolver:
         for form in lookup_forms(name):
             for reading in self.lexicon.readings(lookup_key(form), OVERLAY_KIND[kind]) or ():
                 concept = self.lexicon.concept(reading.curie)
-                if reading.curie in registry and concept and any(t in concept.types for t in types):
-                    relation = "exact" if _exact(reading.flag, kind, concept) else "close"
-                    return Resolution(concept, "registry-derived", relation, confidence)
+                if reading.curie in registry and concept and not concept.types.isdisjoint(types):
+                    exact = _exact(reading.source, kind, concept)
+                    relation: Relation = "exact" if exact else "close"
+                    return Resolution(concept, ("registry-derived",), relation, confidence)
         if kind in DRUG_KINDS and len(split_combination(name)) > 1:
             # A combination names several drugs: its parts are matched one by one.
             return None
@@ -438,39 +443,56 @@ class Resolver:
             return None
         for variant in mesh_variants(found.term.id):
             concept = self.lexicon.concept("mesh:" + variant)
-            if concept is not None and any(t in concept.types for t in types):
+            if concept is not None and not concept.types.isdisjoint(types):
                 exact = found.relation == "exact"
                 return Resolution(
-                    concept, "registry-derived", found.relation, confidence if exact else 0.75
+                    concept, ("registry-derived",), found.relation, confidence if exact else 0.75
                 )
         return None
 
 
 # Readings that decide a short abbreviation: the user's overlay and trialkg's curated
-# table; and the MeSH flags of a descriptor's preferred heading and exact entry terms.
-_DECIDED = "oqck"
+# table; and those of a descriptor's preferred heading and exact entry terms.
+_DECIDED: frozenset[TermSource] = frozenset(
+    {"overlay", "overlay-close", "curated", "curated-close"}
+)
 # Readings firm enough for a reworded mention: all but other concepts' loose synonyms.
-_FIRM = "oqckpsbdm"
-_HEADING = "ps"
+_FIRM: frozenset[TermSource] = frozenset(
+    {
+        "overlay",
+        "overlay-close",
+        "curated",
+        "curated-close",
+        "preferred",
+        "synonym",
+        "brand",
+        "drugbank",
+        "mondo",
+    }
+)
+_HEADING: frozenset[TermSource] = frozenset({"preferred", "synonym"})
 
 # How strong a reading is: the user's and trialkg's own entries, then preferred names,
 # then synonyms of the concept itself, then other concepts' terms and other sources' synonyms.
-_TIERS = {"o": 0, "q": 0, "c": 0, "k": 0, "p": 1, "s": 2, "b": 2, "n": 3, "d": 3, "m": 3}
+_TIERS: dict[TermSource, int] = {
+    "overlay": 0, "overlay-close": 0, "curated": 0, "curated-close": 0,
+    "preferred": 1, "synonym": 2, "brand": 2, "other-concept": 3, "drugbank": 3, "mondo": 3,
+}  # fmt: skip
 
 
-def _tier(flag: str, curie: str) -> int:
+def _tier(source: TermSource, curie: str) -> int:
     """A MONDO synonym has no stated scope ("Batten disease" is CLN3 in MONDO, every
     neuronal ceroid lipofuscinosis in MeSH): it ranks after MeSH's narrower terms."""
-    if flag == "s" and curie.startswith("mondo:"):
+    if source == "synonym" and curie.startswith("mondo:"):
         return 4
-    return _TIERS.get(flag, 5)
+    return _TIERS[source]
 
 
-def _exact(flag: str, kind: str, concept: VocabularyConcept) -> bool:
+def _exact(source: TermSource, kind: str, concept: VocabularyConcept) -> bool:
     """True when a reading names the concept itself (as ``lookup`` relates it)."""
-    if kind in DRUG_KINDS and flag == "n" and "d" in concept.types:
+    if kind in DRUG_KINDS and source == "other-concept" and "drug" in concept.types:
         return True
-    return FLAGS[flag][1] == "exact"
+    return READING_LINKS[source][1] == "exact"
 
 
 def _source_rank(curie: str) -> int:
@@ -488,19 +510,19 @@ def _firm_alias(alias: str, found: Resolution) -> bool:
     N,N-dimethyl-4-anisidine). Codes with digits ("LCZ696") are specific."""
     if not is_short_abbreviation(alias) or any(ch.isdigit() for ch in alias):
         return True
-    return not (found.concept.curie.startswith("mesh:C") and found.method.startswith("synonym"))
+    return not (found.concept.curie.startswith("mesh:C") and found.method[0] == "synonym")
 
 
-def _restep(found: Resolution, step: str) -> Resolution:
-    method = step + found.method[found.method.index("+") :] if "+" in found.method else step
+def _restep(found: Resolution, step: Step) -> Resolution:
     confidence = min(found.confidence, STEP_CONFIDENCE[step])
+    method = (step, *found.method[1:])
     return Resolution(found.concept, method, found.relation, confidence, found.salt_form)
 
 
 def _split(found: Resolution) -> Resolution:
     return Resolution(
         found.concept,
-        found.method + "+split",
+        (*found.method, "split"),
         found.relation,
         round(found.confidence * 0.95, 2),
         found.salt_form,

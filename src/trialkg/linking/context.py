@@ -7,8 +7,12 @@ from dataclasses import dataclass, field
 
 from trialkg.linking.ids import mesh_variants
 from trialkg.linking.lexicon import Lexicon
+from trialkg.linking.link_values import ConceptType
 from trialkg.linking.normalise import defined_abbreviations, lookup_key, strip_parentheses
 from trialkg.model import MeshTerm
+
+# What an abbreviation's expansion must name for the record to define it.
+_EXPANSION_TYPES: frozenset[ConceptType] = frozenset({"drug", "disease", "procedure"})
 
 
 class RecordTexts:
@@ -21,7 +25,7 @@ class RecordTexts:
     def abbreviations(self, lexicon: Lexicon) -> dict[str, str]:
         if self._abbreviations is None:
             found: dict[str, str] = {}
-            known = lambda phrase: lexicon.knows(phrase, "dcp")  # noqa: E731
+            known = lambda phrase: lexicon.knows(phrase, _EXPANSION_TYPES)  # noqa: E731
             for text in self._texts():
                 for key, expansion in defined_abbreviations(text, known).items():
                     found.setdefault(key, expansion)

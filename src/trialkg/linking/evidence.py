@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from trialkg.linking.link_values import Relation
 from trialkg.linking.normalise import FORM_WORDS, strip_parentheses, words
 from trialkg.model import MeshTerm
 
@@ -113,7 +114,7 @@ _FORM_STEMS = frozenset(stem(w) for w in FORM_WORDS | _ROUTES)
 @dataclass(frozen=True, slots=True)
 class RegistryMatch:
     term: MeshTerm
-    relation: str  # "exact": the same words; "close": the term's words and more
+    relation: Relation  # "exact": the same words; "close": the term's words and more
 
 
 def registry_term(

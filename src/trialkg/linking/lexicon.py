@@ -4,15 +4,20 @@ The file is built by ``scripts/build_lexicon.py``; its header names each source
 with version, SHA-256 and licence. Two sorted sections follow:
 
 - ``%concepts``: ``curie  types  label  xrefs  parent  trees`` — a vocabulary term a
-  mention can stand for. ``types`` letters: ``d`` chemical or drug (MeSH tree D), ``c``
-  disease (C, F03 and behavioural symptoms), ``p`` procedure (E, and F04 behavioural
-  therapies), ``v`` device
-  (E07), ``r`` chemotherapy protocol. ``xrefs`` are ``=curie`` (exact) or ``~curie``
-  (close). ``parent`` is the active ingredient of a salt form. ``trees`` are a MeSH
-  descriptor's tree numbers (``C04.588.894``), ``;``-separated (format 2; a format 1
-  file has no such column and its concepts no tree numbers).
+  mention can stand for. ``types`` letters: ``d`` chemical or drug (MeSH tree D), ``a`` a
+  class of drugs by action or use, ``c`` disease (C, F03 and behavioural symptoms), ``p``
+  procedure (E, and F04 behavioural therapies), ``v`` device (E07), ``r`` chemotherapy
+  protocol. ``xrefs`` are ``=curie`` (exact) or ``~curie`` (close). ``parent`` is the
+  active ingredient of a salt form. ``trees`` are a MeSH descriptor's tree numbers
+  (``C04.588.894``), ``;``-separated (format 2; a format 1 file has no such column and its
+  concepts no tree numbers).
 - ``%terms``: ``key  curie|flag;...`` — the ``lookup_key`` of a name and the concepts
-  it names, best first (flags in ``FLAGS``).
+  it names, best first. Flags: ``c``/``k`` curated exact/close, ``p`` preferred name,
+  ``s`` synonym, ``b`` brand, ``n`` another concept's term, ``d`` DrugBank, ``m`` MONDO.
+
+The letters are the file's alone: this module reads them into the names of
+``linking.link_values`` (``ConceptType``, ``TermSource``, ``Relation``), which the
+rest of linking uses.
 
 Loading decompresses and splits the two sections into sorted lists of lines and
 nothing more; a lookup is a bisection. That keeps the load well under a second for
@@ -25,6 +30,7 @@ import bisect
 import gzip
 import hashlib
 import os
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
@@ -32,33 +38,63 @@ from pathlib import Path
 
 from trialkg.errors import InputError
 from trialkg.linking.ids import canonical_mesh_id, concept_key, mesh_variants, vocabulary_of
+from trialkg.linking.link_values import ConceptType, ReadingMethod, Relation, TermSource
 from trialkg.linking.normalise import NORMALISER_VERSION, lookup_key
 from trialkg.linking.overlay import NEVER, OverlayEntry, read_overlay
 from trialkg.linking.prefixes import CurieError, split_curie
 
-# Flag -> (method, relation for conditions and procedures, confidence). For drugs every
-# flag but "k" is exact: a brand, a code or a salt name of a substance names the substance.
-FLAGS = {
-    "c": ("curated", "exact", 0.95),
-    "k": ("curated", "close", 0.9),
-    "p": ("exact", "exact", 1.0),
-    "s": ("synonym", "exact", 0.95),
-    "b": ("brand", "exact", 0.95),
-    "n": ("synonym", "close", 0.8),
-    "d": ("synonym", "exact", 0.9),
-    "m": ("synonym", "exact", 0.9),
-    "o": ("overlay", "exact", 1.0),
-    "q": ("overlay", "close", 1.0),
+# How a reading links: (method, relation for conditions and procedures, confidence). For
+# drugs every source but "curated-close" is exact: a brand, a code or a salt name of a
+# substance names the substance.
+READING_LINKS: dict[TermSource, tuple[ReadingMethod, Relation, float]] = {
+    "curated": ("curated", "exact", 0.95),
+    "curated-close": ("curated", "close", 0.9),
+    "preferred": ("exact", "exact", 1.0),
+    "synonym": ("synonym", "exact", 0.95),
+    "brand": ("brand", "exact", 0.95),
+    "other-concept": ("synonym", "close", 0.8),
+    "drugbank": ("synonym", "exact", 0.9),
+    "mondo": ("synonym", "exact", 0.9),
+    "overlay": ("overlay", "exact", 1.0),
+    "overlay-close": ("overlay", "close", 1.0),
 }
 OVERLAY_ENV = "TRIALKG_OVERLAY"
+
+# The file's letters.
+_FLAGS: dict[str, TermSource] = {
+    "c": "curated",
+    "k": "curated-close",
+    "p": "preferred",
+    "s": "synonym",
+    "b": "brand",
+    "n": "other-concept",
+    "d": "drugbank",
+    "m": "mondo",
+}
+_TYPES: dict[str, ConceptType] = {
+    "d": "drug",
+    "a": "drug-class",
+    "r": "regimen",
+    "c": "disease",
+    "p": "procedure",
+    "v": "device",
+}
+_XREF_RELATIONS: dict[str, Relation] = {"=": "exact", "~": "close"}
+# The type of a concept the overlay adds, by the overlay's kind.
+_OVERLAY_TYPES: dict[str, frozenset[ConceptType]] = {
+    "drug": frozenset({"drug"}),
+    "condition": frozenset({"disease"}),
+    "procedure": frozenset({"procedure"}),
+    "organisation": frozenset({"organisation"}),
+}
 
 
 @dataclass(frozen=True, slots=True)
 class VocabularyConcept:
     curie: str
-    types: str
+    types: frozenset[ConceptType]
     label: str
-    xrefs: tuple[tuple[str, str], ...] = ()  # (curie, "exact" | "close")
+    xrefs: tuple[tuple[str, Relation], ...] = ()
     parent: str | None = None
     tree_numbers: tuple[str, ...] = ()  # a MeSH descriptor's, as NLM writes them
 
@@ -72,7 +108,7 @@ class Reading:
     """One concept a name may stand for, and how the vocabulary knows it."""
 
     curie: str
-    flag: str
+    source: TermSource
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,9 +141,9 @@ class Lexicon:
         self._overlay_entries = tuple(overlay or ())
         self._concept_cache: dict[str, VocabularyConcept | None] = {}
         self._source_labels: dict[str, str] = {}
-        self._overlay_terms: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        self._overlay_terms: dict[tuple[str, str], list[tuple[str, TermSource]]] = {}
         self._overlay_concepts: dict[str, VocabularyConcept] = {}
-        self._overlay_xrefs: dict[str, list[tuple[str, str]]] = {}
+        self._overlay_xrefs: dict[str, list[tuple[str, Relation]]] = {}
         self._forbidden: set[tuple[str, str]] = set()  # (kind, curie): never link to it
         for entry in overlay or []:
             self._add_overlay(entry)
@@ -151,24 +187,33 @@ class Lexicon:
         overlay entry applies to its own kind only.
         """
         found: list[Reading] = []
-        for target, flag in self._overlay_terms.get((kind, key), ()):
+        for target, source in self._overlay_terms.get((kind, key), ()):
             if target == NEVER:
                 return None
-            found.append(Reading(target, flag))
+            found.append(Reading(target, source))
         line = _find(self._terms, key)
         if line is not None:
             for item in line[len(key) + 1 :].split(";"):
                 curie, _, flag = item.rpartition("|")
                 if not self._forbidden or (kind, curie) not in self._forbidden:
-                    found.append(Reading(curie, flag))
+                    found.append(Reading(curie, self._term_source(flag)))
         return tuple(found)
+
+    def _term_source(self, flag: str) -> TermSource:
+        source = _FLAGS.get(flag)
+        if source is None:
+            raise InputError(
+                f"the lexicon (version {self.version}) has a term flag {flag!r} this "
+                "version of trialkg does not know; rebuild it with scripts/build_lexicon.py"
+            )
+        return source
 
     def overlay_readings(self, key: str, kind: str) -> tuple[Reading, ...] | None:
         """The overlay's entries only (organisations have no shipped vocabulary)."""
         found = self._overlay_terms.get((kind, key), ())
         if any(target == NEVER for target, _ in found):
             return None
-        return tuple(Reading(target, flag) for target, flag in found)
+        return tuple(Reading(target, source) for target, source in found)
 
     def concept(self, curie: str) -> VocabularyConcept | None:
         if curie in self._concept_cache:
@@ -177,11 +222,10 @@ class Lexicon:
         line = _find(self._concepts, curie)
         if line is not None:
             cells = line.split("\t")
-            xrefs = tuple(
-                (x[1:], "exact" if x[0] == "=" else "close") for x in cells[3].split(";") if x
-            )
+            xrefs = tuple((x[1:], _xref_relation(x[0])) for x in cells[3].split(";") if x)
+            types = _concept_types(cells[1])
             trees = tuple(cells[5].split(";")) if len(cells) > 5 and cells[5] else ()
-            concept = VocabularyConcept(curie, cells[1], cells[2], xrefs, cells[4] or None, trees)
+            concept = VocabularyConcept(curie, types, cells[2], xrefs, cells[4] or None, trees)
         if concept is not None and curie in self._overlay_xrefs:
             extra = tuple(x for x in self._overlay_xrefs[curie] if x not in concept.xrefs)
             concept = replace(concept, xrefs=concept.xrefs + extra)
@@ -223,11 +267,11 @@ class Lexicon:
             local = known
         return f"{prefix.name}:{local}"
 
-    def knows(self, name: str, types: str) -> bool:
+    def knows(self, name: str, types: Collection[ConceptType]) -> bool:
         """True when the name is a term of a concept of one of the types."""
         for reading in self.readings(lookup_key(name), "") or ():
             concept = self.concept(reading.curie)
-            if concept is not None and any(t in concept.types for t in types):
+            if concept is not None and not concept.types.isdisjoint(types):
                 return True
         return False
 
@@ -261,7 +305,7 @@ class Lexicon:
             self._forbidden.add((entry.kind, entry.mention))
             return
         if entry.kind == "xref":
-            relation = "exact" if entry.relation == "exact" else "close"
+            relation: Relation = "exact" if entry.relation == "exact" else "close"
             self._overlay_xrefs.setdefault(entry.mention, []).append((entry.target, relation))
             self._concept_cache.pop(entry.mention, None)
             return
@@ -270,12 +314,10 @@ class Lexicon:
             if entry.kind == "organisation"
             else lookup_key(entry.mention)
         )
-        flag = "o" if entry.relation == "exact" else "q"
-        self._overlay_terms.setdefault((entry.kind, key), []).insert(0, (entry.target, flag))
+        source: TermSource = "overlay" if entry.relation == "exact" else "overlay-close"
+        self._overlay_terms.setdefault((entry.kind, key), []).insert(0, (entry.target, source))
         if entry.target != NEVER and _find(self._concepts, entry.target) is None:
-            types = {"drug": "d", "condition": "c", "procedure": "p", "organisation": "o"}[
-                entry.kind
-            ]
+            types = _OVERLAY_TYPES[entry.kind]
             self._overlay_concepts.setdefault(
                 entry.target, VocabularyConcept(entry.target, types, entry.label or entry.mention)
             )
@@ -307,6 +349,16 @@ def organisation_lookup(name: str) -> str:
     from trialkg.linking.organisations import organisation_key
 
     return organisation_key(name)
+
+
+@cache
+def _concept_types(letters: str) -> frozenset[ConceptType]:
+    """The types of a concept line's letters; a letter this version does not know is no type."""
+    return frozenset(_TYPES[letter] for letter in letters if letter in _TYPES)
+
+
+def _xref_relation(mark: str) -> Relation:
+    return _XREF_RELATIONS.get(mark, "close")
 
 
 def _find(lines: list[str], key: str) -> str | None:

@@ -26,6 +26,7 @@ from trialkg.linking.context import EMPTY_CONTEXT, RecordContext, RecordTexts
 from trialkg.linking.evidence import registry_term
 from trialkg.linking.ids import IRI_PREFIXES, curie_iri, mesh_variants
 from trialkg.linking.lexicon import Lexicon, VocabularyConcept, default_lexicon, lexicon_for
+from trialkg.linking.link_values import ConceptType, LinkMethod, Relation
 from trialkg.linking.mesh import HeadingResolver
 from trialkg.linking.normalise import (
     drug_name_variants,
@@ -39,10 +40,10 @@ from trialkg.linking.normalise import (
 from trialkg.linking.organisations import organisation_key, organisation_label
 from trialkg.linking.places import Place, site_place
 from trialkg.linking.procedures import procedure_forms
-from trialkg.model import Intervention, MeshTerm, Organisation, Trial
+from trialkg.model import Intervention, InterventionType, MeshTerm, Organisation, Trial
 
 # Intervention types and the kind of shared node each links to.
-KIND_OF_TYPE = {
+KIND_OF_TYPE: dict[InterventionType, str] = {
     "DRUG": "drug",
     "BIOLOGICAL": "drug",
     "COMBINATION_PRODUCT": "drug",
@@ -74,8 +75,9 @@ class Match:
     """A link from a concept to a term of an external vocabulary (SSSOM-like)."""
 
     iri: str
-    relation: str  # "exact" or "close"
-    method: str  # "exact", "synonym", "brand", "normalised", "salt", "abbreviation", ...
+    relation: Relation
+    # A LinkMethod; an adverse event's link to a part of its term adds "+term-part".
+    method: str
     confidence: float
     source: str  # the vocabulary and the lexicon version: "MeSH; trialkg lexicon bed8f60194dd"
     # The target's MeSH tree numbers ("C04.588.894"), when it is a MeSH descriptor.
@@ -117,6 +119,8 @@ class TrialLinks:
     adverse_events: tuple[Concept, ...] = ()
 
 
+# What a registry MeSH term left over must be to name a drug mention.
+_SUBSTANCES: frozenset[ConceptType] = frozenset({"drug", "regimen"})
 MESH = IRI_PREFIXES["mesh"]
 PLACEBO = "mesh:D010919"  # MeSH Placebos
 # The confidence of a node of a mention's own words in the term it was read as close to.
@@ -206,7 +210,7 @@ class Linker:
         if (
             kind == "drug"
             and found_all
-            and all(f.method.startswith("normalised") for f in found_all)
+            and all(f.method[0] == "normalised" for f in found_all)
         ):
             # "Biological Therapy" as written is MeSH's procedure: it comes before
             # "biological" read without its form words.
@@ -230,7 +234,7 @@ class Linker:
                         found = replace(
                             found,
                             relation="close",
-                            method="procedure-head",
+                            method=("procedure-head",),
                             confidence=min(found.confidence, 0.7),
                         )
                     return (self._concept(kind, name, found),)
@@ -255,7 +259,7 @@ class Linker:
         for part in parts:
             found = self.resolver.resolve(part, kind, context)
             if found and len(found) == 1:
-                step = replace(found[0], method=found[0].method + "+split")
+                step = replace(found[0], method=(*found[0].method, "split"))
                 concepts.append(self._concept(kind, part, step))
                 linked = True
                 continue
@@ -330,7 +334,7 @@ class Linker:
         if found is None or found.relation != "exact" or found.term.id is None:
             return concept
         target = self.lexicon.concept("mesh:" + found.term.id)
-        if target is None or "c" not in target.types:
+        if target is None or "disease" not in target.types:
             return concept
         extra = self._match(target.curie, "close", "registry-derived", 0.75)
         return replace(concept, matches=(*concept.matches, extra))
@@ -369,7 +373,7 @@ class Linker:
         for reading in readings:
             target = self.lexicon.concept(reading.curie)
             if target is not None:
-                relation = "exact" if reading.flag == "o" else "close"
+                relation: Relation = "exact" if reading.source == "overlay" else "close"
                 match = Match(
                     curie_iri(target.curie),
                     relation,
@@ -441,8 +445,8 @@ class Linker:
         if concept is None:
             # A supplementary concept newer than the vocabulary: a chemical, as MeSH's
             # supplementary records in an intervention's index are.
-            concept = VocabularyConcept("mesh:" + mesh_id, "d", term or mesh_id)
-        if not any(t in concept.types for t in "dr"):
+            concept = VocabularyConcept("mesh:" + mesh_id, frozenset({"drug"}), term or mesh_id)
+        if concept.types.isdisjoint(_SUBSTANCES):
             return
         index = open_drugs[0]
         (linked,) = interventions[index]
@@ -453,7 +457,7 @@ class Linker:
                 replace(linked, matches=(*linked.matches, extra), method=method),
             )
             return
-        found = Resolution(concept, "registry-mesh", "exact", 0.7)
+        found = Resolution(concept, ("registry-mesh",), "exact", 0.7)
         interventions[index] = (self._concept(linked.kind, trial.interventions[index].name, found),)
 
     # -- queries --------------------------------------------------------------------------
@@ -483,7 +487,7 @@ class Linker:
         """
         concept = found.concept
         exact = found.relation == "exact"
-        overlay = found.method.startswith("overlay")
+        overlay = found.method[0] == "overlay"
         if overlay:
             own = self._match(concept.curie, found.relation, "overlay", 1.0)
         elif exact:
@@ -493,17 +497,19 @@ class Linker:
         matches = [own]
         for target, relation in concept.xrefs:
             if target.partition(":")[0] in IRI_PREFIXES:
-                both = "exact" if exact and relation == "exact" else "close"
+                both: Relation = "exact" if exact and relation == "exact" else "close"
                 matches.append(self._match(target, both, "cross-reference", own.confidence * 0.95))
         if found.salt_form is not None:
             matches.append(self._match(found.salt_form.curie, "close", "salt-form", 0.9))
         unique = tuple({m.iri: m for m in reversed(matches)}.values())[::-1]
-        method, confidence = found.method, round(found.confidence, 2)
+        method, confidence = "+".join(found.method), round(found.confidence, 2)
         if exact:
             return Concept(kind, concept.key, concept.label, unique, method, confidence)
         return Concept(kind, _unlinked_key(name, kind), _label(name), unique, method, confidence)
 
-    def _match(self, curie: str, relation: str, method: str, confidence: float) -> Match:
+    def _match(
+        self, curie: str, relation: Relation, method: LinkMethod, confidence: float
+    ) -> Match:
         source = (
             f"overlay {self.lexicon.overlay_name}"
             if method.startswith("overlay")

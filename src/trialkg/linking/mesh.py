@@ -16,13 +16,16 @@ from collections.abc import Iterable
 
 from trialkg.linking.ids import canonical_mesh_id
 from trialkg.linking.lexicon import Lexicon
+from trialkg.linking.link_values import TermSource
 from trialkg.linking.normalise import lookup_key
 from trialkg.model import MeshTerm
 
-# Lexicon flags that are MeSH entry terms: of a descriptor (its preferred concept,
-# a brand name, another concept's term) or of a supplementary concept.
-_DESCRIPTOR_TERMS = frozenset("psbn")
-_SUPPLEMENTARY_TERMS = frozenset("ps")
+# Readings that are MeSH entry terms: of a descriptor (its preferred concept, a brand
+# name, another concept's term) or of a supplementary concept.
+_DESCRIPTOR_TERMS: frozenset[TermSource] = frozenset(
+    {"preferred", "synonym", "brand", "other-concept"}
+)
+_SUPPLEMENTARY_TERMS: frozenset[TermSource] = frozenset({"preferred", "synonym"})
 
 
 def heading_id(lexicon: Lexicon, heading: str) -> str | None:
@@ -44,7 +47,7 @@ def heading_id(lexicon: Lexicon, heading: str) -> str | None:
     entries = {
         r.curie
         for r in readings
-        if r.flag in (_DESCRIPTOR_TERMS if r.curie.startswith("mesh:D") else _SUPPLEMENTARY_TERMS)
+        if r.source in (_DESCRIPTOR_TERMS if r.curie.startswith("mesh:D") else _SUPPLEMENTARY_TERMS)
     }
     if len(entries) == 1:
         return entries.pop().removeprefix("mesh:")

@@ -26,6 +26,7 @@ import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
 
+from trialkg.linking.link_values import NameForm
 from trialkg.text import fold
 
 
@@ -175,16 +176,16 @@ _TYPE_LABEL = re.compile(
 
 
 @lru_cache(maxsize=16384)
-def drug_name_variants(name: str) -> tuple[tuple[str, str], ...]:
+def drug_name_variants(name: str) -> tuple[tuple[str, NameForm], ...]:
     """Cleaner and cleaner forms of a drug mention, each with the step that made it.
 
     ``[("Imatinib Mesylate 400 mg tablets", "as-written"), ("imatinib mesylate",
     "normalised"), ("imatinib", "salt")]``; a step that changes nothing is left out.
     """
-    found: list[tuple[str, str]] = [(name, "as-written")]
+    found: list[tuple[str, NameForm]] = [(name, "as-written")]
     seen = {lookup_key(name)}
 
-    def add(text: str, step: str) -> None:
+    def add(text: str, step: NameForm) -> None:
         key = lookup_key(text)
         if key and key not in seen:
             seen.add(key)

@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from trialkg.errors import InputError
+from trialkg.linking.link_values import Relation
 from trialkg.linking.prefixes import CurieError, split_curie
 
 KINDS = frozenset({"drug", "condition", "procedure", "organisation", "xref"})
@@ -50,7 +51,7 @@ class OverlayEntry:
     kind: str
     mention: str  # a name as records write it, or for kind xref the concept's CURIE
     target: str  # a CURIE, or "-" for "never link"
-    relation: str = "exact"
+    relation: Relation = "exact"
     label: str | None = None
     line: int = field(default=0, compare=False, repr=False)  # where the file states it
 
@@ -97,12 +98,16 @@ def parse_overlay(text: str, *, file: str = "overlay") -> list[OverlayEntry]:
                 raise InputError(
                     "an xref row names a concept CURIE and another CURIE", file=file, field=where
                 )
-        if relation not in {"exact", "close"}:
+        stated = _RELATIONS.get(relation)
+        if stated is None:
             raise InputError(
                 f"relation must be exact or close, not {relation!r}", file=file, field=where
             )
-        entries.append(OverlayEntry(kind, mention, target, relation, label, number))
+        entries.append(OverlayEntry(kind, mention, target, stated, label, number))
     return entries
+
+
+_RELATIONS: dict[str, Relation] = {"exact": "exact", "close": "close"}
 
 
 def _curie(text: str, file: str, where: str) -> str | None:

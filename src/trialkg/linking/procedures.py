@@ -15,6 +15,7 @@ gives the forms to look up, each with how it relates to the mention:
 
 from __future__ import annotations
 
+from trialkg.linking.link_values import Relation
 from trialkg.linking.normalise import strip_parentheses, words
 
 
@@ -44,13 +45,13 @@ def _american(text: str) -> str:
     return value
 
 
-def procedure_forms(name: str) -> list[tuple[str, str]]:
-    """(form, relation) to look up, best first; relation "exact" or "close"."""
+def procedure_forms(name: str) -> list[tuple[str, Relation]]:
+    """(form, relation) to look up, best first."""
     found = words(strip_parentheses(name))
     if not found:
         return []
     plain = " ".join(found)
-    forms: list[tuple[str, str]] = []
+    forms: list[tuple[str, Relation]] = []
     american = _american(plain)
     if american != plain:
         forms.append((american, "exact"))

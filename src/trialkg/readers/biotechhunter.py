@@ -14,7 +14,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from trialkg.model import INTERVENTION_TYPES, Intervention, Organisation, Site, Source, Trial
+from trialkg.model import (
+    INTERVENTION_TYPES,
+    Intervention,
+    Organisation,
+    Phase,
+    Site,
+    Source,
+    Status,
+    StudyType,
+    Trial,
+)
 from trialkg.readers import Document, Reader, RecordResult
 from trialkg.readers.labels import (
     SECTION,
@@ -98,7 +108,7 @@ def read(document: Document) -> Iterator[RecordResult]:
     )
 
 
-def _badges(lines: list[Line]) -> tuple[tuple[str, ...], str | None, str | None]:
+def _badges(lines: list[Line]) -> tuple[tuple[Phase, ...], Status | None, StudyType | None]:
     """ "PHASE2CompletedINTERVENTIONAL": phase, status and study type run together."""
     for line in lines[:20]:
         text = line.text

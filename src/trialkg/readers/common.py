@@ -11,12 +11,9 @@ from __future__ import annotations
 import re
 
 from trialkg.errors import InputError
-from trialkg.model import (
-    DATE_TYPES,
-    DateType,
-    PartialDate,
-)
-from trialkg.text import enum_value, parse_date_text
+from trialkg.model import PartialDate
+from trialkg.text import parse_date_text
+from trialkg.values import date_type_value
 
 
 def stated_date(text: str | None) -> PartialDate | None:
@@ -40,15 +37,7 @@ def partial_date(
             field=field,
             kind="bad-date",
         )
-    kind = enum_value(date_type, DATE_TYPES, aliases=_DATE_TYPE_ALIASES)
-    return PartialDate(value, kind)
-
-
-_DATE_TYPE_ALIASES: dict[str, DateType] = {
-    "ANTICIPATED": "ESTIMATED",
-    "EXPECTED": "ESTIMATED",
-    "ESTIMATE": "ESTIMATED",
-}
+    return PartialDate(value, date_type_value(date_type))
 
 
 def yes_no(text: str | None) -> bool | None:

@@ -24,6 +24,8 @@ from trialkg.model import (
     Official,
     Organisation,
     Outcome,
+    OutcomeKind,
+    Phase,
     Reference,
     ResponsibleParty,
     Site,
@@ -37,6 +39,7 @@ from trialkg.readers.json_fields import (
     WrongType,
     array,
     boolean,
+    controlled,
     get,
     module,
     number,
@@ -47,16 +50,29 @@ from trialkg.readers.json_fields import (
 from trialkg.readers.protocol_details import json_details
 from trialkg.text import is_nct_id
 from trialkg.values import (
+    allocation_value,
     arm_type_value,
+    date_type_value,
+    intervention_model_value,
     intervention_type_value,
+    masking_value,
+    observational_model_value,
+    purpose_value,
     sex_value,
     status_value,
     study_type_value,
+    time_perspective_value,
 )
 
 NAME = "ctgov-json"
 
 _JSON_START = re.compile(r"^\s*[\[{]")
+_PHASES: dict[str, Phase] = {phase: phase for phase in PHASES}
+_OUTCOME_LISTS: tuple[tuple[OutcomeKind, str], ...] = (
+    ("PRIMARY", "primaryOutcomes"),
+    ("SECONDARY", "secondaryOutcomes"),
+    ("OTHER", "otherOutcomes"),
+)
 
 
 def detect(head: str) -> bool:
@@ -81,7 +97,7 @@ def read(document: Document) -> Iterator[RecordResult]:
             record = _nct_id_of(study) or f"#{index}"
             field = error.locate(study)
             yield InputError(
-                error.message, file=document.name, record=record, field=field, kind="wrong-type"
+                error.message, file=document.name, record=record, field=field, kind=error.error_kind
             )
 
 
@@ -308,11 +324,7 @@ def study_to_trial(study: dict[str, Any], *, file: str | None, index: int = 0) -
     )
     outcomes = tuple(
         Outcome(kind, measure, string(item, "timeFrame"), string(item, "description"))
-        for kind, key in (
-            ("PRIMARY", "primaryOutcomes"),
-            ("SECONDARY", "secondaryOutcomes"),
-            ("OTHER", "otherOutcomes"),
-        )
+        for kind, key in _OUTCOME_LISTS
         for item in array(outcomes_module, key)
         if (measure := string(item, "measure"))
     )
@@ -358,7 +370,7 @@ def study_to_trial(study: dict[str, Any], *, file: str | None, index: int = 0) -
             state=string(item, "state"),
             zip=string(item, "zip"),
             country=string(item, "country"),
-            status=string(item, "status"),
+            status=controlled(status_value, item, "status"),
             latitude=coordinate(item, index, "lat"),
             longitude=coordinate(item, index, "lon"),
             contacts=tuple(_contact(c) for c in objects(item, "contacts")),
@@ -408,15 +420,17 @@ def study_to_trial(study: dict[str, Any], *, file: str | None, index: int = 0) -
         status_verified=plain_date("statusVerifiedDate"),
         study_type=study_type_value(string(design, "studyType")),
         phases=_phases(design, file=file, record=nct_id),
-        allocation=string(design_info, "allocation"),
-        intervention_model=string(design_info, "interventionModel"),
-        observational_model=string(design_info, "observationalModel"),
-        time_perspective=string(design_info, "timePerspective"),
-        primary_purpose=string(design_info, "primaryPurpose"),
-        masking=string(design_info, "maskingInfo", "masking"),
+        allocation=controlled(allocation_value, design_info, "allocation"),
+        intervention_model=controlled(intervention_model_value, design_info, "interventionModel"),
+        observational_model=controlled(
+            observational_model_value, design_info, "observationalModel"
+        ),
+        time_perspective=controlled(time_perspective_value, design_info, "timePerspective"),
+        primary_purpose=controlled(purpose_value, design_info, "primaryPurpose"),
+        masking=controlled(masking_value, design_info, "maskingInfo", "masking"),
         who_masked=strings(design_info, "maskingInfo", "whoMasked"),
         enrollment=enrollment,
-        enrollment_type=string(design, "enrollmentInfo", "type")
+        enrollment_type=controlled(date_type_value, design, "enrollmentInfo", "type")
         if enrollment is not None
         else None,
         brief_summary=string(description, "briefSummary"),
@@ -458,17 +472,19 @@ def study_to_trial(study: dict[str, Any], *, file: str | None, index: int = 0) -
     )
 
 
-def _phases(design: dict[str, Any], *, file: str | None, record: str) -> tuple[str, ...]:
-    phases = strings(design, "phases")
-    for phase in phases:
-        if phase not in PHASES:
+def _phases(design: dict[str, Any], *, file: str | None, record: str) -> tuple[Phase, ...]:
+    phases: list[Phase] = []
+    for phase in strings(design, "phases"):
+        known = _PHASES.get(phase)
+        if known is None:
             raise InputError(
                 f"unknown phase {phase!r}; expected one of {', '.join(sorted(PHASES))}",
                 file=file,
                 record=record,
                 field="designModule.phases",
             )
-    return phases
+        phases.append(known)
+    return tuple(phases)
 
 
 def _contact(data: dict[str, Any]) -> Contact:

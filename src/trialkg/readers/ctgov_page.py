@@ -22,8 +22,16 @@ from dataclasses import dataclass
 
 from trialkg.errors import InputError
 from trialkg.model import (
+    Allocation,
+    DateType,
+    InterventionModel,
+    Masking,
+    ObservationalModel,
     PartialDate,
+    Purpose,
     Source,
+    Status,
+    TimePerspective,
     Trial,
 )
 from trialkg.readers import Document, Reader, RecordResult
@@ -154,7 +162,7 @@ def page_to_trial(text: str, *, file: str) -> Trial:
     # status
     status_text = labels.one("status")
     why_stopped = None
-    overall_status: str | None = None
+    overall_status: Status | None = None
     if status_text:
         reason = re.search(r"\(([^()]+)\)\s*$", status_text)
         overall_status = status_value(re.sub(r"\s*\([^()]*\)\s*$", "", status_text))
@@ -310,7 +318,7 @@ def _acronym(title: str, official: str | None) -> tuple[str | None, str]:
     return prefix, match.group(2)
 
 
-def _qualifier(wording: str) -> str | None:
+def _qualifier(wording: str) -> DateType | None:
     match = re.search(r"\b(Actual|Estimated?|Anticipated)\b", wording)
     if not match:
         return None
@@ -357,12 +365,12 @@ def _verified(
 
 @dataclass(frozen=True)
 class _Design:
-    allocation: str | None = None
-    intervention_model: str | None = None
-    observational_model: str | None = None
-    time_perspective: str | None = None
-    primary_purpose: str | None = None
-    masking: str | None = None
+    allocation: Allocation | None = None
+    intervention_model: InterventionModel | None = None
+    observational_model: ObservationalModel | None = None
+    time_perspective: TimePerspective | None = None
+    primary_purpose: Purpose | None = None
+    masking: Masking | None = None
     who_masked: tuple[str, ...] = ()
 
 

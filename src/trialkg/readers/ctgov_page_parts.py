@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from trialkg.model import Contact, Eligibility, Identifier, Official, Organisation, Site
+from trialkg.model import Contact, Eligibility, Identifier, Official, Organisation, Site, Status
 from trialkg.readers.common import split_criteria, yes_no
 from trialkg.readers.ctgov_page_sections import is_heading, section
 from trialkg.readers.pagetext import (
@@ -277,7 +277,7 @@ def sponsors_section(lines: Sequence[str], is_label: Callable[[str], bool]) -> l
 
 # --- status, masking ---------------------------------------------------------------------
 
-_STATUS_SENTENCES = (
+_STATUS_SENTENCES: tuple[tuple[str, Status], ...] = (
     ("has been completed", "COMPLETED"),
     ("is ongoing, but not recruiting", "ACTIVE_NOT_RECRUITING"),
     ("is currently recruiting", "RECRUITING"),
@@ -290,7 +290,7 @@ _STATUS_SENTENCES = (
 )
 
 
-def status_sentence(lines: Sequence[str]) -> tuple[str | None, str | None]:
+def status_sentence(lines: Sequence[str]) -> tuple[Status | None, str | None]:
     """The status the older pages state in a sentence: "This study has been completed."."""
     for index, line in enumerate(lines[:80]):
         if not line.startswith(("This study ", "The recruitment status")):

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from trialkg.model import Arm, Intervention, Outcome
+from trialkg.model import Arm, ArmType, Intervention, Outcome, OutcomeKind, Phase
 from trialkg.readers.pagetext import (
     cells,
     has_bullet,
@@ -91,7 +91,7 @@ def split_interventions(text: str) -> list[str]:
 class ConditionsTable:
     conditions: list[str] = field(default_factory=list)
     interventions: list[str] = field(default_factory=list)
-    phases: tuple[str, ...] = ()
+    phases: tuple[Phase, ...] = ()
 
 
 _CONDITIONS_HEADER = re.compile(
@@ -119,7 +119,7 @@ def conditions_table(lines: Sequence[str]) -> ConditionsTable:
         if is_heading(line) or _LABEL_ROW.match(line):
             break  # a heading, or the label/value rows of the design table that follows
         body.append(line)
-    phases: list[str] = []
+    phases: list[Phase] = []
     if "|" in lines[start]:
         header = [cell.lower() for cell in cells(lines[start])]
         for row in _rows(body):
@@ -202,7 +202,7 @@ class _InterventionDraft:
 @dataclass
 class _ArmDraft:
     label: str
-    type: str | None
+    type: ArmType | None
     description: list[str] = field(default_factory=list)
     interventions: list[_InterventionDraft] = field(default_factory=list)
 
@@ -412,7 +412,7 @@ def _assemble(
 
 # --- outcomes -------------------------------------------------------------------------------
 
-_KINDS = {"Primary": "PRIMARY", "Secondary": "SECONDARY"}
+_KINDS: dict[str, OutcomeKind] = {"Primary": "PRIMARY", "Secondary": "SECONDARY"}
 
 
 def outcomes(lines: Sequence[str], *, is_label: Callable[[str], bool]) -> list[Outcome]:
@@ -436,7 +436,7 @@ def outcomes(lines: Sequence[str], *, is_label: Callable[[str], bool]) -> list[O
     return found
 
 
-def _measures(kind: str, block: Sequence[str]) -> list[Outcome]:
+def _measures(kind: OutcomeKind, block: Sequence[str]) -> list[Outcome]:
     items: list[tuple[str, str | None, list[str]]] = []
     bracketed: bool | None = None
     for raw in block:

@@ -42,6 +42,7 @@ from trialkg.model import (
     Official,
     Organisation,
     Outcome,
+    Purpose,
     Reference,
     ResponsibleParty,
     Site,
@@ -53,6 +54,7 @@ from trialkg.readers.common import stated_date, yes_no
 from trialkg.readers.ctgov_xml_results import read_results
 from trialkg.readers.ctgov_xml_values import (
     RecordValues,
+    V,
     block,
     criteria_lists,
     design,
@@ -84,7 +86,7 @@ ROOT = "clinical_study"
 
 _ROOT_TAG = re.compile(r"<clinical_study[\s/>]")
 _AGENCY_CLASSES = {"U_S_FED": "FED", "INDIVIDUAL": "INDIV", "AMBIGUOUS": "AMBIG"}
-_PURPOSES = {"EDUCATIONAL_COUNSELING_TRAINING": "ECT"}
+_PURPOSES: dict[str, Purpose] = {"EDUCATIONAL_COUNSELING_TRAINING": "ECT"}
 _SAMPLING = frozenset({"PROBABILITY_SAMPLE", "NON_PROBABILITY_SAMPLE"})
 _NOT_STATED = frozenset({"N/A", "NA", "NONE"})
 
@@ -165,7 +167,7 @@ def study_to_trial(study: Element, *, file: str | None, index: int = 0) -> Trial
     # Records before 2017 have only the submission date, as "lastchanged_date".
     submitted = text(study, "last_update_submitted") or text(study, "lastchanged_date")
 
-    def design_value(name: str, translate: Callable[[str], str | None]) -> str | None:
+    def design_value(name: str, translate: Callable[[str], V | None]) -> V | None:
         return values.enum(plan.get(name), translate, f"study_design_info/{name}")
 
     return Trial(

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import TypeVar
 from xml.etree.ElementTree import Element
 
 from trialkg.errors import InputError
-from trialkg.model import PartialDate
+from trialkg.model import DateType, PartialDate
 from trialkg.readers.common import MAX_COUNT_DIGITS, clean, partial_date, split_criteria
 from trialkg.text import enum_value
 
@@ -150,7 +151,7 @@ def criteria_lists(criteria: str | None) -> tuple[tuple[str, ...], tuple[str, ..
 
 # --- dates and enumerations ------------------------------------------------------------------
 
-_DATE_TYPES = {
+_DATE_TYPES: dict[str, DateType] = {
     "ACTUAL": "ACTUAL",
     "ANTICIPATED": "ESTIMATED",
     "ESTIMATE": "ESTIMATED",
@@ -168,9 +169,10 @@ _DESIGN_KEYS = (
     "Time Perspective",
 )
 _DESIGN_SPLIT = re.compile(r",\s*(?=(?:" + "|".join(_DESIGN_KEYS) + r")\s*:)")
+V = TypeVar("V", bound=str)  # a controlled value of the model
 
 
-def date_type(value: str | None) -> str | None:
+def date_type(value: str | None) -> DateType | None:
     """ACTUAL or ESTIMATED from the type attribute: Actual, Anticipated, Estimate."""
     return _DATE_TYPES.get(key(value) or "")
 
@@ -212,9 +214,7 @@ class RecordValues:
     def error(self, message: str, field: str) -> InputError:
         return InputError(message, file=self.file, record=self.nct_id, field=field)
 
-    def enum(
-        self, value: str | None, translate: Callable[[str], str | None], field: str
-    ) -> str | None:
+    def enum(self, value: str | None, translate: Callable[[str], V | None], field: str) -> V | None:
         """A stated value in the model's spelling; an InputError when the value is not known."""
         if value is None:
             return None
@@ -230,7 +230,7 @@ class RecordValues:
         kind = date_type(found.get("type"))
         return partial_date(found.text, kind, file=self.file, record=self.nct_id, field=tag)
 
-    def enrollment(self, study: Element) -> tuple[int | None, str | None]:
+    def enrollment(self, study: Element) -> tuple[int | None, DateType | None]:
         found = study.find("enrollment")
         count = clean(found.text) if found is not None else None
         if found is None or count is None:

@@ -13,9 +13,26 @@ lists the conditions (``generic_parts.head``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import TypeVar
 
-from trialkg.model import Identifier, PartialDate, Source, Trial
+from trialkg.model import (
+    Allocation,
+    DateType,
+    Identifier,
+    InterventionModel,
+    Masking,
+    ObservationalModel,
+    PartialDate,
+    Phase,
+    Purpose,
+    Source,
+    Status,
+    StudyType,
+    TimePerspective,
+    Trial,
+)
 from trialkg.readers import Document, Reader, RecordResult
 from trialkg.readers import generic_parts as parts
 from trialkg.readers.common import stated_date
@@ -101,7 +118,7 @@ def page_trial(
     design = _design_pairs(lines)
     enrollment, enrollment_type = _enrollment(found, lines)
     summary = parts.text(found, "brief_summary")
-    purpose = purpose_value(found.first("purpose")) or design.get("purpose")
+    purpose = purpose_value(found.first("purpose")) or design.purpose
     # "Purpose" heads either the primary purpose ("DIAGNOSTIC") or a summary paragraph.
     purpose_or_summary = found.first("purpose_or_summary")
     if (stated := purpose_value(purpose_or_summary)) is not None:
@@ -138,15 +155,15 @@ def page_trial(
         status_verified=date("verified"),
         study_type=_study_type(found.first("study_type")),
         phases=phases,
-        allocation=allocation_value(found.first("allocation")) or design.get("allocation"),
+        allocation=allocation_value(found.first("allocation")) or design.allocation,
         intervention_model=intervention_model_value(found.first("intervention_model"))
-        or design.get("intervention_model"),
+        or design.intervention_model,
         observational_model=observational_model_value(found.first("observational_model"))
-        or design.get("observational_model"),
+        or design.observational_model,
         time_perspective=time_perspective_value(found.first("time_perspective"))
-        or design.get("time_perspective"),
+        or design.time_perspective,
         primary_purpose=purpose,
-        masking=masking_value(found.first("masking")) or design.get("masking"),
+        masking=masking_value(found.first("masking")) or design.masking,
         enrollment=enrollment,
         enrollment_type=enrollment_type,
         brief_summary=summary,
@@ -233,20 +250,20 @@ def _secondary_ids(found: Labelled, others: list[str]) -> tuple[Identifier, ...]
 # --- status, phase, design --------------------------------------------------------------------
 
 
-def _study_type(text: str | None) -> str | None:
+def _study_type(text: str | None) -> StudyType | None:
     """ "Interventional (Clinical Trial)", "Observational [Patient Registry]": the type."""
     if text is None:
         return None
     return study_type_value(text) or study_type_value(re.sub(r"\s*[(\[].*$", "", text))
 
 
-def _status(text: str) -> str | None:
+def _status(text: str) -> Status | None:
     return status_value(text) or status_value(text.split("(")[0])
 
 
-def _status_and_phases(found: Labelled) -> tuple[str | None, tuple[str, ...]]:
+def _status_and_phases(found: Labelled) -> tuple[Status | None, tuple[Phase, ...]]:
     status = next((s for v in found.block("status")[:2] if (s := _status(v))), None)
-    phases: tuple[str, ...] = ()
+    phases: tuple[Phase, ...] = ()
     for value in found.block("status_phase")[:3]:
         status = status or _status(value)
         phases = phases or phase_values(value)
@@ -254,10 +271,19 @@ def _status_and_phases(found: Labelled) -> tuple[str | None, tuple[str, ...]]:
 
 
 _BARE_PHASE = re.compile(r"^(IV|I{1,3}|[0-4])(?:\s*[/&,-]\s*(IV|I{1,3}|[1-4]))?$")
-_ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4"}
+_BARE_PHASES: dict[str, Phase] = {
+    "I": "PHASE1",
+    "II": "PHASE2",
+    "III": "PHASE3",
+    "IV": "PHASE4",
+    "1": "PHASE1",
+    "2": "PHASE2",
+    "3": "PHASE3",
+    "4": "PHASE4",
+}
 
 
-def phase(text: str) -> tuple[str, ...]:
+def phase(text: str) -> tuple[Phase, ...]:
     """``Phase 2``, ``PHASE2``, ``N/A``, or a bare ``3`` or ``1/2`` under a Phase label."""
     found = phase_values(text)
     if found:
@@ -265,14 +291,10 @@ def phase(text: str) -> tuple[str, ...]:
     m = _BARE_PHASE.match(text.strip())
     if not m:
         return ()
-    return tuple(
-        dict.fromkeys(
-            f"PHASE{_ROMAN.get(part, part)}" for part in m.groups() if part and part != "0"
-        )
-    )
+    return tuple(dict.fromkeys(_BARE_PHASES[part] for part in m.groups() if part in _BARE_PHASES))
 
 
-def _phases(found: Labelled, lines: list[Line]) -> tuple[str, ...]:
+def _phases(found: Labelled, lines: list[Line]) -> tuple[Phase, ...]:
     for value in found.block("phase")[:3]:
         if result := phase(value):
             return result
@@ -294,19 +316,22 @@ _DESIGN_LABEL = re.compile(
     r"(Allocation|Intervention Model|Masking|Primary Purpose|Observational Model|"
     r"Time Perspective|Endpoint Classification):\s*"
 )
-_DESIGN_READERS = {
-    "Allocation": ("allocation", allocation_value),
-    "Intervention Model": ("intervention_model", intervention_model_value),
-    "Masking": ("masking", masking_value),
-    "Primary Purpose": ("purpose", purpose_value),
-    "Observational Model": ("observational_model", observational_model_value),
-    "Time Perspective": ("time_perspective", time_perspective_value),
-}
+V = TypeVar("V", bound=str)
 
 
-def _design_pairs(lines: list[Line]) -> dict[str, str]:
+@dataclass(frozen=True, slots=True)
+class _Design:
+    allocation: Allocation | None = None
+    intervention_model: InterventionModel | None = None
+    masking: Masking | None = None
+    purpose: Purpose | None = None
+    observational_model: ObservationalModel | None = None
+    time_perspective: TimePerspective | None = None
+
+
+def _design_pairs(lines: list[Line]) -> _Design:
     """Design values written as one line of pairs: "Allocation: Randomized; Masking: None"."""
-    design: dict[str, str] = {}
+    stated: dict[str, list[str]] = {}
     for line in lines:
         if line.text.count(":") < 2 or len(line.text) > 600:
             continue
@@ -314,15 +339,24 @@ def _design_pairs(lines: list[Line]) -> dict[str, str]:
         if len(parts) < 5:
             continue
         for label, value in zip(parts[1::2], parts[2::2], strict=False):
-            if label in _DESIGN_READERS:
-                field, reader = _DESIGN_READERS[label]
-                if result := reader(value.strip().rstrip(",;").strip()):
-                    design.setdefault(field, result)
-    return design
+            stated.setdefault(label, []).append(value.strip().rstrip(",;").strip())
+
+    def first(label: str, read: Callable[[str], V | None]) -> V | None:
+        """The first value under the label that reads as one of the model's."""
+        return next((result for value in stated.get(label, ()) if (result := read(value))), None)
+
+    return _Design(
+        allocation=first("Allocation", allocation_value),
+        intervention_model=first("Intervention Model", intervention_model_value),
+        masking=first("Masking", masking_value),
+        purpose=first("Primary Purpose", purpose_value),
+        observational_model=first("Observational Model", observational_model_value),
+        time_perspective=first("Time Perspective", time_perspective_value),
+    )
 
 
-def _enrollment(found: Labelled, lines: list[Line]) -> tuple[int | None, str | None]:
-    choice: tuple[int | None, str | None] = (None, None)
+def _enrollment(found: Labelled, lines: list[Line]) -> tuple[int | None, DateType | None]:
+    choice: tuple[int | None, DateType | None] = (None, None)
     for hit, values in found.blocks("enrollment"):
         number = count(values[0]) if values else None
         if number is None:

@@ -16,9 +16,11 @@ from trialkg.model import (
     Arm,
     Eligibility,
     Intervention,
+    InterventionType,
     Official,
     Organisation,
     Outcome,
+    OutcomeKind,
     Site,
 )
 from trialkg.readers.labels import (
@@ -186,7 +188,7 @@ def arms(found: Labelled) -> tuple[Arm, ...]:
 def interventions(found: Labelled, lines: list[Line]) -> tuple[Intervention, ...]:
     items: list[Intervention] = []
     for _hit, values in found.blocks("interventions"):
-        pending: str | None = None
+        pending: InterventionType | None = None
         for value in _short_items(values)[:60]:
             kind = intervention(value.rstrip(":") + ": x") if value.endswith(":") else None
             if kind is not None and kind.type is not None:
@@ -209,9 +211,15 @@ def interventions(found: Labelled, lines: list[Line]) -> tuple[Intervention, ...
 # --- outcomes, eligibility, sites -------------------------------------------------------------
 
 
+_OUTCOME_FIELDS: tuple[tuple[str, OutcomeKind], ...] = (
+    ("primary_outcomes", "PRIMARY"),
+    ("secondary_outcomes", "SECONDARY"),
+)
+
+
 def outcomes(found: Labelled) -> tuple[Outcome, ...]:
     outcomes: list[Outcome] = []
-    for field, kind in (("primary_outcomes", "PRIMARY"), ("secondary_outcomes", "SECONDARY")):
+    for field, kind in _OUTCOME_FIELDS:
         for hit, values in found.blocks(field):
             if hit.inline is not None:
                 continue  # "Primary outcome: ... — -13.0; -12.0" is a results line

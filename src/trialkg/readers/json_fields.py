@@ -2,12 +2,14 @@
 type than expected is a ``WrongType`` error, never a silently missing field.
 
 ``WrongType.locate`` names the field by its whole path in the record, found by a walk
-of the record that runs only when there is an error.
+of the record that runs only when there is an error. A controlled value the model does
+not know is an ``UnknownValue``, located the same way.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from trialkg.readers.common import clean
 
@@ -18,6 +20,8 @@ class WrongType(TypeError):
     ``path`` runs from the object the reading function was given (keys, and list
     indices as ints); ``locate`` finds where that object sits in the study.
     """
+
+    error_kind = "wrong-type"  # the InputError's kind
 
     def __init__(self, path: tuple[str | int, ...], value: Any, expected: str) -> None:
         self.path = path
@@ -40,6 +44,19 @@ class WrongType(TypeError):
             found = self.path
         # Named as the reader's other messages name fields: from the module on.
         return field_name(found[1:] if found[:1] == ("protocolSection",) else found)
+
+
+class UnknownValue(WrongType):
+    """A string where the API gives one of a controlled list, and not one the model knows."""
+
+    error_kind = "bad-record"
+
+    def __init__(self, path: tuple[str | int, ...], value: Any) -> None:
+        super().__init__(path, value, "one of its controlled values")
+
+    @property
+    def message(self) -> str:
+        return f"unknown value {self.value!r}"
 
 
 def field_name(path: tuple[str | int, ...]) -> str:
@@ -117,6 +134,20 @@ def string(data: Any, *path: str) -> str | None:
     if not isinstance(value, str):
         raise WrongType(path, value, "a string")
     return clean(value)
+
+
+V = TypeVar("V", bound=str)  # a controlled value of the model
+
+
+def controlled(read: Callable[[str], V | None], data: Any, *path: str) -> V | None:
+    """A string of a controlled list in the model's spelling (``read`` translates it)."""
+    value = string(data, *path)
+    if value is None:
+        return None
+    found = read(value)
+    if found is None:
+        raise UnknownValue(path, get(data, *path))
+    return found
 
 
 def objects(data: Any, *path: str) -> list[dict[str, Any]]:

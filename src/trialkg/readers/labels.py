@@ -19,7 +19,7 @@ from pathlib import PurePosixPath
 from typing import NamedTuple
 
 from trialkg.errors import InputError
-from trialkg.model import Intervention, Organisation, PartialDate
+from trialkg.model import DateType, Intervention, Organisation, PartialDate
 from trialkg.text import NCT_ID, parse_date_text
 from trialkg.values import intervention_type_value
 
@@ -338,7 +338,7 @@ def intervention(text: str) -> Intervention | None:
 _EPOCH_DAYS = {"1969-12-31", "1970-01-01"}
 
 
-def page_date(text: str | None, date_type: str | None = None) -> PartialDate | None:
+def page_date(text: str | None, date_type: DateType | None = None) -> PartialDate | None:
     """A date as the page states it, or None when the value is not a date.
 
     Pages print an empty date as the Unix epoch (1969-12-31 or 1970-01-01);
@@ -352,7 +352,7 @@ def page_date(text: str | None, date_type: str | None = None) -> PartialDate | N
     return PartialDate(value, date_type)
 
 
-def date_type_of(label: str | None, value: str | None = None) -> str | None:
+def date_type_of(label: str | None, value: str | None = None) -> DateType | None:
     words = f"{label or ''} {value or ''}".lower()
     if "actual" in words:
         return "ACTUAL"

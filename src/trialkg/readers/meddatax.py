@@ -390,7 +390,7 @@ def _sites(lines: Sequence[str], facility_contacts: Sequence[str]) -> list[Site]
                 state=state,
                 zip=zip_code,
                 country=country,
-                status=status.upper(),
+                status=status_value(status),
             )
         )
     contacts = _contacts(facility_contacts)

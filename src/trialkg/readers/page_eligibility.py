@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from trialkg.model import Sex
 from trialkg.readers.common import split_criteria
 from trialkg.values import sex_value
 
@@ -83,7 +84,7 @@ def single_age(text: str | None) -> str | None:
     return _age_text(m.group(1), m.group(3)) if m else None
 
 
-def sex(text: str | None) -> str | None:
+def sex(text: str | None) -> Sex | None:
     if not text:
         return None
     words = text.strip().split()

@@ -19,7 +19,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from trialkg.model import Arm, Eligibility, Intervention, Outcome, Site, Source, Trial
+from trialkg.model import (
+    Arm,
+    Eligibility,
+    Intervention,
+    Outcome,
+    Purpose,
+    Site,
+    Source,
+    StudyType,
+    Trial,
+)
 from trialkg.readers import Document, Reader, RecordResult
 from trialkg.readers.labels import (
     SECTION,
@@ -130,8 +140,8 @@ def _title(lines: list[Line], found: Labelled) -> str | None:
 
 class _About:
     def __init__(self) -> None:
-        self.study_type: str | None = None
-        self.purpose: str | None = None
+        self.study_type: StudyType | None = None
+        self.purpose: Purpose | None = None
         self.condition: str | None = None
         self.keywords: tuple[str, ...] = ()
 
