@@ -38,6 +38,7 @@ DEFAULT_STORE = "trialkg-store"
 SOURCE_HASH = ox.NamedNode(vocab.TKG + "sourceHash")
 DESCRIBES = ox.NamedNode(vocab.TKG + "describes")
 SHARED = ox.NamedNode(vocab.SHARED_GRAPH)
+SUMMARY = ox.NamedNode(vocab.SUMMARY_GRAPH)  # derived: see trialkg.summary
 _LINK = ox.NamedNode(vocab.TKG + "link")
 
 # pyoxigraph's bulk loader adds at most this many quads in one atomic ingestion
@@ -385,7 +386,7 @@ class TrialStore:
 
         def in_trial_graphs(node: ox.NamedNode | ox.BlankNode) -> bool:
             return any(
-                quad.graph_name != SHARED
+                quad.graph_name != SHARED and quad.graph_name != SUMMARY
                 for pattern in (
                     store.quads_for_pattern(None, None, node),
                     store.quads_for_pattern(node, None, None),
@@ -443,8 +444,13 @@ class TrialStore:
     # -- reading --------------------------------------------------------------------------
 
     def graph_names(self) -> list[str]:
-        """Every graph name, sorted: the trial graphs, then the shared graph."""
-        return sorted(g.value for g in self.oxigraph.named_graphs() if isinstance(g, ox.NamedNode))
+        """Every graph name, sorted: the trial graphs, then the shared graph (not the
+        summary graph, which is derived from them)."""
+        return sorted(
+            g.value
+            for g in self.oxigraph.named_graphs()
+            if isinstance(g, ox.NamedNode) and g != SUMMARY
+        )
 
     def graphs_of_trial(self, nct_id: str) -> list[str]:
         """The graphs of one trial's sources, sorted: an index lookup, whatever the store's size."""
@@ -477,11 +483,16 @@ class TrialStore:
         return sorted(ids)
 
     def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
-        name = ox.NamedNode(graph) if graph is not None else None
-        return iter(self.oxigraph.quads_for_pattern(None, None, None, name))
+        """The quads of one graph, or of all but the (derived) summary graph."""
+        if graph is not None:
+            return iter(self.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+        everything = self.oxigraph.quads_for_pattern(None, None, None, None)
+        return (quad for quad in everything if quad.graph_name != SUMMARY)
 
     def __len__(self) -> int:
-        return len(self.oxigraph)
+        """The statements of the trial graphs and the shared graph (not the summary's)."""
+        derived = sum(1 for _ in self.oxigraph.quads_for_pattern(None, None, None, SUMMARY))
+        return len(self.oxigraph) - derived
 
     def rdflib_dataset(self) -> rdflib.Dataset:
         """The whole store as an rdflib Dataset (in memory: for small stores and notebooks)."""
