@@ -11,6 +11,7 @@ that is unambiguous, and ``tkg:armMatchMethod`` says how it was decided (see
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -43,12 +44,17 @@ ConceptWriter = Callable[[Any, Concept, str], str]
 _DECIMAL = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
 
 
+@functools.lru_cache(maxsize=4096)
 def _int(value: int) -> Lit:
+    # Counts repeat across groups and trials (0, 1, 2 ...): one literal each.
     return Lit(str(value), XSD + "integer")
 
 
+_TRUE, _FALSE = Lit("true", XSD + "boolean"), Lit("false", XSD + "boolean")
+
+
 def _bool(value: bool) -> Lit:
-    return Lit("true" if value else "false", XSD + "boolean")
+    return _TRUE if value else _FALSE
 
 
 def value_literal(value: str | None) -> Lit | None:
