@@ -17,6 +17,7 @@ from trialkg.cli import main
 from trialkg.errors import QueryError
 from trialkg.query import load_query, named_queries, run_query
 from trialkg.rdf import vocab
+from trialkg.stats import store_stats
 from trialkg.store import TrialStore
 from trialkg.summary import has_summary, stored_summary, summary_lines
 
@@ -122,18 +123,19 @@ def test_a_store_built_in_steps_holds_the_summary_of_one_built_at_once(tmp_path:
     assert "Atlantis" not in countries
 
 
-def test_the_summary_is_derived_and_left_out_of_counts_and_graph_names(
+def test_the_summary_travels_with_the_store_and_an_unchanged_build_keeps_it(
     tmp_path: Path,
 ) -> None:
+    paths = [JSON_DIR / "NCT00763412.json", JSON_DIR / "NCT02856893.json"]
     store = trialkg.open_store(tmp_path / "store")
-    report = trialkg.build(store, [JSON_DIR / "NCT00763412.json", JSON_DIR / "NCT02856893.json"])
-    assert report.triples == len(store)
-    assert vocab.SUMMARY_GRAPH not in store.graph_names()
-    graph = ox.NamedNode(vocab.SUMMARY_GRAPH)
-    assert all(quad.graph_name != graph for quad in store.quads())
+    report = trialkg.build(store, paths)
+    assert report.triples + len(stored_summary(store)) == len(store)
+    # Exports and pushes carry it, so that another store answers the queries alike.
+    assert store.graph_names()[-2:] == [vocab.SHARED_GRAPH, vocab.SUMMARY_GRAPH]
+    assert "source graphs:   2\n" in store_stats(store)
     # Building the same input again changes nothing, the summary included.
     before = stored_summary(store)
-    again = trialkg.build(store, [JSON_DIR / "NCT00763412.json", JSON_DIR / "NCT02856893.json"])
+    again = trialkg.build(store, paths)
     assert again.built == 0 and again.summary_seconds == 0.0
     assert stored_summary(store) == before
 

@@ -353,7 +353,8 @@ class TrialStore:
         """Remove every graph (every source) of these trials; returns, for each trial the
         store held, how many graphs went. The graphs are journaled first, like a build's
         write: a removal cut short is completed when the store is next opened for writing.
-        Call ``prune_shared`` afterwards to drop what only these trials named."""
+        Call ``prune_shared`` afterwards to drop what only these trials named, then
+        ``trialkg.summary.refresh_summary`` (as ``trialkg remove`` does)."""
         graphs = {nct_id: self.graphs_of_trial(nct_id) for nct_id in sorted(set(nct_ids))}
         found = {nct_id: names for nct_id, names in graphs.items() if names}
         self.remove_sources([name for names in found.values() for name in names])
@@ -361,7 +362,7 @@ class TrialStore:
 
     def remove_sources(self, graphs: list[str]) -> int:
         """Remove these source graphs, journaled first like a build's write; returns how
-        many there were. Call ``prune_shared`` afterwards."""
+        many there were. Call ``prune_shared`` and ``refresh_summary`` afterwards."""
         self._journal_write(graphs)
         removed = self._remove_graphs(graphs)
         self.replaced_graphs += removed
@@ -444,13 +445,8 @@ class TrialStore:
     # -- reading --------------------------------------------------------------------------
 
     def graph_names(self) -> list[str]:
-        """Every graph name, sorted: the trial graphs, then the shared graph (not the
-        summary graph, which is derived from them)."""
-        return sorted(
-            g.value
-            for g in self.oxigraph.named_graphs()
-            if isinstance(g, ox.NamedNode) and g != SUMMARY
-        )
+        """Every graph name, sorted: the trial graphs, then the shared and summary graphs."""
+        return sorted(g.value for g in self.oxigraph.named_graphs() if isinstance(g, ox.NamedNode))
 
     def graphs_of_trial(self, nct_id: str) -> list[str]:
         """The graphs of one trial's sources, sorted: an index lookup, whatever the store's size."""
@@ -483,16 +479,11 @@ class TrialStore:
         return sorted(ids)
 
     def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
-        """The quads of one graph, or of all but the (derived) summary graph."""
-        if graph is not None:
-            return iter(self.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
-        everything = self.oxigraph.quads_for_pattern(None, None, None, None)
-        return (quad for quad in everything if quad.graph_name != SUMMARY)
+        name = ox.NamedNode(graph) if graph is not None else None
+        return iter(self.oxigraph.quads_for_pattern(None, None, None, name))
 
     def __len__(self) -> int:
-        """The statements of the trial graphs and the shared graph (not the summary's)."""
-        derived = sum(1 for _ in self.oxigraph.quads_for_pattern(None, None, None, SUMMARY))
-        return len(self.oxigraph) - derived
+        return len(self.oxigraph)
 
     def rdflib_dataset(self) -> rdflib.Dataset:
         """The whole store as an rdflib Dataset (in memory: for small stores and notebooks)."""

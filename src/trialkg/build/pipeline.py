@@ -125,7 +125,7 @@ class BuildReport:
         built: trials written into the store.
         rejected: records reported as bad and left out (their errors are in ``errors``).
         unchanged_documents: documents skipped because the store already holds them.
-        triples: statements written.
+        triples: statements written (of the records: the summary graph's are apart).
         pruned: shared-graph statements no trial needs any more, removed.
         missing_removed, missing_trials, missing_kept, missing_kept_why: what
             ``remove_missing`` removed, the trials left with no source, and what it
