@@ -175,9 +175,14 @@ class Timing:
     drug: str = ""  # trials-for-drug: the drug's IRI
 
 
-def time_queries(store: Path, size: int, baseline: Path | None, runs: int) -> list[Timing]:
-    """In-process times of every named query, and of the baseline's on the same store."""
+def time_queries(
+    store: Path, size: int, baseline: Path | None, runs: int, only: list[str] | None = None
+) -> list[Timing]:
+    """In-process times of the named queries (``only``, else all), and of the baseline's
+    on the same store."""
     script = [sys.executable, str(HERE / "querytimes.py"), str(store), "--runs", str(runs)]
+    if only is not None:
+        script += ["--only", *only]
     print(f"[{size}] queries in-process", file=sys.stderr)
     _, out = run_step("querytimes", size, script, capture=True)
     timings = []
@@ -215,6 +220,7 @@ def bench_size(
     baseline: Path | None = None,
     runs: int = 5,
     skip: frozenset[str] = frozenset(),
+    only: list[str] | None = None,
 ) -> tuple[list[Step], list[Timing]]:
     corpus = work / f"corpus-{size}.zip"
     if not corpus.exists():
@@ -300,7 +306,7 @@ def bench_size(
         steps.append(step)
         target.unlink(missing_ok=True)
 
-    timings = time_queries(store, size, baseline, runs)
+    timings = time_queries(store, size, baseline, runs, only)
     by_name = {t.name: t for t in timings}
     for name in queries:
         print(f"[{size}] query {name}", file=sys.stderr)
@@ -493,6 +499,7 @@ def main(argv: list[str] | None = None) -> int:
                 args.baseline_queries,
                 args.runs,
                 frozenset(args.skip),
+                args.queries,
             )
             steps.extend(size_steps)
             timings.extend(size_timings)

@@ -77,11 +77,12 @@ def test_after_a_push_the_endpoint_answers_as_the_store(
     again = run_push(store_folder, endpoint.store_url)
     assert f"pushed 0 graphs (0 statements), unchanged {graphs}, deleted 0" in again
 
-    # Removing a trial changes its graphs and the shared graph: only those go.
+    # Removing a trial changes its graphs, the shared graph and the summary: only those go.
     removed = CliRunner().invoke(main, ["remove", "NCT04811001", "--store", str(store_folder)])
     assert removed.exit_code == 0, removed.output
     third = run_push(store_folder, endpoint.store_url)
-    assert "pushed 1 graphs" in third and "deleted 1" in third  # the shared graph; the trial's
+    # The shared and summary graphs; the trial's.
+    assert "pushed 2 graphs" in third and "deleted 1" in third
     assert remote_rows(endpoint, "shared-drugs") == local_rows(store_folder, "shared-drugs")
     state = json.loads((store_folder / STATE_FILE).read_text())
     assert len(state[endpoint.store_url]) == graphs - 1

@@ -556,6 +556,7 @@ def remove(nct_ids: tuple[str, ...], store_path: str | None) -> None:
     """Remove trials (every source of each) from the store, e.g. records the registry
     withdrew, and what the shared graph said only of them. Exit 1 when some NCT id
     is not in the store."""
+    from trialkg.summary import refresh_summary
     from trialkg.text import NCT_ID
 
     wanted = [value.strip().upper() for value in nct_ids]
@@ -565,6 +566,8 @@ def remove(nct_ids: tuple[str, ...], store_path: str | None) -> None:
     with open_store(_store_path(store_path), create=False) as store:
         removed = store.remove_trials(wanted)
         pruned = store.prune_shared() if removed else 0
+        if removed:
+            refresh_summary(store)
     missing = sorted(set(wanted) - set(removed))
     click.echo(
         f"removed {len(removed)} trials ({sum(removed.values())} graphs); "

@@ -78,7 +78,8 @@ def _blocks(
     progress = Progress(sum(1 for names in trials if iri.trial_of(names[0])), on_progress)
     for block in _read(store, trials, workers):
         yield block
-        progress.add(1 if iri.trial_of(block[0][0]) else 0)
+        if iri.trial_of(block[0][0]):  # the shared and summary graphs are no trial's
+            progress.add(1)
 
 
 def _read(store: TrialStore, trials: list[list[str]], workers: int) -> Iterator[TrialBlock]:

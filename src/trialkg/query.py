@@ -44,6 +44,7 @@ from trialkg.linking.prefixes import (
 from trialkg.rdf import iri, vocab
 from trialkg.resources import resource_dir
 from trialkg.store import TrialStore
+from trialkg.summary import has_summary, refresh_summary
 from trialkg.text import fold
 
 # A query that runs longer than this is stopped with an error; `--timeout` sets another.
@@ -395,8 +396,22 @@ def run_query(
         )
     if offset < 0 or (limit is not None and limit < 0):
         raise QueryError("--limit and --offset must be 0 or more")
+    if f"<{vocab.SUMMARY_GRAPH}>" in named.text and not has_summary(store):
+        _summarise(store, named.name)
     combos = _bindings(store, named, params or {})
     return _within(timeout, named.name, lambda: _rows(store, named, combos, limit, offset))
+
+
+def _summarise(store: TrialStore, name: str) -> None:
+    """Compute the summary graph of a store that has none (one written by a trialkg from
+    before it), or say how to when the store is open read-only."""
+    if store.read_only:
+        raise QueryError(
+            f"query {name!r} reads the store's summary graph, which the store at {store.path} "
+            "does not hold (an older trialkg built it): run `trialkg build` into it again "
+            "(unchanged input is skipped) to write it"
+        )
+    refresh_summary(store)
 
 
 def asks_remote_endpoint(text: str) -> bool:

@@ -18,10 +18,13 @@ GROUP BY ?class ORDER BY ?class
 """
 
 
+_NOT_SOURCES = {vocab.SHARED_GRAPH, vocab.SUMMARY_GRAPH}
+
+
 def store_stats(store: TrialStore) -> str:
     lines = [
         f"triples (quads): {len(store)}",
-        f"source graphs:   {sum(1 for g in store.graph_names() if g != vocab.SHARED_GRAPH)}",
+        f"source graphs:   {sum(1 for g in store.graph_names() if g not in _NOT_SOURCES)}",
     ]
     counts = run_query(store, _as_query("counts", _COUNTS))
     for cls, n in counts.rows:

@@ -38,6 +38,7 @@ DEFAULT_STORE = "trialkg-store"
 SOURCE_HASH = ox.NamedNode(vocab.TKG + "sourceHash")
 DESCRIBES = ox.NamedNode(vocab.TKG + "describes")
 SHARED = ox.NamedNode(vocab.SHARED_GRAPH)
+SUMMARY = ox.NamedNode(vocab.SUMMARY_GRAPH)  # derived: see trialkg.summary
 _LINK = ox.NamedNode(vocab.TKG + "link")
 
 # pyoxigraph's bulk loader adds at most this many quads in one atomic ingestion
@@ -352,7 +353,8 @@ class TrialStore:
         """Remove every graph (every source) of these trials; returns, for each trial the
         store held, how many graphs went. The graphs are journaled first, like a build's
         write: a removal cut short is completed when the store is next opened for writing.
-        Call ``prune_shared`` afterwards to drop what only these trials named."""
+        Call ``prune_shared`` afterwards to drop what only these trials named, then
+        ``trialkg.summary.refresh_summary`` (as ``trialkg remove`` does)."""
         graphs = {nct_id: self.graphs_of_trial(nct_id) for nct_id in sorted(set(nct_ids))}
         found = {nct_id: names for nct_id, names in graphs.items() if names}
         self.remove_sources([name for names in found.values() for name in names])
@@ -360,7 +362,7 @@ class TrialStore:
 
     def remove_sources(self, graphs: list[str]) -> int:
         """Remove these source graphs, journaled first like a build's write; returns how
-        many there were. Call ``prune_shared`` afterwards."""
+        many there were. Call ``prune_shared`` and ``refresh_summary`` afterwards."""
         self._journal_write(graphs)
         removed = self._remove_graphs(graphs)
         self.replaced_graphs += removed
@@ -385,7 +387,7 @@ class TrialStore:
 
         def in_trial_graphs(node: ox.NamedNode | ox.BlankNode) -> bool:
             return any(
-                quad.graph_name != SHARED
+                quad.graph_name != SHARED and quad.graph_name != SUMMARY
                 for pattern in (
                     store.quads_for_pattern(None, None, node),
                     store.quads_for_pattern(node, None, None),
@@ -443,7 +445,7 @@ class TrialStore:
     # -- reading --------------------------------------------------------------------------
 
     def graph_names(self) -> list[str]:
-        """Every graph name, sorted: the trial graphs, then the shared graph."""
+        """Every graph name, sorted: the trial graphs, then the shared and summary graphs."""
         return sorted(g.value for g in self.oxigraph.named_graphs() if isinstance(g, ox.NamedNode))
 
     def graphs_of_trial(self, nct_id: str) -> list[str]:

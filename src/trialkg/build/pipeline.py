@@ -23,6 +23,8 @@ that replaced graphs ends by removing what the shared graph says of nodes no
 trial names any more (``TrialStore.prune_shared``); with ``remove_missing`` it first
 removes the sources whose content hash no document of this build had, so that the
 store mirrors the inputs (a newer registry download without what it withdrew).
+A build that changed the store ends by computing its summary graph again
+(``trialkg.summary``: the whole-store aggregates named queries read).
 The writer threads are in ``trialkg.build.writer``.
 """
 
@@ -58,6 +60,7 @@ from trialkg.rdf import iri
 from trialkg.rdf.mapping import LAYOUT, MappingOptions
 from trialkg.readers import Document, get_reader, iter_documents
 from trialkg.store import BULK_BATCH_QUADS, TrialStore
+from trialkg.summary import has_summary, refresh_summary
 from trialkg.text import is_nct_id
 from trialkg.version import __version__
 
@@ -122,7 +125,7 @@ class BuildReport:
         built: trials written into the store.
         rejected: records reported as bad and left out (their errors are in ``errors``).
         unchanged_documents: documents skipped because the store already holds them.
-        triples: statements written.
+        triples: statements written (of the records: the summary graph's are apart).
         pruned: shared-graph statements no trial needs any more, removed.
         missing_removed, missing_trials, missing_kept, missing_kept_why: what
             ``remove_missing`` removed, the trials left with no source, and what it
@@ -144,6 +147,7 @@ class BuildReport:
     missing_kept: int = 0  # sources no input held, kept: see missing_kept_why
     missing_kept_why: str = ""
     seconds: float = 0.0
+    summary_seconds: float = 0.0  # computing the summary graph (trialkg.summary) at the end
     documents_total: int | None = None  # known up front for folders and zips, for an ETA
     # The first MAX_KEPT_ERRORS errors; every one is counted by kind, and ``on_error``
     # (or `build --errors FILE.tsv`) sees them all: a bad bulk file cannot fill memory.
@@ -393,6 +397,8 @@ def build(
 
     forget_shared_lines()  # before the workers fork: each starts with an empty copy
     shared = SharedLines()
+    # A build that stopped before its end may have left the summary behind its trials.
+    stale = store.unfinished_build or store.recovered_graphs > 0
     try:
         store.mark_build(finished=False)
         try:
@@ -446,6 +452,10 @@ def build(
         if store.replaced_graphs > replaced_before:
             # Replaced graphs may have been the last to name a drug, a site's city ...
             report.pruned = store.prune_shared()
+        changed = stale or report.built or store.replaced_graphs > replaced_before
+        # A store without one was written by a trialkg before the summary graph.
+        if changed or not has_summary(store):
+            report.summary_seconds = refresh_summary(store)
         # N-Quads text and table files are of a size: compare what was loaded with the store.
         if (
             options.compact
@@ -538,5 +548,6 @@ def build_trials(
     reconcile(store, built_ids)
     if store.replaced_graphs > replaced_before:
         report.pruned = store.prune_shared()
+    report.summary_seconds = refresh_summary(store)
     store.flush()
     return report

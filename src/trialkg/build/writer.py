@@ -191,7 +191,8 @@ class Writer:
         graphs = [g for r in results for g in r.graphs]
         trials, triples = sum(r.trials for r in results), sum(r.triples for r in results)
         try:
-            text = b"".join(r.nquads + r.shared_nquads for r in results)
+            # One copy of the chunk's text (joining pairs first copied it twice).
+            text = b"".join([part for r in results for part in (r.nquads, r.shared_nquads)])
             self.store.write_chunk(
                 graphs, text, triples, slot=journal, checked=True, keep_journal=True
             )

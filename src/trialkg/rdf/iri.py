@@ -38,13 +38,13 @@ def graph(nct_id: str, source_key: str) -> str:
 
 
 # IRIs a trial owns: the trial, its parts, its source graphs. Every other IRI of ours
-# names a node trials share (a drug, a city ...), or is the shared graph.
+# names a node trials share (a drug, a city ...), or is the shared or summary graph.
 TRIAL_OWNED = (vocab.CTGOV, vocab.ID + "trial/", vocab.GRAPH)
 
 
 def trial_of(value: str) -> str | None:
     """The NCT id of a trial-owned IRI (the trial, a part, a source graph); else None."""
-    if value == vocab.SHARED_GRAPH:
+    if value in (vocab.SHARED_GRAPH, vocab.SUMMARY_GRAPH):
         return None
     for prefix in TRIAL_OWNED:
         if value.startswith(prefix):

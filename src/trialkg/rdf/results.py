@@ -70,8 +70,11 @@ def _count_node(
     return node
 
 
+_TRUE, _FALSE = Lit("true", XSD + "boolean"), Lit("false", XSD + "boolean")
+
+
 def _bool(value: bool) -> Lit:
-    return Lit("true" if value else "false", XSD + "boolean")
+    return _TRUE if value else _FALSE
 
 
 def value_literal(value: str | None) -> Lit | None:

@@ -9,6 +9,9 @@ ID = "https://w3id.org/trialkg/id/"
 GRAPH = "https://w3id.org/trialkg/graph/"
 # What vocabularies say of nodes that trials share, written once for all trials.
 SHARED_GRAPH = GRAPH + "shared"
+# The whole-store aggregates that named queries read, computed after each write
+# (trialkg.summary); derived, so left out of exports and counts.
+SUMMARY_GRAPH = GRAPH + "summary"
 CTGOV = "https://clinicaltrials.gov/study/"
 MESH = "http://id.nlm.nih.gov/mesh/"
 PUBMED = "https://pubmed.ncbi.nlm.nih.gov/"

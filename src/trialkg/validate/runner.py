@@ -335,7 +335,7 @@ def _chunks(store: TrialStore, chunk_trials: int) -> Iterator[tuple[tuple[str, .
         return tuple(trials), text + (more or b"")
 
     for name in store.graph_names():
-        if name == vocab.SHARED_GRAPH:
+        if name in (vocab.SHARED_GRAPH, vocab.SUMMARY_GRAPH):
             continue
         trial = _trial_of(name)
         if trial != last and len(trials) >= chunk_trials:
