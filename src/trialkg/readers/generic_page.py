@@ -6,8 +6,7 @@ stands: a value without a label (a lone "Recruiting") stays absent, because
 nothing says what it is. The one exception is the page's head, where the place
 of a line says what it is: its first line is the title when it reads like a
 registry title (sites that write their own headline, in plain words, state no
-title), a logo under it names the sponsor, a "·"-separated line right under it
-lists the conditions (``generic_parts.head``).
+title), and a "·"-separated line right under it lists the conditions (``generic_parts.head``).
 """
 
 from __future__ import annotations
@@ -155,7 +154,7 @@ def page_trial(
         or tuple(dict.fromkeys(table.conditions))
         or head.conditions,
         keywords=parts.keywords(found),
-        lead_sponsor=parts.sponsor(found, lines) or head.sponsor,
+        lead_sponsor=parts.sponsor(found, lines),
         collaborators=parts.collaborators(found),
         officials=parts.officials(found),
         arms=parts.arms(found),

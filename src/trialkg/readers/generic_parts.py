@@ -2,12 +2,11 @@
 
 Each function takes the page's label hits and returns model values. Only the
 page's head (``head``) is read without labels: there the place of a line says
-what it is (the title, the sponsor's logo, the conditions under the title).
+what it is (the title, the conditions under the title).
 """
 
 from __future__ import annotations
 
-import itertools
 import re
 from dataclasses import dataclass
 
@@ -289,7 +288,6 @@ class Head:
     """What the lines above the page's first label state by their place alone."""
 
     title: str | None = None
-    sponsor: Organisation | None = None
     conditions: tuple[str, ...] = ()
 
 
@@ -337,7 +335,7 @@ _WORD_CHARS = re.compile(r"[^\W\d_]+")
 
 
 def head(found: Labelled, lines: list[Line]) -> Head:
-    """The title, the sponsor's logo and the conditions line above the first label.
+    """The title and the conditions line above the first label.
 
     The head ends at the first label or the first line naming an NCT id. Its
     first line of three words or more is the title when it reads like a registry
@@ -355,7 +353,9 @@ def head(found: Labelled, lines: list[Line]) -> Head:
     if at is None or not _reads_as_title(zone[at]):
         return Head()
     rest = zone[at + 1 :]
-    return Head(zone[at], _logo_sponsor(rest), _conditions_line(rest[0] if rest else ""))
+    # A logo under the title ("Amgen logo", then "Amgen") names the funder's brand, which is
+    # not the registry's name of the lead sponsor ("Amgen Research (Munich) GmbH"): no sponsor.
+    return Head(zone[at], _conditions_line(rest[0] if rest else ""))
 
 
 def _reads_as_title(text: str) -> bool:
@@ -384,14 +384,6 @@ def _reads_as_title(text: str) -> bool:
         if lead.islower() and len(lead) >= 4 and lead not in _LOWER_WORDS and word.islower():
             return False
     return True
-
-
-def _logo_sponsor(lines: list[str]) -> Organisation | None:
-    """A logo's caption, then the name alone ("Amgen logo", "Amgen"): the sponsor's logo."""
-    for text, following in itertools.pairwise(lines):
-        if text.lower().endswith(" logo") and text[: -len(" logo")].strip() == following:
-            return organisation(following)
-    return None
 
 
 def _conditions_line(text: str) -> tuple[str, ...]:
