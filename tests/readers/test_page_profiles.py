@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from trialkg.model import Trial
+import pytest
+
+from trialkg.model import Contact, Identifier, Trial
 from trialkg.readers import Document, detect, readers
 from trialkg.readers.pages.profiles import PROFILES, Profile, profile_reader
 
@@ -25,10 +27,32 @@ def _read(profile: Profile) -> Trial:
     return trial
 
 
-def test_every_profile_is_a_registered_reader_found_by_content() -> None:
-    for profile in PROFILES:
-        assert readers()[profile.name].description == profile.description
-    assert detect(Document(PAGE.name, PAGE.read_bytes())).name == "ignite-sd"
+THIRD_PARTY = Path(__file__).parent.parent / "fixtures" / "third_party"
+
+
+@pytest.mark.parametrize("profile", PROFILES, ids=lambda p: p.name)
+def test_every_profile_is_a_registered_reader_found_by_content(profile: Profile) -> None:
+    assert readers()[profile.name].description == profile.description
+    pages = sorted((THIRD_PARTY / profile.site).glob("*.txt"))
+    assert pages, f"profile {profile.name} has no real page in tests/fixtures/third_party"
+    for page in pages:
+        # Renamed, so that only the content can tell the site.
+        assert detect(Document("page.txt", page.read_bytes())).name == profile.name
+
+
+def test_the_hra_profile_reads_identifiers_and_contact_as_data() -> None:
+    page = THIRD_PARTY / "hra.nhs.uk" / "NCT02856893.txt"
+    (trial,) = readers()["hra"].read(Document(page.name, page.read_bytes()))
+    assert isinstance(trial, Trial)
+    # "IRAS ID" is the profile's label of the field "id:IRAS": another registry's id.
+    assert trial.secondary_ids == (
+        Identifier("2016-001834-82", "EUDRACT_NUMBER"),
+        Identifier("233866", "OTHER", "IRAS"),
+    )
+    assert trial.central_contacts == (
+        Contact(name="Raffaele Califano", email="Raffaele.califano@christie.nhs.uk"),
+    )
+    assert trial.brief_title is None  # "EORTC-1613-LCG (APPLE)" is the HRA's short title
 
 
 def test_a_profile_reads_only_its_fields() -> None:

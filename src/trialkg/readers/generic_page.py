@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
-from trialkg.model import Identifier, PartialDate, Source, Trial
+from trialkg.model import Contact, Identifier, PartialDate, Source, Trial
 from trialkg.readers import Document, Reader, RecordResult
 from trialkg.readers import generic_parts as parts
 from trialkg.readers.common import stated_date
@@ -33,7 +33,7 @@ from trialkg.readers.labels import (
     page_lines,
     resolve_nct_id,
 )
-from trialkg.readers.page_vocabulary import GROUPS, LABELS, NCT_LABELS, TRIAL_LABELS
+from trialkg.readers.page_vocabulary import GROUPS, ID_FIELD, LABELS, NCT_LABELS, TRIAL_LABELS
 from trialkg.text import NCT_ID
 from trialkg.values import (
     allocation_value,
@@ -128,6 +128,7 @@ def page_trial(
         acronym=found.first("acronym"),
         org_study_id=org_ids[0] if org_ids else None,
         secondary_ids=_secondary_ids(found, org_ids[1:]),
+        central_contacts=_contacts(found),
         overall_status=status,
         start_date=date("start"),
         primary_completion_date=date("primary_completion"),
@@ -226,7 +227,24 @@ def _secondary_ids(found: Labelled, others: list[str]) -> tuple[Identifier, ...]
     ids.extend(
         Identifier(v.split()[0], "EUDRACT_NUMBER") for v in found.block("eudract")[:1] if v.split()
     )
+    registries = sorted({hit.field for hit in found.hits if hit.field.startswith(ID_FIELD)})
+    for registry in registries:
+        value = found.first(registry)
+        # One id: a token without spaces, not a sentence or another label's text.
+        if value is not None and len(value.split()) == 1 and len(value) < 40:
+            ids.append(Identifier(value, "OTHER", registry[len(ID_FIELD) :]))
     return tuple(dict.fromkeys(ids))
+
+
+def _contacts(found: Labelled) -> tuple[Contact, ...]:
+    """The central contact the page names under a contact label, with its e-mail if given."""
+    name = found.first("contact_name")
+    if name is None or len(name) > 80 or "@" in name or ":" in name:
+        return ()
+    email = found.first("contact_email")
+    if email is not None and (len(email.split()) != 1 or "@" not in email):
+        email = None
+    return (Contact(name=name, email=email),)
 
 
 # --- status, phase, design --------------------------------------------------------------------

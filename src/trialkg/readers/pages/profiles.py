@@ -20,8 +20,8 @@ from typing import Any
 from trialkg.errors import InputError
 from trialkg.model import Trial
 from trialkg.readers import Document, Reader, RecordResult
-from trialkg.readers.labels import SECTION, belongs_elsewhere, label_map
-from trialkg.readers.page_vocabulary import GROUPS
+from trialkg.readers.labels import SECTION, belongs_elsewhere, count_label_lines, label_map
+from trialkg.readers.page_vocabulary import GROUPS, ID_FIELD
 
 # What every trial keeps, whatever the profile says.
 _ALWAYS = frozenset({"nct_id", "source"})
@@ -32,7 +32,11 @@ class Profile:
     name: str
     site: str
     description: str
-    markers: tuple[str, ...]  # any of these in the head of a text makes it this site's page
+    markers: tuple[str, ...] = ()  # any of these in the head of a text makes it this site's
+    # ... and so do ``marker_count`` of these written as label lines ("IRAS ID", alone or
+    # before its colon), which one site uses together where other sites use one at most.
+    marker_labels: tuple[str, ...] = ()
+    marker_count: int = 2
     labels: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # field -> labels
     sections: tuple[str, ...] = ()  # headings that end the value before them
     fields: frozenset[str] = frozenset()  # the Trial fields read from the page
@@ -70,6 +74,41 @@ PROFILES: tuple[Profile, ...] = (
             {"brief_title", "official_title", "acronym", "brief_summary", "detailed_description"}
         ),
     ),
+    Profile(
+        name="hra",
+        site="hra.nhs.uk",
+        description="UK Health Research Authority research summaries "
+        "(full title, sponsor, identifiers)",
+        # Bulleted labels, each over its value. The short title over them is the HRA's own,
+        # and the research summary is a lay summary written for the HRA: neither is the
+        # registry's title or summary. "Clinicaltrials.gov Identifier" sometimes holds
+        # another number ("125379, IND number"): only an NCT id under it names the trial.
+        marker_labels=("IRAS ID", "Research type", "Sponsor organisation"),
+        labels={
+            "nct": ("Clinicaltrials.gov Identifier",),
+            "official_title": ("Full title",),
+            "sponsor": ("Sponsor organisation",),
+            "eudract": ("Eudract number",),
+            ID_FIELD + "IRAS": ("IRAS ID",),
+        },
+        sections=(
+            "Research type",
+            "Duration of Study in the UK",
+            "Research summary",
+            "Summary of Research",
+            "REC name",
+            "REC reference",
+            "Date of REC Opinion",
+            "REC opinion",
+            "Data collection arrangements",
+            "Research programme",
+            "Storage license",
+            "Research database title",
+            "Establishment organisation",
+            "Establishment organisation address",
+        ),
+        fields=frozenset({"official_title", "secondary_ids", "lead_sponsor", "central_contacts"}),
+    ),
 )
 
 
@@ -90,7 +129,13 @@ def profile_reader(profile: Profile) -> Reader:
     lookup = profile.label_lookup()
 
     def detect(head: str) -> bool:
-        return not belongs_elsewhere(head) and any(mark in head for mark in profile.markers)
+        if belongs_elsewhere(head):
+            return False
+        if any(mark in head for mark in profile.markers):
+            return True
+        return bool(profile.marker_labels) and (
+            count_label_lines(head, profile.marker_labels) >= profile.marker_count
+        )
 
     def read(document: Document) -> Iterator[RecordResult]:
         text = document.text()
