@@ -52,7 +52,6 @@ def _registry() -> dict[str, Reader]:
     # Imported here so that each reader module can import Document from this one.
     from trialkg.readers import (
         biotechhunter,
-        clinicaltrialexchange,
         ctgov_json,
         ctgov_page,
         ctgov_xml,
@@ -73,7 +72,7 @@ def _registry() -> dict[str, Reader]:
         ctgov_page.READER,
         meddatax.READER,
         trials_co.READER,
-        clinicaltrialexchange.READER,
+        profiled["clinicaltrialexchange"],
         biotechhunter.READER,
         profiled["ignite-sd"],
         trialstoday.READER,

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
-from trialkg.model import Contact, Identifier, PartialDate, Source, Trial
+from trialkg.model import Contact, Identifier, MeshTerm, PartialDate, Source, Trial
 from trialkg.readers import Document, Reader, RecordResult
 from trialkg.readers import generic_parts as parts
 from trialkg.readers.common import stated_date
@@ -83,10 +83,12 @@ def page_trial(
     reader: str,
     site: str | None = None,
     labels: Mapping[str, str] = LABELS,
+    glued: tuple[str, ...] = (),
 ) -> Trial:
     """The trial a page states, read from its labels (``labels``: the vocabulary, or a
-    layout profile's) and its head."""
-    page = _LINK_END.sub("\u2197\n", text)
+    layout profile's) and its head. ``glued``: labels a layout runs into the end of the line
+    before them ("Phase 4Accepts Healthy Volunteers?"), set back on a line of their own."""
+    page = _LINK_END.sub("\u2197\n", unglue(text, glued) if glued else text)
     lines = _with_closed_row(page_lines(page), page)
     found = Labelled(lines, labels)
     head = parts.head(found, lines)
@@ -160,6 +162,11 @@ def page_trial(
         officials=parts.officials(found),
         arms=parts.arms(found),
         interventions=parts.interventions(found, lines),
+        intervention_meshes=tuple(
+            MeshTerm(None, heading)
+            for heading in dict.fromkeys(found.block("intervention_meshes"))
+            if len(heading) <= 120
+        ),
         outcomes=parts.outcomes(found),
         eligibility=parts.eligibility(found),
         sites=parts.sites(found) or parts.table_sites(lines),
@@ -169,6 +176,21 @@ def page_trial(
 # A link's text ends at its arrow; what is glued after it is the next element
 # ("NCT03228394 \u2197Enrolled (actual)").
 _LINK_END = re.compile(r"\u2197(?=\S)")
+
+
+def unglue(text: str, glued: tuple[str, ...]) -> str:
+    """The text with each of the ``glued`` labels that ends a longer line set on its own."""
+    lines: list[str] = []
+    for line in text.replace("\r\n", "\n").split("\n", MAX_LINES)[:MAX_LINES]:
+        stripped = line.rstrip()
+        for label in glued:
+            cut = len(stripped) - len(label)
+            if cut > 0 and stripped.endswith(label) and not stripped[cut - 1].isspace():
+                lines.extend([stripped[:cut], label])
+                break
+        else:
+            lines.append(line)
+    return "\n".join(lines)
 
 
 def _with_closed_row(lines: list[Line], text: str) -> list[Line]:

@@ -21,6 +21,7 @@ from trialkg.model import (
     Site,
 )
 from trialkg.readers.labels import (
+    SECTION,
     Labelled,
     Line,
     intervention,
@@ -342,9 +343,15 @@ def head(found: Labelled, lines: list[Line]) -> Head:
     title; a site's own headline, a sentence, a site name or navigation do not,
     and then the page states no title here.
     """
-    end = found.hits[0].index if found.hits else len(lines)
+    # A page that opens with a heading of no value ("Overview") has its head under it.
+    hits, start = found.hits, 0
+    while hits and hits[0].field == SECTION:
+        if any(line.text for line in lines[start : hits[0].index]):
+            break
+        start, hits = hits[0].index + 1, hits[1:]
+    end = hits[0].index if hits else len(lines)
     zone: list[str] = []
-    for line in lines[:end]:
+    for line in lines[start:end]:
         if NCT_ID.search(line.text) or len(zone) == _HEAD_LINES:
             break
         if line.text and not line.bullet:

@@ -325,6 +325,9 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "Secondary Endpoints",
     ),
     "keywords": ("Keywords", "Keyword"),
+    # MeSH headings of the interventions, as a site lists them ("Antibodies, Monoclonal"):
+    # index terms, not the trial's interventions. Only a layout profile names this field.
+    "intervention_meshes": (),
     # A central contact is read only when the page names the person under one of these.
     "contact_name": ("Contact name", "Central contact name"),
     "contact_email": ("Contact email", "Contact e-mail", "Central contact email"),

@@ -40,6 +40,9 @@ class Profile:
     labels: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # field -> labels
     sections: tuple[str, ...] = ()  # headings that end the value before them
     fields: frozenset[str] = frozenset()  # the Trial fields read from the page
+    glued: tuple[str, ...] = ()  # labels the site runs into the end of the line before them
+    # What the site prints where it has no value, by Trial field ("enrollment": "0"): absent.
+    absent: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def label_lookup(self) -> dict[str, str]:
         """The vocabulary with the site's own labels and headings on top."""
@@ -109,14 +112,67 @@ PROFILES: tuple[Profile, ...] = (
         ),
         fields=frozenset({"official_title", "secondary_ids", "lead_sponsor", "central_contacts"}),
     ),
+    Profile(
+        name="clinicaltrialexchange",
+        site="clinicaltrialexchange.com",
+        description="clinicaltrialexchange.com trial pages "
+        "(status, end date, phase, sponsors, criteria)",
+        # "Overview", the title, then labels over their values. The NCT id is only in the
+        # page's address, so it comes from the file name. One rendering runs some labels into
+        # the value before them ("Phase 4Accepts Healthy Volunteers?") and prints scalar
+        # values twice (the first is read). "Treatments" lists the registry's MeSH headings
+        # of the interventions ("Antibodies, Monoclonal"), not the interventions.
+        marker_labels=("Trial end date", "Target enrollment", "Participant gender"),
+        labels={
+            "completion": ("Trial end date",),
+            "enrollment": ("Target enrollment",),
+            "sex": ("Participant gender",),
+            "brief_summary": ("Summary",),
+            "intervention_meshes": ("Treatments",),
+            "eligibility": ("Criteria",),
+        },
+        sections=("Overview", "Details"),
+        glued=(
+            "Accepts Healthy Volunteers?",
+            "Collaborators:",
+            "Collaborator:",
+            "Lead Sponsor:",
+            "Treatments:",
+            "Details",
+            "Phase:",
+        ),
+        # The site prints the Unix epoch for an end date it lacks, and 0 for a count.
+        absent={"completion_date": ("1969-12-31",), "enrollment": ("0",)},
+        fields=frozenset(
+            [
+                "brief_title",
+                "overall_status",
+                "completion_date",
+                "phases",
+                "enrollment",
+                "brief_summary",
+                "lead_sponsor",
+                "collaborators",
+                "eligibility",
+                "intervention_meshes",
+            ]
+        ),
+    ),
 )
 
 
-def _kept(trial: Trial, keep: frozenset[str]) -> Trial:
+def _stated(value: object) -> str:
+    return str(getattr(value, "value", value))
+
+
+def _kept(trial: Trial, keep: frozenset[str], absent: Mapping[str, tuple[str, ...]]) -> Trial:
     """The trial with only the profile's fields, its id and its source (whose update date
-    is the page's only when the profile reads ``last_update``)."""
+    is the page's only when the profile reads ``last_update``), and without the values the
+    site prints for none."""
     cleared: dict[str, Any] = {
-        f.name: f.default for f in fields(trial) if f.name not in keep | _ALWAYS
+        f.name: f.default
+        for f in fields(trial)
+        if f.name not in keep | _ALWAYS or _stated(getattr(trial, f.name)) in absent.get(f.name, ())
     }
     source = trial.source if "last_update" in keep else replace(trial.source, last_update=None)
     return replace(trial, source=source, **cleared)
@@ -142,8 +198,13 @@ def profile_reader(profile: Profile) -> Reader:
         if not text.strip():
             raise InputError("the page is empty", file=document.name)
         trial = page_trial(
-            text, document.name, reader=profile.name, site=profile.site, labels=lookup
+            text,
+            document.name,
+            reader=profile.name,
+            site=profile.site,
+            labels=lookup,
+            glued=profile.glued,
         )
-        yield _kept(trial, profile.fields)
+        yield _kept(trial, profile.fields, profile.absent)
 
     return Reader(profile.name, profile.description, detect, read)
