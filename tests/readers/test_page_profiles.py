@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from trialkg.model import Contact, Identifier, Trial
+from trialkg.model import Contact, Identifier, PartialDate, Site, Trial
 from trialkg.readers import Document, detect, readers
+from trialkg.readers.generic_page import page_structure
+from trialkg.readers.page_shapes import tree_sites
 from trialkg.readers.pages.profiles import PROFILES, Profile, profile_reader
 
 PAGE = (
@@ -71,3 +73,33 @@ def test_the_site_labels_and_headings_are_data() -> None:
     assert full.detailed_description is not None and without.detailed_description is not None
     assert "Study: NCT00004932" not in full.detailed_description
     assert "Study: NCT00004932" in without.detailed_description
+
+
+def test_a_locations_tree_gives_a_site_only_for_a_place_with_a_facility_under_it() -> None:
+    text = (
+        "Study Locations\n"
+        "    \u2022 Antwerpen\n"
+        "      \u2022 Edegem, Antwerpen, Belgium, 2650\n"
+        "        \u2022 Novartis Investigative Site\n"
+        "      \u2022 Geel, Belgium, 2440\n"
+    )
+    lines, found = page_structure(text)
+    assert tree_sites(found.block_lines("sites")) == (
+        Site("Novartis Investigative Site", "Edegem", "Antwerpen", "2650", "Belgium"),
+    )
+    assert tree_sites([line for line in lines if "Novartis" not in line.text]) == ()
+
+
+def test_the_ichgcp_head_is_named_by_place_around_its_update_line() -> None:
+    page = THIRD_PARTY / "ichgcp.net" / "NCT02900378.txt"
+    (trial,) = readers()["ichgcp"].read(Document(page.name, page.read_bytes()))
+    assert isinstance(trial, Trial)
+    assert trial.source.last_update == PartialDate("2020-09-01")
+    assert trial.brief_title is not None and trial.brief_title.endswith("(OUTSTEP-HF)")
+    assert trial.official_title is not None
+    assert trial.official_title.startswith("A Multi-center, Prospective, Randomized")
+    assert trial.brief_summary is not None
+    assert trial.brief_summary.startswith("The purpose of this randomized")
+    # Without its update line, a page is not the site's, and its head names nothing.
+    text = page.read_text(encoding="utf-8").replace(" updated by: ", " by ")
+    assert detect(Document("page.txt", text.encode())).name != "ichgcp"

@@ -56,7 +56,6 @@ def _registry() -> dict[str, Reader]:
         ctgov_page,
         ctgov_xml,
         generic_page,
-        ichgcp,
         inclinicaltrials,
         meddatax,
         trials_co,
@@ -78,7 +77,7 @@ def _registry() -> dict[str, Reader]:
         trialstoday.READER,
         profiled["hra"],
         inclinicaltrials.READER,
-        ichgcp.READER,
+        profiled["ichgcp"],
         generic_page.READER,
     ]
     return {reader.name: reader for reader in readers}

@@ -33,6 +33,7 @@ from trialkg.readers.labels import (
     page_lines,
     resolve_nct_id,
 )
+from trialkg.readers.page_shapes import tree_sites
 from trialkg.readers.page_vocabulary import GROUPS, ID_FIELD, LABELS, NCT_LABELS, TRIAL_LABELS
 from trialkg.text import NCT_ID
 from trialkg.values import (
@@ -88,9 +89,7 @@ def page_trial(
     """The trial a page states, read from its labels (``labels``: the vocabulary, or a
     layout profile's) and its head. ``glued``: labels a layout runs into the end of the line
     before them ("Phase 4Accepts Healthy Volunteers?"), set back on a line of their own."""
-    page = _LINK_END.sub("\u2197\n", unglue(text, glued) if glued else text)
-    lines = _with_closed_row(page_lines(page), page)
-    found = Labelled(lines, labels)
+    lines, found = page_structure(text, labels, glued)
     head = parts.head(found, lines)
     official_title = found.first("official_title")
     nct_id, from_name = resolve_nct_id(text, name, labelled_ids(found, lines))
@@ -169,13 +168,24 @@ def page_trial(
         ),
         outcomes=parts.outcomes(found),
         eligibility=parts.eligibility(found),
-        sites=parts.sites(found) or parts.table_sites(lines),
+        sites=tree_sites(found.block_lines("sites"))
+        or parts.sites(found)
+        or parts.table_sites(lines),
     )
 
 
 # A link's text ends at its arrow; what is glued after it is the next element
 # ("NCT03228394 \u2197Enrolled (actual)").
 _LINK_END = re.compile(r"\u2197(?=\S)")
+
+
+def page_structure(
+    text: str, labels: Mapping[str, str] = LABELS, glued: tuple[str, ...] = ()
+) -> tuple[list[Line], Labelled]:
+    """The page's lines and its label hits, as the engine reads them."""
+    page = _LINK_END.sub("\u2197\n", unglue(text, glued) if glued else text)
+    lines = _with_closed_row(page_lines(page), page)
+    return lines, Labelled(lines, labels)
 
 
 def unglue(text: str, glued: tuple[str, ...]) -> str:

@@ -13,6 +13,7 @@ and a real page with its golden file in the tests.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
@@ -20,7 +21,9 @@ from typing import Any
 from trialkg.errors import InputError
 from trialkg.model import Trial
 from trialkg.readers import Document, Reader, RecordResult
+from trialkg.readers.common import stated_date
 from trialkg.readers.labels import SECTION, belongs_elsewhere, count_label_lines, label_map
+from trialkg.readers.page_shapes import UPDATE, anchored_head
 from trialkg.readers.page_vocabulary import GROUPS, ID_FIELD
 
 # What every trial keeps, whatever the profile says.
@@ -41,6 +44,13 @@ class Profile:
     sections: tuple[str, ...] = ()  # headings that end the value before them
     fields: frozenset[str] = frozenset()  # the Trial fields read from the page
     glued: tuple[str, ...] = ()  # labels the site runs into the end of the line before them
+    # A head named by place: the line this pattern matches (its first group a date, the
+    # page's update date) among the first lines, the fields of the lines just above it and
+    # of those under it (``readers.page_shapes.anchored_head``). A page of the site must
+    # have that line.
+    anchor: str | None = None
+    head_before: tuple[str, ...] = ()
+    head_after: tuple[str, ...] = ()
     # What the site prints where it has no value, by Trial field ("enrollment": "0"): absent.
     absent: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -113,6 +123,48 @@ PROFILES: tuple[Profile, ...] = (
         fields=frozenset({"official_title", "secondary_ids", "lead_sponsor", "central_contacts"}),
     ),
     Profile(
+        name="ichgcp",
+        site="ichgcp.net",
+        description="ICH GCP registry mirror pages (titles, summary, design, locations)",
+        # ClinicalTrials.gov's layout: the title, "<date> updated by: <org>" (when the
+        # mirrored record was last updated), the official title, the brief summary, then
+        # "Study Overview" with labels over values, and "Study Locations" as a tree of
+        # places over facilities.
+        anchor=r"^(.{6,40}?) updated by: .+$",
+        head_before=("brief_title",),
+        head_after=("official_title", "brief_summary"),
+        marker_labels=("Study Overview",),
+        marker_count=1,
+        labels={"sites": ("Study Locations",)},
+        sections=(
+            "Study Overview",
+            "Contacts and Locations",
+            "Study Contact",
+            "Participation Criteria",
+            "Study Plan",
+            "Study Record Dates",
+            "Collaborators and Investigators",
+            "More Information",
+        ),
+        fields=frozenset(
+            [
+                "brief_title",
+                "official_title",
+                "brief_summary",
+                "last_update",
+                "study_type",
+                "phases",
+                "allocation",
+                "intervention_model",
+                "masking",
+                "primary_purpose",
+                "enrollment",
+                "enrollment_type",
+                "sites",
+            ]
+        ),
+    ),
+    Profile(
         name="clinicaltrialexchange",
         site="clinicaltrialexchange.com",
         description="clinicaltrialexchange.com trial pages "
@@ -178,15 +230,37 @@ def _kept(trial: Trial, keep: frozenset[str], absent: Mapping[str, tuple[str, ..
     return replace(trial, source=source, **cleared)
 
 
+def _with_head(
+    trial: Trial, text: str, lookup: Mapping[str, str], profile: Profile, anchor: re.Pattern[str]
+) -> Trial:
+    """The trial with the fields its head names by place, in place of the engine's guesses;
+    a field the head does not give stays absent."""
+    from trialkg.readers.generic_page import page_structure
+
+    lines, found = page_structure(text, lookup, profile.glued)
+    head = anchored_head(lines, found, anchor, profile.head_before, profile.head_after)
+    named: dict[str, Any] = {
+        name: head.get(name) for name in (*profile.head_before, *profile.head_after)
+    }
+    source = replace(trial.source, last_update=stated_date(head.get(UPDATE)))
+    return replace(trial, source=source, **named)
+
+
 def profile_reader(profile: Profile) -> Reader:
     """The reader of one profile: detection by its markers, reading by the page engine."""
     from trialkg.readers.generic_page import page_trial
 
     lookup = profile.label_lookup()
 
+    anchor = re.compile(profile.anchor) if profile.anchor else None
+
     def detect(head: str) -> bool:
         if belongs_elsewhere(head):
             return False
+        if anchor is not None:
+            first = [line.strip() for line in head.split("\n", 12)[:12]]
+            if not any(anchor.match(line) for line in first):
+                return False
         if any(mark in head for mark in profile.markers):
             return True
         return bool(profile.marker_labels) and (
@@ -205,6 +279,8 @@ def profile_reader(profile: Profile) -> Reader:
             labels=lookup,
             glued=profile.glued,
         )
+        if anchor is not None:
+            trial = _with_head(trial, text, lookup, profile, anchor)
         yield _kept(trial, profile.fields, profile.absent)
 
     return Reader(profile.name, profile.description, detect, read)
