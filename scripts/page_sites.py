@@ -52,7 +52,7 @@ def main() -> None:
         for tally in page["fields"].values():
             for count in COUNTS:
                 totals[site][count] += tally[count]
-    columns = "site pages read values refused agree conflict missed".split()
+    columns = ["site", "pages", "read", "values", "refused", "agree", "conflict", "missed"]
     print("| " + " | ".join([*columns, "agree %", "recall %"]) + " |")
     print("|---|" + "---:|" * 9)
     for site in sorted(pages):
