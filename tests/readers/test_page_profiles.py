@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from trialkg.model import Contact, Identifier, PartialDate, Site, Trial
+from trialkg.model import Arm, Contact, Identifier, PartialDate, Site, Trial
 from trialkg.readers import Document, detect, readers
 from trialkg.readers.generic_page import page_structure
-from trialkg.readers.page_shapes import tree_sites
+from trialkg.readers.page_shapes import arm_rows, tree_sites, unflattened
 from trialkg.readers.pages.profiles import PROFILES, Profile, profile_reader
 
 PAGE = (
@@ -35,7 +35,10 @@ THIRD_PARTY = Path(__file__).parent.parent / "fixtures" / "third_party"
 @pytest.mark.parametrize("profile", PROFILES, ids=lambda p: p.name)
 def test_every_profile_is_a_registered_reader_found_by_content(profile: Profile) -> None:
     assert readers()[profile.name].description == profile.description
-    pages = sorted((THIRD_PARTY / profile.site).glob("*.txt"))
+    # The site's folder, or a sister site's ("uams.trialstoday.org" for "trialstoday.org").
+    site = profile.site
+    folders = [f for f in THIRD_PARTY.iterdir() if f.name == site or f.name.endswith("." + site)]
+    pages = sorted(page for folder in folders for page in folder.glob("*.txt"))
     assert pages, f"profile {profile.name} has no real page in tests/fixtures/third_party"
     for page in pages:
         # Renamed, so that only the content can tell the site.
@@ -103,3 +106,53 @@ def test_the_ichgcp_head_is_named_by_place_around_its_update_line() -> None:
     # Without its update line, a page is not the site's, and its head names nothing.
     text = page.read_text(encoding="utf-8").replace(" updated by: ", " by ")
     assert detect(Document("page.txt", text.encode())).name != "ichgcp"
+
+
+def test_a_value_of_the_labels_enumeration_is_its_value_not_another_label() -> None:
+    # "Treatment" and "Randomized" are labels of the vocabulary too; under "Primary
+    # Purpose" and "Allocation" they are those fields' values.
+    text = "Aspirin for Pain in Adults With Migraine\nNCT ID: NCT01234567\n"
+    text += "Allocation\nRandomized\nPrimary Purpose\nTreatment\n"
+    trial = _general(text)
+    assert (trial.allocation, trial.primary_purpose) == ("RANDOMIZED", "TREATMENT")
+    assert trial.interventions == ()
+
+
+def test_an_arms_table_with_a_cell_a_line_gives_arms_and_their_interventions() -> None:
+    rows = [
+        "ArmDescriptionAssigned Intervention",
+        "Experimental",
+        "Arm A Nivolumab",
+        "Nivolumab as specified",
+        "Drug: Nivolumab",
+        "Active Comparator",
+        "Arm B Topotecan",
+        "Drug: Topotecan",
+    ]
+    arms, interventions = arm_rows(rows)
+    assert arms == (
+        Arm("Arm A Nivolumab", "EXPERIMENTAL", "Nivolumab as specified", ("Drug: Nivolumab",)),
+        Arm("Arm B Topotecan", "ACTIVE_COMPARATOR", None, ("Drug: Topotecan",)),
+    )
+    assert [(i.name, i.arm_labels) for i in interventions] == [
+        ("Nivolumab", ("Arm A Nivolumab",)),
+        ("Topotecan", ("Arm B Topotecan",)),
+    ]
+    assert arm_rows(["Nivolumab", "Drug: Nivolumab"]) == ((), ())  # no type line, no arm
+
+
+def test_items_run_together_on_one_line_are_apart_again() -> None:
+    assert unflattened(["Confirmed SCLC - Subjects with disease - ECOG 0 or 1"]) == (
+        "Confirmed SCLC",
+        "Subjects with disease",
+        "ECOG 0 or 1",
+    )
+    assert unflattened(["anti-PD-1 - or anti-CTLA-4 antibody"]) == (
+        "anti-PD-1 - or anti-CTLA-4 antibody",
+    )  # a dash before a lower-case word joins
+
+
+def _general(text: str) -> Trial:
+    (trial,) = readers()["page"].read(Document("NCT01234567.txt", text.encode()))
+    assert isinstance(trial, Trial)
+    return trial

@@ -59,7 +59,6 @@ def _registry() -> dict[str, Reader]:
         inclinicaltrials,
         meddatax,
         trials_co,
-        trialstoday,
     )
     from trialkg.readers.pages.profiles import PROFILES, profile_reader
 
@@ -74,7 +73,7 @@ def _registry() -> dict[str, Reader]:
         profiled["clinicaltrialexchange"],
         biotechhunter.READER,
         profiled["ignite-sd"],
-        trialstoday.READER,
+        profiled["trialstoday"],
         profiled["hra"],
         inclinicaltrials.READER,
         profiled["ichgcp"],

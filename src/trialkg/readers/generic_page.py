@@ -13,8 +13,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 
-from trialkg.model import Contact, Identifier, MeshTerm, PartialDate, Source, Trial
+from trialkg.model import (
+    Contact,
+    Identifier,
+    Intervention,
+    MeshTerm,
+    PartialDate,
+    Source,
+    Trial,
+)
 from trialkg.readers import Document, Reader, RecordResult
 from trialkg.readers import generic_parts as parts
 from trialkg.readers.common import stated_date
@@ -28,12 +37,13 @@ from trialkg.readers.labels import (
     count_label_lines,
     date_type_of,
     is_cut,
+    label_key,
     looks_cut,
     page_date,
     page_lines,
     resolve_nct_id,
 )
-from trialkg.readers.page_shapes import tree_sites
+from trialkg.readers.page_shapes import arm_rows, tree_sites, unglue, with_last_value
 from trialkg.readers.page_vocabulary import GROUPS, ID_FIELD, LABELS, NCT_LABELS, TRIAL_LABELS
 from trialkg.text import NCT_ID
 from trialkg.values import (
@@ -85,11 +95,14 @@ def page_trial(
     site: str | None = None,
     labels: Mapping[str, str] = LABELS,
     glued: tuple[str, ...] = (),
+    last_values: tuple[str, ...] = (),
 ) -> Trial:
     """The trial a page states, read from its labels (``labels``: the vocabulary, or a
     layout profile's) and its head. ``glued``: labels a layout runs into the end of the line
     before them ("Phase 4Accepts Healthy Volunteers?"), set back on a line of their own."""
-    lines, found = page_structure(text, labels, glued)
+    lines, found = page_structure(text, labels, glued, last_values)
+    row_arms, row_interventions = arm_rows(found.block("arms"))
+    labelled_arms = parts.arms(found)
     head = parts.head(found, lines)
     official_title = found.first("official_title")
     nct_id, from_name = resolve_nct_id(text, name, labelled_ids(found, lines))
@@ -159,8 +172,10 @@ def page_trial(
         lead_sponsor=parts.sponsor(found, lines),
         collaborators=parts.collaborators(found),
         officials=parts.officials(found),
-        arms=parts.arms(found),
-        interventions=parts.interventions(found, lines),
+        arms=labelled_arms or row_arms,
+        interventions=_with_arm_labels(
+            parts.interventions(found, lines), () if labelled_arms else row_interventions
+        ),
         intervention_meshes=tuple(
             MeshTerm(None, heading)
             for heading in dict.fromkeys(found.block("intervention_meshes"))
@@ -180,27 +195,36 @@ _LINK_END = re.compile(r"\u2197(?=\S)")
 
 
 def page_structure(
-    text: str, labels: Mapping[str, str] = LABELS, glued: tuple[str, ...] = ()
+    text: str,
+    labels: Mapping[str, str] = LABELS,
+    glued: tuple[str, ...] = (),
+    last_values: tuple[str, ...] = (),
 ) -> tuple[list[Line], Labelled]:
-    """The page's lines and its label hits, as the engine reads them."""
+    """The page's lines and its label hits, as the engine reads them. ``last_values``:
+    labels whose value takes one line, which a page may end on
+    (``page_shapes.with_last_value``)."""
     page = _LINK_END.sub("\u2197\n", unglue(text, glued) if glued else text)
     lines = _with_closed_row(page_lines(page), page)
+    if last_values:
+        lines = with_last_value(lines, page, frozenset(map(label_key, last_values)))
     return lines, Labelled(lines, labels)
 
 
-def unglue(text: str, glued: tuple[str, ...]) -> str:
-    """The text with each of the ``glued`` labels that ends a longer line set on its own."""
-    lines: list[str] = []
-    for line in text.replace("\r\n", "\n").split("\n", MAX_LINES)[:MAX_LINES]:
-        stripped = line.rstrip()
-        for label in glued:
-            cut = len(stripped) - len(label)
-            if cut > 0 and stripped.endswith(label) and not stripped[cut - 1].isspace():
-                lines.extend([stripped[:cut], label])
-                break
-        else:
-            lines.append(line)
-    return "\n".join(lines)
+def _with_arm_labels(
+    items: tuple[Intervention, ...], from_rows: tuple[Intervention, ...]
+) -> tuple[Intervention, ...]:
+    """The interventions, each with the labels of the arms table rows that list it."""
+    if not from_rows:
+        return items
+    rows = {item.name.lower(): item for item in from_rows}
+    kept = tuple(
+        replace(item, arm_labels=rows[item.name.lower()].arm_labels)
+        if item.name.lower() in rows and not item.arm_labels
+        else item
+        for item in items
+    )
+    named = {item.name.lower() for item in items}
+    return kept + tuple(item for key, item in rows.items() if key not in named)
 
 
 def _with_closed_row(lines: list[Line], text: str) -> list[Line]:

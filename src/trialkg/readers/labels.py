@@ -13,7 +13,7 @@ size is read in time proportional to its length.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import NamedTuple
@@ -21,7 +21,17 @@ from typing import NamedTuple
 from trialkg.errors import InputError
 from trialkg.model import Intervention, Organisation, PartialDate
 from trialkg.text import NCT_ID, parse_date_text
-from trialkg.values import intervention_type_value
+from trialkg.values import (
+    allocation_value,
+    intervention_model_value,
+    intervention_type_value,
+    masking_value,
+    observational_model_value,
+    purpose_value,
+    status_value,
+    study_type_value,
+    time_perspective_value,
+)
 
 # --- lines ------------------------------------------------------------------------------------
 
@@ -111,12 +121,15 @@ class Labelled:
             key = label_key(text) if len(text) <= 200 else ""
             colon = text.find(":")
             if key in labels:
-                # "Randomized:" then "Randomized": the second is the first one's value.
+                # "Randomized:" then "Randomized": the second is the first one's value; so is
+                # "Treatment" under "Primary Purpose", a value of that field's enumeration.
                 is_value = (
                     previous is not None
-                    and previous.colon
-                    and previous.field == labels[key]
                     and ":" not in text
+                    and (
+                        (previous.colon and previous.field == labels[key])
+                        or _enumerated(previous.field, text)
+                    )
                 )
                 if not is_value:
                     hit = Hit(index, labels[key], text.rstrip(":? "), None, text.endswith(":"))
@@ -187,6 +200,25 @@ class Labelled:
 
     def has(self, field: str) -> bool:
         return field in self._by_field
+
+
+# The fields whose values are a registry enumeration, and their readers.
+_ENUMERATIONS: dict[str, Callable[[str], object]] = {
+    "allocation": allocation_value,
+    "intervention_model": intervention_model_value,
+    "masking": masking_value,
+    "observational_model": observational_model_value,
+    "purpose": purpose_value,
+    "status": status_value,
+    "study_type": study_type_value,
+    "time_perspective": time_perspective_value,
+}
+
+
+def _enumerated(field: str, text: str) -> bool:
+    """Whether ``text`` is a value of the enumerated field ``field``."""
+    reader = _ENUMERATIONS.get(field)
+    return reader is not None and reader(text) is not None
 
 
 def _row_hit(index: int, text: str, labels: Mapping[str, str]) -> Hit | None:

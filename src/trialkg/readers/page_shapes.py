@@ -1,5 +1,6 @@
-"""Shapes of page text the engine reads besides labels: a locations tree, and a head
-whose lines a layout profile names by their place around one anchor line.
+"""Shapes of page text the engine reads besides labels: a locations tree, a head whose
+lines a layout profile names by their place around one anchor line, an arms table whose
+cells stand on lines of their own, and list items run together on one line.
 
 Both read only what their shape makes certain. A tree gives sites only when a place
 line ("City, Country, Postal code") has a facility one level deeper under it; a head
@@ -11,9 +12,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
-from trialkg.model import Site
-from trialkg.readers.labels import Labelled, Line, paragraphs
+from trialkg.model import Arm, Intervention, Site
+from trialkg.readers.labels import (
+    MAX_LINES,
+    Labelled,
+    Line,
+    intervention,
+    label_key,
+    looks_cut,
+    paragraphs,
+    unique,
+)
+from trialkg.values import arm_type_value
 
 # --- a locations tree ---------------------------------------------------------------------------
 
@@ -87,3 +99,100 @@ def anchored_head(
                 values[name] = under[offset][1]
         return values
     return {}
+
+
+# --- an arms table read row by row -------------------------------------------------------------
+
+_TABLE_HEADER = "armdescriptionassignedintervention"
+
+
+def arm_rows(values: Sequence[str]) -> tuple[tuple[Arm, ...], tuple[Intervention, ...]]:
+    """The rows of an arms table whose cells stand on lines of their own: the arm's type
+    ("Experimental"), its label, a description, then its interventions ("Drug: X").
+
+    An arm is read only from its type line on, so text above the first row (the table's
+    header, "ArmDescriptionAssigned Intervention") gives nothing; a row without a label
+    gives no arm. The interventions come with the labels of the arms that list them.
+    """
+    arms: list[Arm] = []
+    links: dict[str, tuple[Intervention, list[str]]] = {}
+    expecting = "type"
+    for value in values[:2000]:
+        kind = arm_type_value(value)
+        typed = intervention(value)
+        if kind is not None and expecting != "label":
+            arms.append(Arm(label="", type=kind))
+            expecting = "label"
+        elif not arms or value.replace(" ", "").lower() == _TABLE_HEADER:
+            continue
+        elif expecting == "label":
+            arms[-1] = Arm(value, arms[-1].type)
+            expecting = "description"
+        elif typed is not None and typed.type is not None:
+            arm = arms[-1]
+            spelt = f"{value.split(':', 1)[0].strip()}: {typed.name}"
+            arms[-1] = replace(arm, intervention_names=(*arm.intervention_names, spelt))
+            links.setdefault(typed.name.lower(), (typed, []))[1].append(arm.label)
+        elif expecting == "description" and arms[-1].description is None:
+            arms[-1] = replace(arms[-1], description=value)
+    interventions = tuple(
+        Intervention(item.name, item.type, arm_labels=unique(labels))
+        for item, labels in links.values()
+    )
+    return tuple(arm for arm in arms if arm.label), interventions
+
+
+# --- lists a site runs into one line ------------------------------------------------------------
+
+# " - " before a capital letter separates items run together on one line. The lookbehind
+# starts a match only at the first space of a run, so a long run of spaces is not rescanned
+# from each of its spaces.
+_ITEM_BREAK = re.compile(r"(?<!\s)\s+-\s+(?=[A-Z])")
+
+
+def unflattened(items: Sequence[str]) -> tuple[str, ...]:
+    """List items a site has joined into one line with " - ", apart again."""
+    return tuple(part.strip() for item in items for part in _ITEM_BREAK.split(item) if part.strip())
+
+
+# --- lines a layout breaks or cuts -----------------------------------------------------------
+
+
+def unglue(text: str, glued: tuple[str, ...]) -> str:
+    """The text with each of the ``glued`` labels that ends a longer line set on its own."""
+    lines: list[str] = []
+    for line in text.replace("\r\n", "\n").split("\n", MAX_LINES)[:MAX_LINES]:
+        stripped = line.rstrip()
+        for label in glued:
+            cut = len(stripped) - len(label)
+            if cut > 0 and stripped.endswith(label) and not stripped[cut - 1].isspace():
+                lines.extend([stripped[:cut], label])
+                break
+        else:
+            lines.append(line)
+    return "\n".join(lines)
+
+
+_JOINING_ENDS = ("-", "&", ",", "/", "(", "+", " and", " of", " the", " for")
+
+
+def with_last_value(lines: list[Line], text: str, labels: frozenset[str]) -> list[Line]:
+    """The lines, with the page's last one back when it is a one-line value right under one
+    of ``labels``. ``page_lines`` leaves out a last line that does not end a sentence, as the
+    page may stop inside it; a value ending on a joining mark or word ("Bristol-Myers &")
+    shows a cut and stays out. A name cut between two of its words could not be told from
+    a whole one: a profile takes that risk only for labels its pages end with."""
+    if not looks_cut(text) or not 0 < text.count("\n") < MAX_LINES:
+        return lines
+    raw = text.rsplit("\n", 1)[1]
+    value = raw.strip()
+    filled = [line for line in lines if line.text]
+    if (
+        not value
+        or len(value) > 200
+        or not filled
+        or label_key(filled[-1].text) not in labels
+        or value.lower().endswith(_JOINING_ENDS)
+    ):
+        return lines
+    return [*lines, Line(value, raw, len(raw) - len(raw.lstrip()), False)]

@@ -22,8 +22,14 @@ from trialkg.errors import InputError
 from trialkg.model import Trial
 from trialkg.readers import Document, Reader, RecordResult
 from trialkg.readers.common import stated_date
-from trialkg.readers.labels import SECTION, belongs_elsewhere, count_label_lines, label_map
-from trialkg.readers.page_shapes import UPDATE, anchored_head
+from trialkg.readers.labels import (
+    SECTION,
+    belongs_elsewhere,
+    count_label_lines,
+    label_key,
+    label_map,
+)
+from trialkg.readers.page_shapes import UPDATE, anchored_head, unflattened
 from trialkg.readers.page_vocabulary import GROUPS, ID_FIELD
 
 # What every trial keeps, whatever the profile says.
@@ -49,6 +55,14 @@ class Profile:
     # of those under it (``readers.page_shapes.anchored_head``). A page of the site must
     # have that line.
     anchor: str | None = None
+    # Labels whose one-line value the site's pages end with, so that a page stopping at
+    # the end of that line states it whole (``page_shapes.with_last_value``).
+    last_values: tuple[str, ...] = ()
+    # Headings that only a whole page reaches (the site's closing notice): with one of
+    # them on the page, the page is not an excerpt.
+    complete_at: tuple[str, ...] = ()
+    # The site runs each criteria list into one line, items joined by " - ".
+    flattened_criteria: bool = False
     head_before: tuple[str, ...] = ()
     head_after: tuple[str, ...] = ()
     # What the site prints where it has no value, by Trial field ("enrollment": "0"): absent.
@@ -121,6 +135,52 @@ PROFILES: tuple[Profile, ...] = (
             "Establishment organisation address",
         ),
         fields=frozenset({"official_title", "secondary_ids", "lead_sponsor", "central_contacts"}),
+    ),
+    Profile(
+        name="trialstoday",
+        site="trialstoday.org",
+        description="TrialsToday platform trial pages (eligibility, design, arm groups, status)",
+        # uams.trialstoday.org and its sister sites: a title (the print view has it),
+        # "Purpose", "Condition", "Eligibility" with its labels and the criteria, "Study
+        # Design", "Arm Groups" as a table whose cells stand on lines of their own, and "More
+        # Details" with the NCT id, status and sponsor, then the site's "Notice".
+        marker_labels=("Eligible Ages", "Eligible Genders", "Arm Groups"),
+        labels={
+            "ages": ("Eligible Ages",),
+            "sex": ("Eligible Genders",),
+            "conditions": ("Condition",),
+            "arms": ("Arm Groups",),
+        },
+        sections=(
+            "Eligibility",
+            "Study Design",
+            "Recruiting Locations",
+            "More Details",
+            "Notice",
+        ),
+        last_values=("NCT ID", "Status", "Sponsor"),
+        complete_at=("Notice",),
+        flattened_criteria=True,
+        fields=frozenset(
+            [
+                "brief_title",
+                "overall_status",
+                "study_type",
+                "phases",
+                "allocation",
+                "intervention_model",
+                "observational_model",
+                "time_perspective",
+                "primary_purpose",
+                "masking",
+                "brief_summary",
+                "conditions",
+                "lead_sponsor",
+                "arms",
+                "interventions",
+                "eligibility",
+            ]
+        ),
     ),
     Profile(
         name="ichgcp",
@@ -246,6 +306,17 @@ def _with_head(
     return replace(trial, source=source, **named)
 
 
+def _complete(trial: Trial, text: str, lookup: Mapping[str, str], profile: Profile) -> Trial:
+    """The trial, not partial when its page reaches a heading only a whole page has."""
+    from trialkg.readers.generic_page import page_structure
+
+    _lines, found = page_structure(text, lookup, profile.glued, profile.last_values)
+    ends = {label_key(label) for label in profile.complete_at}
+    if not any(label_key(hit.label) in ends for hit in found.hits):
+        return trial
+    return replace(trial, source=replace(trial.source, partial=False))
+
+
 def profile_reader(profile: Profile) -> Reader:
     """The reader of one profile: detection by its markers, reading by the page engine."""
     from trialkg.readers.generic_page import page_trial
@@ -278,9 +349,22 @@ def profile_reader(profile: Profile) -> Reader:
             site=profile.site,
             labels=lookup,
             glued=profile.glued,
+            last_values=profile.last_values,
         )
         if anchor is not None:
             trial = _with_head(trial, text, lookup, profile, anchor)
+        if profile.complete_at and trial.source.partial:
+            trial = _complete(trial, text, lookup, profile)
+        if profile.flattened_criteria and trial.eligibility is not None:
+            criteria = trial.eligibility
+            trial = replace(
+                trial,
+                eligibility=replace(
+                    criteria,
+                    inclusion=unflattened(criteria.inclusion),
+                    exclusion=unflattened(criteria.exclusion),
+                ),
+            )
         yield _kept(trial, profile.fields, profile.absent)
 
     return Reader(profile.name, profile.description, detect, read)
