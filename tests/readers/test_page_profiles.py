@@ -7,10 +7,26 @@ from pathlib import Path
 
 import pytest
 
-from trialkg.model import Arm, Contact, Identifier, PartialDate, Site, Trial
+from trialkg.model import (
+    Arm,
+    Contact,
+    Identifier,
+    Intervention,
+    Organisation,
+    PartialDate,
+    Site,
+    Trial,
+)
 from trialkg.readers import Document, detect, readers
 from trialkg.readers.generic_page import page_structure
-from trialkg.readers.page_shapes import arm_rows, tree_sites, unflattened
+from trialkg.readers.page_shapes import (
+    arm_rows,
+    postal_sites,
+    role_sponsors,
+    run_together,
+    tree_sites,
+    unflattened,
+)
 from trialkg.readers.pages.profiles import PROFILES, Profile, profile_reader
 
 PAGE = (
@@ -156,3 +172,48 @@ def _general(text: str) -> Trial:
     (trial,) = readers()["page"].read(Document("NCT01234567.txt", text.encode()))
     assert isinstance(trial, Trial)
     return trial
+
+
+def test_the_registry_enumerations_run_together_are_read_all_three_or_not_at_all() -> None:
+    lines, _found = page_structure("Title Of A Trial\nPHASE2CompletedINTERVENTIONAL\n")
+    assert run_together(lines) == (("PHASE2",), "COMPLETED", "INTERVENTIONAL")
+    lines, _found = page_structure("Title Of A Trial\nSomethingINTERVENTIONAL\n")
+    assert run_together(lines) == ((), None, None)  # no status: not the badge line
+
+
+def test_postal_sites_are_read_only_when_the_whole_block_has_that_shape() -> None:
+    block = ["3220", "Novartis Investigative Site, Geelong", "19111", "Fox Chase, Philadelphia"]
+    assert postal_sites(block) == (
+        Site("Novartis Investigative Site", "Geelong", zip="3220"),
+        Site("Fox Chase", "Philadelphia", zip="19111"),
+    )
+    assert postal_sites(["Fox Chase Cancer Center", "Philadelphia"]) == ()
+
+
+def test_sponsors_by_role_name_and_class() -> None:
+    lead, collaborators = role_sponsors(
+        ["lead", "Novartis Pharmaceuticals", "INDUSTRY", "collaborator", "NCI", "NIH"]
+    )
+    assert lead == Organisation("Novartis Pharmaceuticals", "INDUSTRY")
+    assert collaborators == (Organisation("NCI", "NIH"),)
+
+
+def test_a_label_with_its_count_and_a_type_line_over_the_name() -> None:
+    text = (
+        "Aspirin for Pain in Adults With Migraine\nNCT ID: NCT01234567\n"
+        "Interventions\nDRUG\nAspirin\n"
+        "Aspirin 100 mg by mouth once a day for twelve weeks, with food, in the morning.\n"
+        "Locations (2)\n\u2022 Boston, United States, 02115\n"
+        "  \u2022 Dana Farber Cancer Institute\n"
+    )
+    trial = _general(text)
+    assert trial.interventions == (
+        Intervention(
+            "Aspirin",
+            "DRUG",
+            "Aspirin 100 mg by mouth once a day for twelve weeks, with food, in the morning.",
+        ),
+    )
+    assert trial.sites == (
+        Site("Dana Farber Cancer Institute", "Boston", None, "02115", "United States"),
+    )

@@ -51,7 +51,6 @@ class Reader:
 def _registry() -> dict[str, Reader]:
     # Imported here so that each reader module can import Document from this one.
     from trialkg.readers import (
-        biotechhunter,
         ctgov_json,
         ctgov_page,
         ctgov_xml,
@@ -71,7 +70,7 @@ def _registry() -> dict[str, Reader]:
         meddatax.READER,
         trials_co.READER,
         profiled["clinicaltrialexchange"],
-        biotechhunter.READER,
+        profiled["biotechhunter"],
         profiled["ignite-sd"],
         profiled["trialstoday"],
         profiled["hra"],

@@ -43,7 +43,15 @@ from trialkg.readers.labels import (
     page_lines,
     resolve_nct_id,
 )
-from trialkg.readers.page_shapes import arm_rows, tree_sites, unglue, with_last_value
+from trialkg.readers.page_shapes import (
+    arm_rows,
+    postal_sites,
+    role_sponsors,
+    run_together,
+    tree_sites,
+    unglue,
+    with_last_value,
+)
 from trialkg.readers.page_vocabulary import GROUPS, ID_FIELD, LABELS, NCT_LABELS, TRIAL_LABELS
 from trialkg.text import NCT_ID
 from trialkg.values import (
@@ -102,15 +110,17 @@ def page_trial(
     before them ("Phase 4Accepts Healthy Volunteers?"), set back on a line of their own."""
     lines, found = page_structure(text, labels, glued, last_values)
     row_arms, row_interventions = arm_rows(found.block("arms"))
+    role_lead, role_collaborators = role_sponsors(found.block("sponsor_roles"))
     labelled_arms = parts.arms(found)
     head = parts.head(found, lines)
     official_title = found.first("official_title")
     nct_id, from_name = resolve_nct_id(text, name, labelled_ids(found, lines))
     status, status_phases = _status_and_phases(found)
+    badge_phases, badge_status, badge_type = run_together(lines)
     # The registry's "Condition or disease | Intervention/treatment | Phase" table, which
     # sites copy with its pipes or with its cells run together on one line.
     table = conditions_table([line.text for line in lines])
-    phases = status_phases or _phases(found, lines) or table.phases
+    phases = status_phases or _phases(found, lines) or table.phases or badge_phases
     design = _design_pairs(lines)
     enrollment, enrollment_type = _enrollment(found, lines)
     summary = parts.text(found, "brief_summary")
@@ -143,14 +153,14 @@ def page_trial(
         org_study_id=org_ids[0] if org_ids else None,
         secondary_ids=_secondary_ids(found, org_ids[1:]),
         central_contacts=_contacts(found),
-        overall_status=status,
+        overall_status=status or badge_status,
         start_date=date("start"),
         primary_completion_date=date("primary_completion"),
         completion_date=date("completion"),
         first_posted=date("first_posted"),
         last_update_posted=_date(found, "last_update_posted"),
         status_verified=date("verified"),
-        study_type=_study_type(found.first("study_type")),
+        study_type=_study_type(found.first("study_type")) or badge_type,
         phases=phases,
         allocation=allocation_value(found.first("allocation")) or design.get("allocation"),
         intervention_model=intervention_model_value(found.first("intervention_model"))
@@ -169,8 +179,8 @@ def page_trial(
         or tuple(dict.fromkeys(table.conditions))
         or head.conditions,
         keywords=parts.keywords(found),
-        lead_sponsor=parts.sponsor(found, lines),
-        collaborators=parts.collaborators(found),
+        lead_sponsor=parts.sponsor(found, lines) or role_lead,
+        collaborators=parts.collaborators(found) or role_collaborators,
         officials=parts.officials(found),
         arms=labelled_arms or row_arms,
         interventions=_with_arm_labels(
@@ -184,6 +194,7 @@ def page_trial(
         outcomes=parts.outcomes(found),
         eligibility=parts.eligibility(found),
         sites=tree_sites(found.block_lines("sites"))
+        or postal_sites(found.block("sites"))
         or parts.sites(found)
         or parts.table_sites(lines),
     )
@@ -406,6 +417,13 @@ def _enrollment(found: Labelled, lines: list[Line]) -> tuple[int | None, str | N
         if choice[0] is None or (kind == "ACTUAL" and choice[1] != "ACTUAL"):
             choice = (number, kind)
     if choice[0] is None:
+        # A number right above its unit label ("148" over "Participants"), a field only a
+        # layout profile names.
+        for hit in found.hits:
+            if hit.field == "enrollment_unit" and hit.inline is None:
+                above = [line.text for line in lines[: hit.index] if line.text]
+                if above and above[-1].replace(",", "").isdigit():
+                    return count(above[-1]), None
         # "N=91" states a number of participants by itself.
         for line in lines:
             if line.text[:2].lower() == "n=" and (number := count(line.text)) is not None:

@@ -8,10 +8,11 @@ what it is (the title, the conditions under the title).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from trialkg.countries import is_country_name
 from trialkg.model import (
+    INTERVENTION_TYPES,
     Arm,
     Eligibility,
     Intervention,
@@ -187,15 +188,26 @@ def interventions(found: Labelled, lines: list[Line]) -> tuple[Intervention, ...
     items: list[Intervention] = []
     for _hit, values in found.blocks("interventions"):
         pending: str | None = None
-        for value in _short_items(values)[:60]:
+        described = False  # the last item was typed by a line of its own: a description may follow
+        for value in _short_items(values, 2000)[:60]:
+            if value in INTERVENTION_TYPES:
+                pending, described = value, False  # "DRUG", the registry's spelling, alone
+                continue
             kind = intervention(value.rstrip(":") + ": x") if value.endswith(":") else None
             if kind is not None and kind.type is not None:
                 pending = kind.type  # "Biological:" on its own line types the next name
                 continue
+            if described and len(value) > 60 and " " in value and items:
+                items[-1] = replace(items[-1], description=value)  # the sentence under it
+                described = False
+                continue
+            if len(value) > 150:
+                break  # a paragraph ends the list
             for part in value.split("; "):
                 item = intervention(part)
                 if item is not None:
                     items.append(Intervention(item.name, item.type or pending))
+            described = pending is not None and len(items) > 0
             pending = None
     items.extend(item for line in lines if (item := _typed_intervention(line.text)) is not None)
     chosen: dict[str, Intervention] = {}

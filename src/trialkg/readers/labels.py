@@ -94,7 +94,10 @@ def label_key(text: str) -> str:
 
 # --- finding labels ---------------------------------------------------------------------------
 
-SECTION = "_section"  # a heading that ends the block before it and carries no value
+SECTION = "_section"
+_COUNTED = re.compile(
+    r"^(.{3,60}?) \(\d{1,6}\)$"
+)  # a heading that ends the block before it and carries no value
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +122,8 @@ class Labelled:
                 continue
             hit = None
             key = label_key(text) if len(text) <= 200 else ""
+            if key not in labels and (counted := _COUNTED.match(key)):
+                key = counted.group(1)  # "Trial Locations (5)": the label and its count
             colon = text.find(":")
             if key in labels:
                 # "Randomized:" then "Randomized": the second is the first one's value; so is

@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from trialkg.model import Arm, Intervention, Site
+from trialkg.model import Arm, Intervention, Organisation, Site
 from trialkg.readers.labels import (
     MAX_LINES,
     Labelled,
@@ -25,7 +25,7 @@ from trialkg.readers.labels import (
     paragraphs,
     unique,
 )
-from trialkg.values import arm_type_value
+from trialkg.values import arm_type_value, phase_values, status_value, study_type_value
 
 # --- a locations tree ---------------------------------------------------------------------------
 
@@ -196,3 +196,79 @@ def with_last_value(lines: list[Line], text: str, labels: frozenset[str]) -> lis
     ):
         return lines
     return [*lines, Line(value, raw, len(raw) - len(raw.lstrip()), False)]
+
+
+# --- the registry's enumerations run together ---------------------------------------------------
+
+_STUDY_TYPES = ("INTERVENTIONAL", "OBSERVATIONAL", "EXPANDED_ACCESS")
+_PHASE_RUN = re.compile(r"^((?:EARLY_PHASE1|PHASE[1-4]|NA)(?:[/, ]*PHASE[1-4])*)")
+
+
+def run_together(lines: Sequence[Line]) -> tuple[tuple[str, ...], str | None, str | None]:
+    """Phase, status and study type a site prints in the registry's spelling, run together
+    on one line near the top ("PHASE2CompletedINTERVENTIONAL"): all three or nothing."""
+    for line in lines[:20]:
+        text = line.text
+        kind = next((t for t in _STUDY_TYPES if text.endswith(t) and text != t), None)
+        if kind is None or " " in text.replace("Active, not", "").replace("Not yet", ""):
+            continue
+        rest = text[: -len(kind)]
+        found = _PHASE_RUN.match(rest)
+        phases: tuple[str, ...] = ()
+        if found:
+            phases = ("NA",) if found.group(1) == "NA" else phase_values(found.group(1))
+        status = status_value(rest[found.end() :] if found else rest)
+        if status is None:
+            continue
+        return phases, status, study_type_value(kind)
+    return (), None, None
+
+
+# --- sites as a postal code over "Facility, City" ----------------------------------------------
+
+
+def _postal(value: str) -> bool:
+    return "," not in value and len(value) <= 12 and any(c.isdigit() for c in value)
+
+
+def postal_sites(values: Sequence[str]) -> tuple[Site, ...]:
+    """Sites listed as a postal code line over "Facility, City": read only when every
+    line of the block takes that shape, so a block of another shape gives nothing."""
+    sites: list[Site] = []
+    postal: str | None = None
+    for value in values[:2000]:
+        if postal is None and _postal(value):
+            postal = value
+            continue
+        facility, _, city = value.rpartition(", ")
+        if postal is None or not facility or not city or _postal(city):
+            return ()
+        sites.append(Site(facility=facility, city=city, zip=postal))
+        postal = None
+    return tuple(sites)
+
+
+# --- sponsors as role, name and class ----------------------------------------------------------
+
+_ROLES = frozenset({"lead", "collaborator"})
+_CLASSES = frozenset(
+    {"INDUSTRY", "NIH", "FED", "OTHER_GOV", "INDIV", "NETWORK", "OTHER", "AMBIG", "UNKNOWN"}
+)
+
+
+def role_sponsors(values: Sequence[str]) -> tuple[Organisation | None, tuple[Organisation, ...]]:
+    """The lead sponsor and collaborators of a list of a role line ("lead"), the name, then
+    its agency class in the registry's spelling ("INDUSTRY"), if given."""
+    listed: list[tuple[str, Organisation]] = []
+    role: str | None = None
+    for value in values[:200]:
+        if value.lower() in _ROLES:
+            role = value.lower()
+        elif value in _CLASSES and listed:
+            last_role, last = listed[-1]
+            listed[-1] = (last_role, replace(last, agency_class=value))
+        elif role is not None:
+            listed.append((role, Organisation(value)))
+            role = None
+    lead = next((org for role, org in listed if role == "lead"), None)
+    return lead, tuple(org for role, org in listed if role == "collaborator")

@@ -328,6 +328,10 @@ GROUPS: dict[str, tuple[str, ...]] = {
     # MeSH headings of the interventions, as a site lists them ("Antibodies, Monoclonal"):
     # index terms, not the trial's interventions. Only a layout profile names this field.
     "intervention_meshes": (),
+    # Fields only a layout profile names: a number's unit label under it ("Participants"),
+    # and a list of sponsors by role ("lead", the name, "INDUSTRY").
+    "enrollment_unit": (),
+    "sponsor_roles": (),
     # A central contact is read only when the page names the person under one of these.
     "contact_name": ("Contact name", "Central contact name"),
     "contact_email": ("Contact email", "Contact e-mail", "Central contact email"),

@@ -137,6 +137,45 @@ PROFILES: tuple[Profile, ...] = (
         fields=frozenset({"official_title", "secondary_ids", "lead_sponsor", "central_contacts"}),
     ),
     Profile(
+        name="biotechhunter",
+        site="biotechhunter.com",
+        description="biotechhunter.com trial pages "
+        "(phase, status, dates, interventions, sites, sponsors)",
+        # The title; phase, status and study type run together in the registry's spelling
+        # ("PHASE2CompletedINTERVENTIONAL"); the enrollment over the word "Participants"; a
+        # timeline of labelled dates; conditions; interventions as a type line ("DRUG"), a
+        # name and a description; sites as a postal code over "Facility, City"; sponsors as
+        # a role ("lead"), a name and an agency class. The NCT id is only in the page's
+        # address, so it comes from the file name when the page does not cite it.
+        markers=("All Listed Sponsors",),
+        marker_labels=("Participants", "Start Date", "Primary Completion Date", "Trial Locations"),
+        marker_count=3,
+        labels={
+            "enrollment_unit": ("Participants",),
+            "completion": ("Study Completion Date",),
+            "sites": ("Trial Locations",),
+            "sponsor_roles": ("All Listed Sponsors",),
+        },
+        sections=("Timeline", "Sponsors"),
+        fields=frozenset(
+            [
+                "brief_title",
+                "overall_status",
+                "study_type",
+                "phases",
+                "enrollment",
+                "start_date",
+                "primary_completion_date",
+                "completion_date",
+                "conditions",
+                "interventions",
+                "sites",
+                "lead_sponsor",
+                "collaborators",
+            ]
+        ),
+    ),
+    Profile(
         name="trialstoday",
         site="trialstoday.org",
         description="TrialsToday platform trial pages (eligibility, design, arm groups, status)",
