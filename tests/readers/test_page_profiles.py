@@ -27,7 +27,8 @@ from trialkg.readers.page_shapes import (
     tree_sites,
     unflattened,
 )
-from trialkg.readers.pages.profiles import PROFILES, Profile, profile_reader
+from trialkg.readers.pages.layouts import PROFILES
+from trialkg.readers.pages.profiles import Profile, profile_reader
 
 PAGE = (
     Path(__file__).parent.parent / "fixtures" / "third_party" / "ignite-sd.com" / "NCT00004932.txt"
@@ -216,4 +217,18 @@ def test_a_label_with_its_count_and_a_type_line_over_the_name() -> None:
     )
     assert trial.sites == (
         Site("Dana Farber Cancer Institute", "Boston", None, "02115", "United States"),
+    )
+
+
+def test_rows_of_a_flattened_table_and_a_dose_under_a_typed_name() -> None:
+    page = THIRD_PARTY / "inclinicaltrials.com" / "NCT02509026.txt"
+    (trial,) = readers()["inclinicaltrials"].read(Document(page.name, page.read_bytes()))
+    assert isinstance(trial, Trial)
+    # "NCT number NCT02509026", "Other study ID # B1801381": label, a space, the value.
+    assert (trial.nct_id, trial.org_study_id) == ("NCT02509026", "B1801381")
+    assert trial.completion_date == PartialDate("2019-09-06")  # "Est." is the site's
+    # "Biological:", "Etanercept", then "50 mg subcutaneous, once weekly, 24 weeks": the
+    # line under a name typed by a line of its own describes it; it is no intervention.
+    assert trial.interventions == (
+        Intervention("Etanercept", "BIOLOGICAL", "50 mg subcutaneous, once weekly, 24 weeks"),
     )

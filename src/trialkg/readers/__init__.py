@@ -55,11 +55,11 @@ def _registry() -> dict[str, Reader]:
         ctgov_page,
         ctgov_xml,
         generic_page,
-        inclinicaltrials,
         meddatax,
         trials_co,
     )
-    from trialkg.readers.pages.profiles import PROFILES, profile_reader
+    from trialkg.readers.pages.layouts import PROFILES
+    from trialkg.readers.pages.profiles import profile_reader
 
     profiled = {profile.name: profile_reader(profile) for profile in PROFILES}
 
@@ -74,7 +74,7 @@ def _registry() -> dict[str, Reader]:
         profiled["ignite-sd"],
         profiled["trialstoday"],
         profiled["hra"],
-        inclinicaltrials.READER,
+        profiled["inclinicaltrials"],
         profiled["ichgcp"],
         generic_page.READER,
     ]

@@ -104,11 +104,12 @@ def page_trial(
     labels: Mapping[str, str] = LABELS,
     glued: tuple[str, ...] = (),
     last_values: tuple[str, ...] = (),
+    prefixes: Mapping[str, str] | None = None,
 ) -> Trial:
     """The trial a page states, read from its labels (``labels``: the vocabulary, or a
     layout profile's) and its head. ``glued``: labels a layout runs into the end of the line
     before them ("Phase 4Accepts Healthy Volunteers?"), set back on a line of their own."""
-    lines, found = page_structure(text, labels, glued, last_values)
+    lines, found = page_structure(text, labels, glued, last_values, prefixes)
     row_arms, row_interventions = arm_rows(found.block("arms"))
     role_lead, role_collaborators = role_sponsors(found.block("sponsor_roles"))
     labelled_arms = parts.arms(found)
@@ -210,6 +211,7 @@ def page_structure(
     labels: Mapping[str, str] = LABELS,
     glued: tuple[str, ...] = (),
     last_values: tuple[str, ...] = (),
+    prefixes: Mapping[str, str] | None = None,
 ) -> tuple[list[Line], Labelled]:
     """The page's lines and its label hits, as the engine reads them. ``last_values``:
     labels whose value takes one line, which a page may end on
@@ -218,7 +220,7 @@ def page_structure(
     lines = _with_closed_row(page_lines(page), page)
     if last_values:
         lines = with_last_value(lines, page, frozenset(map(label_key, last_values)))
-    return lines, Labelled(lines, labels)
+    return lines, Labelled(lines, labels, prefixes=prefixes)
 
 
 def _with_arm_labels(

@@ -197,10 +197,15 @@ def interventions(found: Labelled, lines: list[Line]) -> tuple[Intervention, ...
             if kind is not None and kind.type is not None:
                 pending = kind.type  # "Biological:" on its own line types the next name
                 continue
-            if described and len(value) > 60 and " " in value and items:
-                items[-1] = replace(items[-1], description=value)  # the sentence under it
-                described = False
-                continue
+            if described and not value.endswith(":") and intervention(value) is not None:
+                typed = intervention(value)
+                if typed is not None and typed.type is None:
+                    # Under a name typed by a line of its own ("DRUG", then the name), the
+                    # next untyped line is its description, never another intervention.
+                    items[-1] = replace(items[-1], description=value)
+                    described = False
+                    continue
+            described = False
             if len(value) > 150:
                 break  # a paragraph ends the list
             for part in value.split("; "):
@@ -243,6 +248,16 @@ def eligibility(found: Labelled) -> Eligibility | None:
         for hit, values in found.blocks("criteria_head", raw=True)
     )
     if heads:
+        # "Eligibility Inclusion Criteria:": a heading written as the eligibility label's value.
+        heads = sorted(
+            heads
+            + [
+                (hit.index, values)
+                for hit, values in found.blocks("eligibility", raw=True)
+                if values and _CRITERIA_HEAD.match(values[0])
+            ]
+        )
+    if heads:
         text, inclusion, exclusion = criteria(line for _i, block in heads for line in block)
     else:
         text, inclusion, exclusion = criteria(found.block("eligibility", raw=True))
@@ -262,6 +277,7 @@ def eligibility(found: Labelled) -> Eligibility | None:
     return None if eligibility == Eligibility() else eligibility
 
 
+_CRITERIA_HEAD = re.compile(r"^(?:inclusion|exclusion) criteria\b", re.IGNORECASE)
 _US_PLACE = re.compile(r"^([A-Za-z .'-]+),\s*([A-Z]{2})\s+(\d{5}(?:-\d{4})?)$")
 
 

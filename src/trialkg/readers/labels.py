@@ -112,7 +112,16 @@ class Hit:
 class Labelled:
     """The label hits of one page and the block of value lines after each."""
 
-    def __init__(self, lines: list[Line], labels: Mapping[str, str], *, inline: bool = True):
+    def __init__(
+        self,
+        lines: list[Line],
+        labels: Mapping[str, str],
+        *,
+        inline: bool = True,
+        prefixes: Mapping[str, str] | None = None,
+    ):
+        """``prefixes``: labels (keys, as ``label_map`` gives them) that a layout writes
+        at the start of a line, a space, then the value ("NCT number NCT02509026")."""
         self.lines = lines
         self.hits: list[Hit] = []
         previous: Hit | None = None  # the hit on the last non-empty line, if any
@@ -146,6 +155,8 @@ class Labelled:
                     )
             elif inline and "|" in text:
                 hit = _row_hit(index, text, labels)
+            if hit is None and prefixes:
+                hit = _prefix_hit(index, text, prefixes)
             if hit is not None:
                 self.hits.append(hit)
             previous = hit if hit is not None and hit.inline is None else None
@@ -205,6 +216,19 @@ class Labelled:
 
     def has(self, field: str) -> bool:
         return field in self._by_field
+
+
+def _prefix_hit(index: int, text: str, prefixes: Mapping[str, str]) -> Hit | None:
+    """A row of a flattened two-column table: a known label, a space, the value; the
+    longest label wins ("Est. primary completion date" over "Est.")."""
+    words = text.split(" ")
+    for length in range(min(6, len(words) - 1), 0, -1):
+        label = " ".join(words[:length])
+        field = prefixes.get(label_key(label))
+        value = " ".join(words[length:]).strip()
+        if field is not None and value:
+            return Hit(index, field, label, value, True)
+    return None
 
 
 # The fields whose values are a registry enumeration, and their readers.

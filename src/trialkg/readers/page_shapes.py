@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from trialkg.countries import country_code
 from trialkg.model import Arm, Intervention, Organisation, Site
 from trialkg.readers.labels import (
     MAX_LINES,
@@ -272,3 +273,72 @@ def role_sponsors(values: Sequence[str]) -> tuple[Organisation | None, tuple[Org
             role = None
     lead = next((org for role, org in listed if role == "lead"), None)
     return lead, tuple(org for role, org in listed if role == "collaborator")
+
+
+# --- a locations table that lost its column boundaries -----------------------------------------
+
+# The states registries write for the countries whose rows always name one.
+_STATES: dict[str, tuple[str, ...]] = {
+    "US": (
+        "Alabama", "Alaska", "Arizona", "Arkansas", "California", "Colorado", "Connecticut",
+        "Delaware", "District of Columbia", "Florida", "Georgia", "Hawaii", "Idaho", "Illinois",
+        "Indiana", "Iowa", "Kansas", "Kentucky", "Louisiana", "Maine", "Maryland",
+        "Massachusetts", "Michigan", "Minnesota", "Mississippi", "Missouri", "Montana",
+        "Nebraska", "Nevada", "New Hampshire", "New Jersey", "New Mexico", "New York",
+        "North Carolina", "North Dakota", "Ohio", "Oklahoma", "Oregon", "Pennsylvania",
+        "Rhode Island", "South Carolina", "South Dakota", "Tennessee", "Texas", "Utah",
+        "Vermont", "Virginia", "Washington", "West Virginia", "Wisconsin", "Wyoming",
+    ),
+    "CA": (
+        "Alberta", "British Columbia", "Manitoba", "New Brunswick",
+        "Newfoundland and Labrador", "Northwest Territories", "Nova Scotia", "Nunavut",
+        "Ontario", "Prince Edward Island", "Quebec", "Saskatchewan", "Yukon",
+    ),
+    "AU": (
+        "Australian Capital Territory", "New South Wales", "Northern Territory", "Queensland",
+        "South Australia", "Tasmania", "Victoria", "Western Australia",
+    ),
+}  # fmt: skip
+_STATE_KEYS: dict[str, dict[str, str]] = {
+    code: {" ".join(name.lower().split()): name for name in names}
+    for code, names in _STATES.items()
+}
+_LONGEST_COUNTRY = 6  # words: "Korea, Democratic People's Republic of"
+
+
+def country_rows(values: Sequence[str], header: str) -> tuple[Site, ...]:
+    """The rows under a locations table's ``header`` ("Country Name City State") whose
+    cells ran together: each row's leading country, and the state that ends it where the
+    country's states are known. What lies between is the facility and then the city, and
+    no rule tells where one ends ("SKG Radiology Subiaco Subiaco"): both stay unread."""
+    if not values or " ".join(values[0].split()) != header:
+        return ()
+    sites: list[Site] = []
+    for row in values[1:]:
+        words = row.split()
+        found = _leading_country(words)
+        if found is None:
+            break  # not a row of the table: it has ended
+        length, code = found
+        sites.append(Site(state=_state(words[length:], code), country=" ".join(words[:length])))
+    return tuple(sites)
+
+
+def _leading_country(words: list[str]) -> tuple[int, str] | None:
+    for length in range(min(_LONGEST_COUNTRY, len(words)), 0, -1):
+        code = country_code(" ".join(words[:length]))
+        if code is not None:
+            return length, code
+    return None
+
+
+def _state(words: list[str], code: str) -> str | None:
+    """The state that ends the row; a facility or city must come before it."""
+    states = _STATE_KEYS.get(code)
+    if not states:
+        return None
+    for n in range(min(4, len(words) - 1), 0, -1):
+        state = states.get(" ".join(words[-n:]).lower())
+        if state is not None:
+            return state
+    return None

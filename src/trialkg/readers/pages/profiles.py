@@ -8,7 +8,7 @@ the engine finds something under a label: a site that writes its own headline, o
 summary, states no registry title or summary.
 
 Adding a site whose pages state their facts under labels is one entry in ``PROFILES``
-and a real page with its golden file in the tests.
+(``readers.pages.layouts``) and a real page with its golden file in the tests.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ from trialkg.readers.labels import (
     label_key,
     label_map,
 )
-from trialkg.readers.page_shapes import UPDATE, anchored_head, unflattened
-from trialkg.readers.page_vocabulary import GROUPS, ID_FIELD
+from trialkg.readers.page_shapes import UPDATE, anchored_head, country_rows, unflattened
+from trialkg.readers.page_vocabulary import GROUPS
 
 # What every trial keeps, whatever the profile says.
 _ALWAYS = frozenset({"nct_id", "source"})
@@ -63,10 +63,21 @@ class Profile:
     complete_at: tuple[str, ...] = ()
     # The site runs each criteria list into one line, items joined by " - ".
     flattened_criteria: bool = False
+    # Labels the site writes at the start of a line, a space, then the value ("NCT number
+    # NCT02509026"): a two-column table flattened to text. By field, as ``labels``.
+    row_labels: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # The header of a locations table whose cells ran together ("Country Name City
+    # State"): its rows give each site's country and, where known, its state.
+    site_table: str | None = None
+    # False when the site writes a date's type its own way ("Est." before every date).
+    date_types: bool = True
     head_before: tuple[str, ...] = ()
     head_after: tuple[str, ...] = ()
     # What the site prints where it has no value, by Trial field ("enrollment": "0"): absent.
     absent: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def prefix_lookup(self) -> dict[str, str] | None:
+        return label_map(self.row_labels) if self.row_labels else None
 
     def label_lookup(self) -> dict[str, str]:
         """The vocabulary with the site's own labels and headings on top."""
@@ -78,238 +89,6 @@ class Profile:
         lookup = label_map(groups)
         lookup.update(label_map({**self.labels, SECTION: self.sections}))
         return lookup
-
-
-PROFILES: tuple[Profile, ...] = (
-    Profile(
-        name="ignite-sd",
-        site="ignite-sd.com",
-        description="ignite-sd.com module pages (NCT id, summaries)",
-        # The pages show one module of the API record as "Label: value" lines. The site's
-        # own creation and modification dates are when it copied the record, not when the
-        # record changed: headings here, never an update date.
-        markers=("Ignite Creation Date:", "Module path is as follows"),
-        labels={"nct": ("NCT ID",)},
-        sections=(
-            "Study",
-            "Study Brief",
-            "Protocol Section",
-            "Ignite Creation Date",
-            "Ignite Modification Date",
-        ),
-        fields=frozenset(
-            {"brief_title", "official_title", "acronym", "brief_summary", "detailed_description"}
-        ),
-    ),
-    Profile(
-        name="hra",
-        site="hra.nhs.uk",
-        description="UK Health Research Authority research summaries "
-        "(full title, sponsor, identifiers)",
-        # Bulleted labels, each over its value. The short title over them is the HRA's own,
-        # and the research summary is a lay summary written for the HRA: neither is the
-        # registry's title or summary. "Clinicaltrials.gov Identifier" sometimes holds
-        # another number ("125379, IND number"): only an NCT id under it names the trial.
-        marker_labels=("IRAS ID", "Research type", "Sponsor organisation"),
-        labels={
-            "nct": ("Clinicaltrials.gov Identifier",),
-            "official_title": ("Full title",),
-            "sponsor": ("Sponsor organisation",),
-            "eudract": ("Eudract number",),
-            ID_FIELD + "IRAS": ("IRAS ID",),
-        },
-        sections=(
-            "Research type",
-            "Duration of Study in the UK",
-            "Research summary",
-            "Summary of Research",
-            "REC name",
-            "REC reference",
-            "Date of REC Opinion",
-            "REC opinion",
-            "Data collection arrangements",
-            "Research programme",
-            "Storage license",
-            "Research database title",
-            "Establishment organisation",
-            "Establishment organisation address",
-        ),
-        fields=frozenset({"official_title", "secondary_ids", "lead_sponsor", "central_contacts"}),
-    ),
-    Profile(
-        name="biotechhunter",
-        site="biotechhunter.com",
-        description="biotechhunter.com trial pages "
-        "(phase, status, dates, interventions, sites, sponsors)",
-        # The title; phase, status and study type run together in the registry's spelling
-        # ("PHASE2CompletedINTERVENTIONAL"); the enrollment over the word "Participants"; a
-        # timeline of labelled dates; conditions; interventions as a type line ("DRUG"), a
-        # name and a description; sites as a postal code over "Facility, City"; sponsors as
-        # a role ("lead"), a name and an agency class. The NCT id is only in the page's
-        # address, so it comes from the file name when the page does not cite it.
-        markers=("All Listed Sponsors",),
-        marker_labels=("Participants", "Start Date", "Primary Completion Date", "Trial Locations"),
-        marker_count=3,
-        labels={
-            "enrollment_unit": ("Participants",),
-            "completion": ("Study Completion Date",),
-            "sites": ("Trial Locations",),
-            "sponsor_roles": ("All Listed Sponsors",),
-        },
-        sections=("Timeline", "Sponsors"),
-        fields=frozenset(
-            [
-                "brief_title",
-                "overall_status",
-                "study_type",
-                "phases",
-                "enrollment",
-                "start_date",
-                "primary_completion_date",
-                "completion_date",
-                "conditions",
-                "interventions",
-                "sites",
-                "lead_sponsor",
-                "collaborators",
-            ]
-        ),
-    ),
-    Profile(
-        name="trialstoday",
-        site="trialstoday.org",
-        description="TrialsToday platform trial pages (eligibility, design, arm groups, status)",
-        # uams.trialstoday.org and its sister sites: a title (the print view has it),
-        # "Purpose", "Condition", "Eligibility" with its labels and the criteria, "Study
-        # Design", "Arm Groups" as a table whose cells stand on lines of their own, and "More
-        # Details" with the NCT id, status and sponsor, then the site's "Notice".
-        marker_labels=("Eligible Ages", "Eligible Genders", "Arm Groups"),
-        labels={
-            "ages": ("Eligible Ages",),
-            "sex": ("Eligible Genders",),
-            "conditions": ("Condition",),
-            "arms": ("Arm Groups",),
-        },
-        sections=(
-            "Eligibility",
-            "Study Design",
-            "Recruiting Locations",
-            "More Details",
-            "Notice",
-        ),
-        last_values=("NCT ID", "Status", "Sponsor"),
-        complete_at=("Notice",),
-        flattened_criteria=True,
-        fields=frozenset(
-            [
-                "brief_title",
-                "overall_status",
-                "study_type",
-                "phases",
-                "allocation",
-                "intervention_model",
-                "observational_model",
-                "time_perspective",
-                "primary_purpose",
-                "masking",
-                "brief_summary",
-                "conditions",
-                "lead_sponsor",
-                "arms",
-                "interventions",
-                "eligibility",
-            ]
-        ),
-    ),
-    Profile(
-        name="ichgcp",
-        site="ichgcp.net",
-        description="ICH GCP registry mirror pages (titles, summary, design, locations)",
-        # ClinicalTrials.gov's layout: the title, "<date> updated by: <org>" (when the
-        # mirrored record was last updated), the official title, the brief summary, then
-        # "Study Overview" with labels over values, and "Study Locations" as a tree of
-        # places over facilities.
-        anchor=r"^(.{6,40}?) updated by: .+$",
-        head_before=("brief_title",),
-        head_after=("official_title", "brief_summary"),
-        marker_labels=("Study Overview",),
-        marker_count=1,
-        labels={"sites": ("Study Locations",)},
-        sections=(
-            "Study Overview",
-            "Contacts and Locations",
-            "Study Contact",
-            "Participation Criteria",
-            "Study Plan",
-            "Study Record Dates",
-            "Collaborators and Investigators",
-            "More Information",
-        ),
-        fields=frozenset(
-            [
-                "brief_title",
-                "official_title",
-                "brief_summary",
-                "last_update",
-                "study_type",
-                "phases",
-                "allocation",
-                "intervention_model",
-                "masking",
-                "primary_purpose",
-                "enrollment",
-                "enrollment_type",
-                "sites",
-            ]
-        ),
-    ),
-    Profile(
-        name="clinicaltrialexchange",
-        site="clinicaltrialexchange.com",
-        description="clinicaltrialexchange.com trial pages "
-        "(status, end date, phase, sponsors, criteria)",
-        # "Overview", the title, then labels over their values. The NCT id is only in the
-        # page's address, so it comes from the file name. One rendering runs some labels into
-        # the value before them ("Phase 4Accepts Healthy Volunteers?") and prints scalar
-        # values twice (the first is read). "Treatments" lists the registry's MeSH headings
-        # of the interventions ("Antibodies, Monoclonal"), not the interventions.
-        marker_labels=("Trial end date", "Target enrollment", "Participant gender"),
-        labels={
-            "completion": ("Trial end date",),
-            "enrollment": ("Target enrollment",),
-            "sex": ("Participant gender",),
-            "brief_summary": ("Summary",),
-            "intervention_meshes": ("Treatments",),
-            "eligibility": ("Criteria",),
-        },
-        sections=("Overview", "Details"),
-        glued=(
-            "Accepts Healthy Volunteers?",
-            "Collaborators:",
-            "Collaborator:",
-            "Lead Sponsor:",
-            "Treatments:",
-            "Details",
-            "Phase:",
-        ),
-        # The site prints the Unix epoch for an end date it lacks, and 0 for a count.
-        absent={"completion_date": ("1969-12-31",), "enrollment": ("0",)},
-        fields=frozenset(
-            [
-                "brief_title",
-                "overall_status",
-                "completion_date",
-                "phases",
-                "enrollment",
-                "brief_summary",
-                "lead_sponsor",
-                "collaborators",
-                "eligibility",
-                "intervention_meshes",
-            ]
-        ),
-    ),
-)
 
 
 def _stated(value: object) -> str:
@@ -345,6 +124,20 @@ def _with_head(
     return replace(trial, source=source, **named)
 
 
+_DATES = ("start_date", "primary_completion_date", "completion_date", "first_posted")
+_DATES_TOO = ("last_update_posted", "status_verified")
+
+
+def _untyped_dates(trial: Trial) -> Trial:
+    """The trial with its dates but not their types, which the site does not state."""
+    changes: dict[str, Any] = {}
+    for name in (*_DATES, *_DATES_TOO):
+        date = getattr(trial, name)
+        if date is not None and date.type is not None:
+            changes[name] = replace(date, type=None)
+    return replace(trial, **changes)
+
+
 def _complete(trial: Trial, text: str, lookup: Mapping[str, str], profile: Profile) -> Trial:
     """The trial, not partial when its page reaches a heading only a whole page has."""
     from trialkg.readers.generic_page import page_structure
@@ -358,9 +151,10 @@ def _complete(trial: Trial, text: str, lookup: Mapping[str, str], profile: Profi
 
 def profile_reader(profile: Profile) -> Reader:
     """The reader of one profile: detection by its markers, reading by the page engine."""
-    from trialkg.readers.generic_page import page_trial
+    from trialkg.readers.generic_page import page_structure, page_trial
 
     lookup = profile.label_lookup()
+    prefixes = profile.prefix_lookup()
 
     anchor = re.compile(profile.anchor) if profile.anchor else None
 
@@ -389,7 +183,13 @@ def profile_reader(profile: Profile) -> Reader:
             labels=lookup,
             glued=profile.glued,
             last_values=profile.last_values,
+            prefixes=prefixes,
         )
+        if profile.site_table is not None:
+            _lines, found = page_structure(text, lookup, profile.glued, (), prefixes)
+            trial = replace(trial, sites=country_rows(found.block("sites"), profile.site_table))
+        if not profile.date_types:
+            trial = _untyped_dates(trial)
         if anchor is not None:
             trial = _with_head(trial, text, lookup, profile, anchor)
         if profile.complete_at and trial.source.partial:
