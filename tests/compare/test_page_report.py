@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from trialkg.cli import main
-from trialkg.compare.pages import FIELDS, page_report
+from trialkg.compare.pages import FIELDS, page_report, stated_values
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 PRECISION = FIXTURES / "pages" / "precision"
@@ -71,3 +71,24 @@ def test_text_report_ends_with_the_figures() -> None:
 def test_missing_folder_is_an_input_error() -> None:
     result = CliRunner().invoke(main, ["page-report", "no/such/folder"])
     assert result.exit_code == 2
+
+
+def test_a_number_alone_is_stated_only_right_under_its_label() -> None:
+    # clincosm.com prints unlabelled counts under the collaborators' names: the record's
+    # enrollment (31) is not stated there, so a reader that leaves it out misses nothing.
+    stated = stated_values("Collaborator\nNovo Nordisk A/S (Industry)\n31\n1\n")
+    assert "novo nordisk a s industry" in stated
+    assert "31" not in stated
+    assert "31" in stated_values("Enrollment\n31\nSex\nAll\n")
+    assert "31" in stated_values("Enrollment: 31\n")
+
+
+def test_an_arm_the_page_gives_only_as_an_intervention_is_not_missed() -> None:
+    report = page_report([COMPARE / "text"], [COMPARE / "json", COMPARE / "xml"])
+    by_page = {p.page: p for p in report.pages}
+    # trial.medpath.com lists "Drug: Ganaxolone", "Drug: Placebo" and no arms; the record's
+    # arms are named like the drugs. The drugs agree; no arm is missed.
+    page = by_page["text/trial.medpath.com/NCT03228394.txt"]
+    assert page.tallies["interventions"].agree == 2
+    assert page.tallies["arms"].missed == 0
+    assert not [n for n in page.notes if n.field == "arms"]

@@ -162,8 +162,8 @@ RESULT_EDITS = {
 
 def test_broken_result_rules_give_pyshacl_s_report() -> None:
     """The one pyshacl run over results in the default suite: the records with theirs,
-    three rules of the results shapes broken. Both reports name those and nothing else, so the rest of the
-    results conform both ways too."""
+    three rules of the results shapes broken. Both reports name those and nothing else,
+    so the rest of the results conform both ways too."""
     store = _store(list(RESULT_EDITS.values()), results=True)
     fast = set(validate_store(store).violations)
     reference = _pyshacl(store)

@@ -123,6 +123,7 @@ def _key(text: str) -> str:
 
 _BLOCK_LINES = 12
 _BULLET = re.compile(r"^[\s\-*\u2022\u25cf\u00b7]+")
+_NUMBER = re.compile(r"[\d.,]+")
 
 
 def stated_values(text: str) -> frozenset[str]:
@@ -143,7 +144,10 @@ def stated_values(text: str) -> frozenset[str]:
         if known_label(line.rstrip(": ")):
             under_label = _BLOCK_LINES
             continue
-        if under_label or len(cells) > 1:
+        # A number alone names nothing unless its label stands right above it: further down a
+        # label's block ("Collaborator", its names, then "31", "1", "2") it is unlabelled.
+        first = under_label == _BLOCK_LINES
+        if (under_label and (first or not _NUMBER.fullmatch(line))) or len(cells) > 1:
             parts.append(line)
         for part in list(parts):
             if len(part) <= 300:
@@ -198,7 +202,11 @@ class _Judge:
     def items(
         self, name: str, page: Sequence[str], record: Sequence[str] | None,
         same: Callable[[str, str], bool], names: Callable[[str], Iterable[str]] = lambda v: (v,),
+        elsewhere: Iterable[str] = (),
     ) -> None:  # fmt: skip
+        """``elsewhere``: what the page reads into another field; a record value the page
+        states only as that ("Drug: Placebo" for the arm "Placebo") is not missed here."""
+        other_fields = {_key(value) for value in elsewhere}
         tally = self.tally(name)
         tally.read += len(page)
         if record is None:
@@ -211,6 +219,8 @@ class _Judge:
                 self.result.notes.append(Note(name, "conflict", value))
         for other in record:
             if any(same(value, other) for value in page):
+                continue
+            if _key(other) in other_fields:
                 continue
             if any(_visible(self.stated, shown) for shown in names(other)):
                 tally.missed += 1
@@ -281,8 +291,9 @@ def judge(page: Trial, record: Trial | None, text: str, result: PageResult) -> N
         "interventions", interventions(page), interventions(r) if r else None, same_intervention,
         lambda b: other_names.get(b, (b,)),
     )  # fmt: skip
+    page_interventions = [n for i in page.interventions for n in (i.name, *i.other_names)]
     j.items("arms", [a.label for a in page.arms], [a.label for a in r.arms] if r else None,
-            _same_text)  # fmt: skip
+            _same_text, elsewhere=page_interventions)  # fmt: skip
     j.scalar(
         "sponsor",
         page.lead_sponsor.name if page.lead_sponsor else None,

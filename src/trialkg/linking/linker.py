@@ -207,11 +207,7 @@ class Linker:
             therapy = self.resolver.resolve(name, "procedure", context)
             if therapy:
                 return (self._concept("procedure", name, therapy[0]),)
-        if (
-            kind == "drug"
-            and found_all
-            and all(f.method[0] == "normalised" for f in found_all)
-        ):
+        if kind == "drug" and found_all and all(f.method[0] == "normalised" for f in found_all):
             # "Biological Therapy" as written is MeSH's procedure: it comes before
             # "biological" read without its form words.
             procedure = self.resolver.lookup(name, "procedure", context)

@@ -51,20 +51,15 @@ class Reader:
 def _registry() -> dict[str, Reader]:
     # Imported here so that each reader module can import Document from this one.
     from trialkg.readers import (
-        biotechhunter,
-        clinicaltrialexchange,
         ctgov_json,
         ctgov_page,
         ctgov_xml,
         generic_page,
-        hra,
-        ichgcp,
-        inclinicaltrials,
         meddatax,
         trials_co,
-        trialstoday,
     )
-    from trialkg.readers.pages.profiles import PROFILES, profile_reader
+    from trialkg.readers.pages.layouts import PROFILES
+    from trialkg.readers.pages.profiles import profile_reader
 
     profiled = {profile.name: profile_reader(profile) for profile in PROFILES}
 
@@ -74,13 +69,13 @@ def _registry() -> dict[str, Reader]:
         ctgov_page.READER,
         meddatax.READER,
         trials_co.READER,
-        clinicaltrialexchange.READER,
-        biotechhunter.READER,
+        profiled["clinicaltrialexchange"],
+        profiled["biotechhunter"],
         profiled["ignite-sd"],
-        trialstoday.READER,
-        hra.READER,
-        inclinicaltrials.READER,
-        ichgcp.READER,
+        profiled["trialstoday"],
+        profiled["hra"],
+        profiled["inclinicaltrials"],
+        profiled["ichgcp"],
         generic_page.READER,
     ]
     return {reader.name: reader for reader in readers}

@@ -6,23 +6,25 @@ stands: a value without a label (a lone "Recruiting") stays absent, because
 nothing says what it is. The one exception is the page's head, where the place
 of a line says what it is: its first line is the title when it reads like a
 registry title (sites that write their own headline, in plain words, state no
-title), a logo under it names the sponsor, a "·"-separated line right under it
-lists the conditions (``generic_parts.head``).
+title), and a "·"-separated line right under it lists the conditions (``generic_parts.head``).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from trialkg.model import (
     Allocation,
+    Contact,
     DateType,
     Identifier,
+    Intervention,
     InterventionModel,
     Masking,
+    MeshTerm,
     ObservationalModel,
     PartialDate,
     Phase,
@@ -46,12 +48,22 @@ from trialkg.readers.labels import (
     count_label_lines,
     date_type_of,
     is_cut,
+    label_key,
     looks_cut,
     page_date,
     page_lines,
     resolve_nct_id,
 )
-from trialkg.readers.page_vocabulary import GROUPS, LABELS, NCT_LABELS, TRIAL_LABELS
+from trialkg.readers.page_shapes import (
+    arm_rows,
+    postal_sites,
+    role_sponsors,
+    run_together,
+    tree_sites,
+    unglue,
+    with_last_value,
+)
+from trialkg.readers.page_vocabulary import GROUPS, ID_FIELD, LABELS, NCT_LABELS, TRIAL_LABELS
 from trialkg.text import NCT_ID
 from trialkg.values import (
     allocation_value,
@@ -101,20 +113,26 @@ def page_trial(
     reader: str,
     site: str | None = None,
     labels: Mapping[str, str] = LABELS,
+    glued: tuple[str, ...] = (),
+    last_values: tuple[str, ...] = (),
+    prefixes: Mapping[str, str] | None = None,
 ) -> Trial:
     """The trial a page states, read from its labels (``labels``: the vocabulary, or a
-    layout profile's) and its head."""
-    page = _LINK_END.sub("\u2197\n", text)
-    lines = _with_closed_row(page_lines(page), page)
-    found = Labelled(lines, labels)
+    layout profile's) and its head. ``glued``: labels a layout runs into the end of the line
+    before them ("Phase 4Accepts Healthy Volunteers?"), set back on a line of their own."""
+    lines, found = page_structure(text, labels, glued, last_values, prefixes)
+    row_arms, row_interventions = arm_rows(found.block("arms"))
+    role_lead, role_collaborators = role_sponsors(found.block("sponsor_roles"))
+    labelled_arms = parts.arms(found)
     head = parts.head(found, lines)
     official_title = found.first("official_title")
     nct_id, from_name = resolve_nct_id(text, name, labelled_ids(found, lines))
     status, status_phases = _status_and_phases(found)
+    badge_phases, badge_status, badge_type = run_together(lines)
     # The registry's "Condition or disease | Intervention/treatment | Phase" table, which
     # sites copy with its pipes or with its cells run together on one line.
     table = conditions_table([line.text for line in lines])
-    phases = status_phases or _phases(found, lines) or table.phases
+    phases = status_phases or _phases(found, lines) or table.phases or badge_phases
     design = _design_pairs(lines)
     enrollment, enrollment_type = _enrollment(found, lines)
     summary = parts.text(found, "brief_summary")
@@ -146,14 +164,15 @@ def page_trial(
         acronym=found.first("acronym"),
         org_study_id=org_ids[0] if org_ids else None,
         secondary_ids=_secondary_ids(found, org_ids[1:]),
-        overall_status=status,
+        central_contacts=_contacts(found),
+        overall_status=status or badge_status,
         start_date=date("start"),
         primary_completion_date=date("primary_completion"),
         completion_date=date("completion"),
         first_posted=date("first_posted"),
         last_update_posted=_date(found, "last_update_posted"),
         status_verified=date("verified"),
-        study_type=_study_type(found.first("study_type")),
+        study_type=_study_type(found.first("study_type")) or badge_type,
         phases=phases,
         allocation=allocation_value(found.first("allocation")) or design.allocation,
         intervention_model=intervention_model_value(found.first("intervention_model"))
@@ -172,20 +191,64 @@ def page_trial(
         or tuple(dict.fromkeys(table.conditions))
         or head.conditions,
         keywords=parts.keywords(found),
-        lead_sponsor=parts.sponsor(found, lines) or head.sponsor,
-        collaborators=parts.collaborators(found),
+        lead_sponsor=parts.sponsor(found, lines) or role_lead,
+        collaborators=parts.collaborators(found) or role_collaborators,
         officials=parts.officials(found),
-        arms=parts.arms(found),
-        interventions=parts.interventions(found, lines),
+        arms=labelled_arms or row_arms,
+        interventions=_with_arm_labels(
+            parts.interventions(found, lines), () if labelled_arms else row_interventions
+        ),
+        intervention_meshes=tuple(
+            MeshTerm(None, heading)
+            for heading in dict.fromkeys(found.block("intervention_meshes"))
+            if len(heading) <= 120
+        ),
         outcomes=parts.outcomes(found),
         eligibility=parts.eligibility(found),
-        sites=parts.sites(found) or parts.table_sites(lines),
+        sites=tree_sites(found.block_lines("sites"))
+        or postal_sites(found.block("sites"))
+        or parts.sites(found)
+        or parts.table_sites(lines),
     )
 
 
 # A link's text ends at its arrow; what is glued after it is the next element
 # ("NCT03228394 \u2197Enrolled (actual)").
 _LINK_END = re.compile(r"\u2197(?=\S)")
+
+
+def page_structure(
+    text: str,
+    labels: Mapping[str, str] = LABELS,
+    glued: tuple[str, ...] = (),
+    last_values: tuple[str, ...] = (),
+    prefixes: Mapping[str, str] | None = None,
+) -> tuple[list[Line], Labelled]:
+    """The page's lines and its label hits, as the engine reads them. ``last_values``:
+    labels whose value takes one line, which a page may end on
+    (``page_shapes.with_last_value``)."""
+    page = _LINK_END.sub("\u2197\n", unglue(text, glued) if glued else text)
+    lines = _with_closed_row(page_lines(page), page)
+    if last_values:
+        lines = with_last_value(lines, page, frozenset(map(label_key, last_values)))
+    return lines, Labelled(lines, labels, prefixes=prefixes)
+
+
+def _with_arm_labels(
+    items: tuple[Intervention, ...], from_rows: tuple[Intervention, ...]
+) -> tuple[Intervention, ...]:
+    """The interventions, each with the labels of the arms table rows that list it."""
+    if not from_rows:
+        return items
+    rows = {item.name.lower(): item for item in from_rows}
+    kept = tuple(
+        replace(item, arm_labels=rows[item.name.lower()].arm_labels)
+        if item.name.lower() in rows and not item.arm_labels
+        else item
+        for item in items
+    )
+    named = {item.name.lower() for item in items}
+    return kept + tuple(item for key, item in rows.items() if key not in named)
 
 
 def _with_closed_row(lines: list[Line], text: str) -> list[Line]:
@@ -244,7 +307,24 @@ def _secondary_ids(found: Labelled, others: list[str]) -> tuple[Identifier, ...]
     ids.extend(
         Identifier(v.split()[0], "EUDRACT_NUMBER") for v in found.block("eudract")[:1] if v.split()
     )
+    registries = sorted({hit.field for hit in found.hits if hit.field.startswith(ID_FIELD)})
+    for registry in registries:
+        value = found.first(registry)
+        # One id: a token without spaces, not a sentence or another label's text.
+        if value is not None and len(value.split()) == 1 and len(value) < 40:
+            ids.append(Identifier(value, "OTHER", registry[len(ID_FIELD) :]))
     return tuple(dict.fromkeys(ids))
+
+
+def _contacts(found: Labelled) -> tuple[Contact, ...]:
+    """The central contact the page names under a contact label, with its e-mail if given."""
+    name = found.first("contact_name")
+    if name is None or len(name) > 80 or "@" in name or ":" in name:
+        return ()
+    email = found.first("contact_email")
+    if email is not None and (len(email.split()) != 1 or "@" not in email):
+        email = None
+    return (Contact(name=name, email=email),)
 
 
 # --- status, phase, design --------------------------------------------------------------------
@@ -367,6 +447,13 @@ def _enrollment(found: Labelled, lines: list[Line]) -> tuple[int | None, DateTyp
         if choice[0] is None or (kind == "ACTUAL" and choice[1] != "ACTUAL"):
             choice = (number, kind)
     if choice[0] is None:
+        # A number right above its unit label ("148" over "Participants"), a field only a
+        # layout profile names.
+        for hit in found.hits:
+            if hit.field == "enrollment_unit" and hit.inline is None:
+                above = [line.text for line in lines[: hit.index] if line.text]
+                if above and above[-1].replace(",", "").isdigit():
+                    return count(above[-1]), None
         # "N=91" states a number of participants by itself.
         for line in lines:
             if line.text[:2].lower() == "n=" and (number := count(line.text)) is not None:

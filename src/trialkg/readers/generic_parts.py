@@ -2,17 +2,17 @@
 
 Each function takes the page's label hits and returns model values. Only the
 page's head (``head``) is read without labels: there the place of a line says
-what it is (the title, the sponsor's logo, the conditions under the title).
+what it is (the title, the conditions under the title).
 """
 
 from __future__ import annotations
 
-import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from trialkg.countries import is_country_name
 from trialkg.model import (
+    INTERVENTION_TYPES,
     Arm,
     Eligibility,
     Intervention,
@@ -24,6 +24,7 @@ from trialkg.model import (
     Site,
 )
 from trialkg.readers.labels import (
+    SECTION,
     Labelled,
     Line,
     intervention,
@@ -189,15 +190,32 @@ def interventions(found: Labelled, lines: list[Line]) -> tuple[Intervention, ...
     items: list[Intervention] = []
     for _hit, values in found.blocks("interventions"):
         pending: InterventionType | None = None
-        for value in _short_items(values)[:60]:
+        described = False  # the last item was typed by a line of its own: a description may follow
+        for value in _short_items(values, 2000)[:60]:
+            registry_type = intervention_type_value(value) if value in INTERVENTION_TYPES else None
+            if registry_type is not None:
+                pending, described = registry_type, False  # "DRUG", the registry's spelling, alone
+                continue
             kind = intervention(value.rstrip(":") + ": x") if value.endswith(":") else None
             if kind is not None and kind.type is not None:
                 pending = kind.type  # "Biological:" on its own line types the next name
                 continue
+            if described and not value.endswith(":") and intervention(value) is not None:
+                typed = intervention(value)
+                if typed is not None and typed.type is None:
+                    # Under a name typed by a line of its own ("DRUG", then the name), the
+                    # next untyped line is its description, never another intervention.
+                    items[-1] = replace(items[-1], description=value)
+                    described = False
+                    continue
+            described = False
+            if len(value) > 150:
+                break  # a paragraph ends the list
             for part in value.split("; "):
                 item = intervention(part)
                 if item is not None:
                     items.append(Intervention(item.name, item.type or pending))
+            described = pending is not None and len(items) > 0
             pending = None
     items.extend(item for line in lines if (item := _typed_intervention(line.text)) is not None)
     chosen: dict[str, Intervention] = {}
@@ -239,6 +257,16 @@ def eligibility(found: Labelled) -> Eligibility | None:
         for hit, values in found.blocks("criteria_head", raw=True)
     )
     if heads:
+        # "Eligibility Inclusion Criteria:": a heading written as the eligibility label's value.
+        heads = sorted(
+            heads
+            + [
+                (hit.index, values)
+                for hit, values in found.blocks("eligibility", raw=True)
+                if values and _CRITERIA_HEAD.match(values[0])
+            ]
+        )
+    if heads:
         text, inclusion, exclusion = criteria(line for _i, block in heads for line in block)
     else:
         text, inclusion, exclusion = criteria(found.block("eligibility", raw=True))
@@ -258,6 +286,7 @@ def eligibility(found: Labelled) -> Eligibility | None:
     return None if eligibility == Eligibility() else eligibility
 
 
+_CRITERIA_HEAD = re.compile(r"^(?:inclusion|exclusion) criteria\b", re.IGNORECASE)
 _US_PLACE = re.compile(r"^([A-Za-z .'-]+),\s*([A-Z]{2})\s+(\d{5}(?:-\d{4})?)$")
 
 
@@ -297,7 +326,6 @@ class Head:
     """What the lines above the page's first label state by their place alone."""
 
     title: str | None = None
-    sponsor: Organisation | None = None
     conditions: tuple[str, ...] = ()
 
 
@@ -345,16 +373,22 @@ _WORD_CHARS = re.compile(r"[^\W\d_]+")
 
 
 def head(found: Labelled, lines: list[Line]) -> Head:
-    """The title, the sponsor's logo and the conditions line above the first label.
+    """The title and the conditions line above the first label.
 
     The head ends at the first label or the first line naming an NCT id. Its
     first line of three words or more is the title when it reads like a registry
     title; a site's own headline, a sentence, a site name or navigation do not,
     and then the page states no title here.
     """
-    end = found.hits[0].index if found.hits else len(lines)
+    # A page that opens with a heading of no value ("Overview") has its head under it.
+    hits, start = found.hits, 0
+    while hits and hits[0].field == SECTION:
+        if any(line.text for line in lines[start : hits[0].index]):
+            break
+        start, hits = hits[0].index + 1, hits[1:]
+    end = hits[0].index if hits else len(lines)
     zone: list[str] = []
-    for line in lines[:end]:
+    for line in lines[start:end]:
         if NCT_ID.search(line.text) or len(zone) == _HEAD_LINES:
             break
         if line.text and not line.bullet:
@@ -363,7 +397,9 @@ def head(found: Labelled, lines: list[Line]) -> Head:
     if at is None or not _reads_as_title(zone[at]):
         return Head()
     rest = zone[at + 1 :]
-    return Head(zone[at], _logo_sponsor(rest), _conditions_line(rest[0] if rest else ""))
+    # A logo under the title ("Amgen logo", then "Amgen") names the funder's brand, which is
+    # not the registry's name of the lead sponsor ("Amgen Research (Munich) GmbH"): no sponsor.
+    return Head(zone[at], _conditions_line(rest[0] if rest else ""))
 
 
 def _reads_as_title(text: str) -> bool:
@@ -392,14 +428,6 @@ def _reads_as_title(text: str) -> bool:
         if lead.islower() and len(lead) >= 4 and lead not in _LOWER_WORDS and word.islower():
             return False
     return True
-
-
-def _logo_sponsor(lines: list[str]) -> Organisation | None:
-    """A logo's caption, then the name alone ("Amgen logo", "Amgen"): the sponsor's logo."""
-    for text, following in itertools.pairwise(lines):
-        if text.lower().endswith(" logo") and text[: -len(" logo")].strip() == following:
-            return organisation(following)
-    return None
 
 
 def _conditions_line(text: str) -> tuple[str, ...]:

@@ -13,7 +13,7 @@ size is read in time proportional to its length.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import NamedTuple
@@ -21,7 +21,17 @@ from typing import NamedTuple
 from trialkg.errors import InputError
 from trialkg.model import DateType, Intervention, Organisation, PartialDate
 from trialkg.text import NCT_ID, parse_date_text
-from trialkg.values import intervention_type_value
+from trialkg.values import (
+    allocation_value,
+    intervention_model_value,
+    intervention_type_value,
+    masking_value,
+    observational_model_value,
+    purpose_value,
+    status_value,
+    study_type_value,
+    time_perspective_value,
+)
 
 # --- lines ------------------------------------------------------------------------------------
 
@@ -84,7 +94,10 @@ def label_key(text: str) -> str:
 
 # --- finding labels ---------------------------------------------------------------------------
 
-SECTION = "_section"  # a heading that ends the block before it and carries no value
+SECTION = "_section"
+_COUNTED = re.compile(
+    r"^(.{3,60}?) \(\d{1,6}\)$"
+)  # a heading that ends the block before it and carries no value
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +112,16 @@ class Hit:
 class Labelled:
     """The label hits of one page and the block of value lines after each."""
 
-    def __init__(self, lines: list[Line], labels: Mapping[str, str], *, inline: bool = True):
+    def __init__(
+        self,
+        lines: list[Line],
+        labels: Mapping[str, str],
+        *,
+        inline: bool = True,
+        prefixes: Mapping[str, str] | None = None,
+    ):
+        """``prefixes``: labels (keys, as ``label_map`` gives them) that a layout writes
+        at the start of a line, a space, then the value ("NCT number NCT02509026")."""
         self.lines = lines
         self.hits: list[Hit] = []
         previous: Hit | None = None  # the hit on the last non-empty line, if any
@@ -109,14 +131,19 @@ class Labelled:
                 continue
             hit = None
             key = label_key(text) if len(text) <= 200 else ""
+            if key not in labels and (counted := _COUNTED.match(key)):
+                key = counted.group(1)  # "Trial Locations (5)": the label and its count
             colon = text.find(":")
             if key in labels:
-                # "Randomized:" then "Randomized": the second is the first one's value.
+                # "Randomized:" then "Randomized": the second is the first one's value; so is
+                # "Treatment" under "Primary Purpose", a value of that field's enumeration.
                 is_value = (
                     previous is not None
-                    and previous.colon
-                    and previous.field == labels[key]
                     and ":" not in text
+                    and (
+                        (previous.colon and previous.field == labels[key])
+                        or _enumerated(previous.field, text)
+                    )
                 )
                 if not is_value:
                     hit = Hit(index, labels[key], text.rstrip(":? "), None, text.endswith(":"))
@@ -128,6 +155,8 @@ class Labelled:
                     )
             elif inline and "|" in text:
                 hit = _row_hit(index, text, labels)
+            if hit is None and prefixes:
+                hit = _prefix_hit(index, text, prefixes)
             if hit is not None:
                 self.hits.append(hit)
             previous = hit if hit is not None and hit.inline is None else None
@@ -187,6 +216,38 @@ class Labelled:
 
     def has(self, field: str) -> bool:
         return field in self._by_field
+
+
+def _prefix_hit(index: int, text: str, prefixes: Mapping[str, str]) -> Hit | None:
+    """A row of a flattened two-column table: a known label, a space, the value; the
+    longest label wins ("Est. primary completion date" over "Est.")."""
+    words = text.split(" ")
+    for length in range(min(6, len(words) - 1), 0, -1):
+        label = " ".join(words[:length])
+        field = prefixes.get(label_key(label))
+        value = " ".join(words[length:]).strip()
+        if field is not None and value:
+            return Hit(index, field, label, value, True)
+    return None
+
+
+# The fields whose values are a registry enumeration, and their readers.
+_ENUMERATIONS: dict[str, Callable[[str], object]] = {
+    "allocation": allocation_value,
+    "intervention_model": intervention_model_value,
+    "masking": masking_value,
+    "observational_model": observational_model_value,
+    "purpose": purpose_value,
+    "status": status_value,
+    "study_type": study_type_value,
+    "time_perspective": time_perspective_value,
+}
+
+
+def _enumerated(field: str, text: str) -> bool:
+    """Whether ``text`` is a value of the enumerated field ``field``."""
+    reader = _ENUMERATIONS.get(field)
+    return reader is not None and reader(text) is not None
 
 
 def _row_hit(index: int, text: str, labels: Mapping[str, str]) -> Hit | None:

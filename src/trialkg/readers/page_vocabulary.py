@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from trialkg.readers.labels import SECTION, label_map
 
+# A layout profile names another registry's identifier by a label of this field
+# (``ID_FIELD + "IRAS"`` for "IRAS ID"): its value is that registry's id of the trial.
+ID_FIELD = "id:"
+
 NCT_LABELS = (
     "NCT ID",
     "NCT Number",
@@ -321,6 +325,16 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "Secondary Endpoints",
     ),
     "keywords": ("Keywords", "Keyword"),
+    # MeSH headings of the interventions, as a site lists them ("Antibodies, Monoclonal"):
+    # index terms, not the trial's interventions. Only a layout profile names this field.
+    "intervention_meshes": (),
+    # Fields only a layout profile names: a number's unit label under it ("Participants"),
+    # and a list of sponsors by role ("lead", the name, "INDUSTRY").
+    "enrollment_unit": (),
+    "sponsor_roles": (),
+    # A central contact is read only when the page names the person under one of these.
+    "contact_name": ("Contact name", "Central contact name"),
+    "contact_email": ("Contact email", "Contact e-mail", "Central contact email"),
     "officials": (
         "Principal Investigator",
         "Study Chair",
@@ -378,8 +392,6 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "Study Documents (Full-Text)",
         "Contact",
         "Contacts",
-        "Contact name",
-        "Contact email",
         "Contact Phone",
         "Patient Contact",
         "Drug Category",
