@@ -319,3 +319,32 @@ def test_fuzz_7_an_xml_enrollment_int_refuses_is_an_input_error(count: str) -> N
     (error,) = check(Document("big.xml", damaged.encode("utf-8")), "ctgov-xml")
     assert isinstance(error, InputError) and error.field == "enrollment"
     assert "is not a whole number" in error.message
+
+
+def test_a_study_type_split_by_a_megabyte_of_spaces_reads_in_linear_time() -> None:
+    """Regression: the bracket-trimming pattern for "Interventional (Clinical Trial)"
+    backtracked over a line of spaces, and one damaged page ran for minutes."""
+    name, data = next(
+        (name, data)
+        for name, data in seeds()["inclinicaltrials"]
+        if b"Study type Interventional" in data
+    )
+    stated = b"Study type Interventional"
+    flooded = data.replace(stated, b"Study type Interven" + b" " * MEGABYTE + b"tional", 1)
+    (trial,) = check(Document(name, flooded), "inclinicaltrials")
+    assert isinstance(trial, Trial)
+    assert trial.study_type is None  # the flooded value is no study type
+
+
+def test_a_label_split_by_a_megabyte_of_spaces_reads_in_linear_time() -> None:
+    """Regression: with "Interventions" flooded, the line became one more condition, and
+    the list-splitting pattern (blanks, then a middle dot) backtracked over the spaces."""
+    name, data = next(
+        (name, data)
+        for name, data in seeds()["biotechhunter"]
+        if b"\nInterventions\n" in data and b"(GIST)\n" in data
+    )
+    flooded = data.replace(b"\nInterventions\n", b"\nInterve" + b" " * MEGABYTE + b"ntions\n", 1)
+    (trial,) = check(Document(name, flooded), "biotechhunter")
+    assert isinstance(trial, Trial)
+    assert any(condition.endswith("(GIST)") for condition in trial.conditions)

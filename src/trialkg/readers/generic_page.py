@@ -334,7 +334,9 @@ def _study_type(text: str | None) -> StudyType | None:
     """ "Interventional (Clinical Trial)", "Observational [Patient Registry]": the type."""
     if text is None:
         return None
-    return study_type_value(text) or study_type_value(re.sub(r"\s*[(\[].*$", "", text))
+    # split at the first bracket: a pattern that backtracks over a line of a million spaces
+    # would take minutes
+    return study_type_value(text) or study_type_value(re.split(r"[(\[]", text, maxsplit=1)[0])
 
 
 def _status(text: str) -> Status | None:

@@ -73,6 +73,9 @@ def page_lines(text: str) -> list[Line]:
                 lines.append(_BLANK)
             continue
         indent = len(raw) - len(raw.lstrip())
+        if len(raw) > _LONG_LINE:
+            raw = _SPACE_RUN.sub(_shortened_run, raw)
+            stripped = raw.strip()
         bullet = _BULLET.match(stripped) if stripped[0] in _BULLET_STARTS else None
         if bullet:
             stripped = stripped[bullet.end() :]
@@ -80,6 +83,17 @@ def page_lines(text: str) -> list[Line]:
             stripped = "" if _TABLE_RULE.match(stripped) else stripped.strip("| ").strip()
         lines.append(Line(stripped, raw, indent, bullet is not None))
     return lines
+
+
+# A run of blanks in a long line is cut to its first eight characters: alignment still
+# shows (columns are two blanks or more apart), and no pattern with ``\s+`` in front of
+# something else can backtrack over a flood of spaces (quadratic on a megabyte).
+_LONG_LINE = 1_000
+_SPACE_RUN = re.compile(r"[ \t]{9,}")
+
+
+def _shortened_run(match: re.Match[str]) -> str:
+    return match.group()[:8]
 
 
 def is_cut(text: str) -> bool:
