@@ -265,7 +265,8 @@ def test_fuzz_4_a_long_run_of_spaces_in_criteria_reads_quickly() -> None:
     data = b"NCT02481830\nExclusion Criteria\n  \xe2\x80\xa2 a" + b" " * 64_000 + b"x - Next one\n"
     (trial,) = check(Document("spaces.txt", data), "trialstoday", limit=2.0)
     assert isinstance(trial, Trial) and trial.eligibility is not None
-    assert trial.eligibility.exclusion == ("a" + " " * 64_000 + "x", "Next one")
+    # the page's lines cut a run of blanks in a long line to eight: the words stay
+    assert trial.eligibility.exclusion == ("a" + " " * 8 + "x", "Next one")
 
 
 @pytest.mark.parametrize(
