@@ -16,6 +16,15 @@ from trialkg.errors import FetchError
 from trialkg.fetch.bulk import download
 
 
+@pytest.fixture
+def api(api: ApiServer) -> ApiServer:
+    """The test server with its zip made: made on the first request instead, it kept the
+    response's head back past the client's half-second read timeout on a busy machine,
+    and a retry the test did not plan for took the next fault (a flaky failure)."""
+    api.zip_bytes  # noqa: B018 (a cached property: made here, once)
+    return api
+
+
 def downloads(api: ApiServer) -> list[dict[str, str]]:
     return [headers for path, _, headers in api.requests if path == "/api/v2/studies/download"]
 
