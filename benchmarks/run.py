@@ -141,6 +141,12 @@ def run_step(
         )
     step = Step(name, size, wall, _children_cpu() - cpu_before, peak / 1024, triples)
     step.peak_disk_mb = peak_disk / 2**20
+    # Each step's figures as it ends, so a run stopped later keeps what it measured.
+    print(
+        f"[{size}] {name}: {wall:.1f} s wall, {step.cpu:.1f} s CPU, {step.peak_mb:.0f} MB peak",
+        file=sys.stderr,
+        flush=True,
+    )
     return step, (out or b"").decode()
 
 
@@ -311,8 +317,9 @@ def bench_size(
     for name in queries:
         print(f"[{size}] query {name}", file=sys.stderr)
         params = []
-        if name == "trials-for-drug" and name in by_name:
-            # By IRI, the drug the most trials use: the query itself, without the name lookup.
+        if name in by_name and by_name[name].drug:
+            # By IRI, the drug the most trials use: the query itself, without the name lookup
+            # (trials-for-drug, and adverse-events-summary, which needs a drug).
             params = ["--param", f"drug=<{by_name[name].drug}>"]
         step, _ = run_step(
             f"query {name}",
