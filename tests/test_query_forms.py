@@ -14,7 +14,7 @@ from click.testing import CliRunner
 import trialkg
 from trialkg.build import BuildOptions
 from trialkg.cli import main
-from trialkg.query import load_query, named_queries, resolve_drug, run_query
+from trialkg.query import if_blocks, load_query, named_queries, resolve_drug, run_query
 from trialkg.rdf import vocab
 from trialkg.store import TrialStore
 
@@ -70,6 +70,62 @@ def test_shipped_queries_give_the_answers_of_the_plain_forms(
                 drug,
             )
     assert run_query(store, "trial-summary").rows  # the comparison above saw rows
+
+
+RESULTS_QUERIES = ("adverse-events", "adverse-events-summary", "outcome-results")
+
+# The drugs of the trials with results, by IRI, and those trials' NCT ids.
+RESULTS_TRIALS = """
+PREFIX tkg: <https://w3id.org/trialkg/vocab#>
+SELECT DISTINCT ?drug ?nct WHERE {
+  ?t tkg:resultGroup ?g ; tkg:nctId ?nct .
+  OPTIONAL { ?t tkg:intervention/tkg:concept ?drug }
+} ORDER BY ?nct ?drug
+"""
+
+
+def test_results_queries_give_the_answers_of_the_plain_forms(json_store: TrialStore) -> None:
+    """Every drug of every trial with results, every such trial, and no parameter: the
+    LATERAL forms that start from the drug answer as the forms that test each row."""
+    found = list(json_store.oxigraph.query(RESULTS_TRIALS, use_default_graph_as_union=True))
+    drugs = sorted({f"<{row['drug'].value}>" for row in found if row["drug"] is not None})
+    trials = sorted({row["nct"].value for row in found})
+    assert len(trials) == 9 and len(drugs) >= 9
+    compared = 0
+    for name in RESULTS_QUERIES:
+        reference = load_query(REFERENCE / f"{name}.rq")
+        shipped = named_queries()[name]
+        cases: list[dict[str, str]] = [{"drug": drug} for drug in drugs]
+        if "trial" in shipped.params:
+            cases += [{}, *({"trial": nct} for nct in trials)]
+            cases += [{"trial": trials[0], "drug": drugs[0]}]
+        for params in cases:
+            expected = run_query(json_store, reference, params).as_dicts()
+            assert run_query(json_store, shipped, params).as_dicts() == expected, (name, params)
+            compared += len(expected)
+    assert compared > 1000  # the comparisons saw events, measurements and sums
+
+
+def test_a_group_marked_if_goes_when_its_parameter_is_left_out() -> None:
+    text = (
+        "SELECT * WHERE {\n  {\n    # if drug: first\n    ?i ?p ?drug { ?a ?b ?c }\n  }\n"
+        "  ?s ?p ?o\n}"
+    )
+    assert if_blocks(text, {"drug"}) == text
+    assert if_blocks(text, set()) == "SELECT * WHERE {\n  {}\n  ?s ?p ?o\n}"
+    assert if_blocks(text, {"trial"}) == if_blocks(text, set())
+    unclosed = "SELECT * WHERE {\n  {\n    # if drug\n    ?s ?p ?o\n"
+    assert if_blocks(unclosed, set()) == unclosed  # not a group: left for the engine to refuse
+
+
+def test_a_drug_left_out_lists_every_trial_and_a_drug_given_only_its_trials(
+    json_store: TrialStore,
+) -> None:
+    every = {row["nct_id"] for row in run_query(json_store, "adverse-events").as_dicts()}
+    # Nine trials have results; NCT00763412's adverse-events module lists groups, no events.
+    assert len(every) == 8 and "NCT00763412" not in every
+    afatinib = run_query(json_store, "adverse-events", {"drug": "afatinib"}).as_dicts()
+    assert {row["nct_id"] for row in afatinib} == {"NCT02369484"}
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,7 @@ import re
 import threading
 import traceback
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -129,6 +129,14 @@ class NamedQuery:
         """The text as it runs: with the registry's PREFIX lines for the prefixes it uses."""
         return with_prefixes(self.text)
 
+    def given(self, names: Iterable[str]) -> NamedQuery:
+        """The query as it runs with these parameters given: each group marked
+        ``# if NAME`` whose parameter is left out is emptied (see ``if_blocks``)."""
+        text = if_blocks(self.text, set(names))
+        if text == self.text:
+            return self
+        return replace(self, text=text, page=page_block(text))
+
     @property
     def page_key(self) -> str | None:
         if self.page is None:
@@ -173,15 +181,48 @@ def page_block(text: str) -> str | None:
     marker = re.search(r"\{[ \t]*\n[ \t]*#[ \t]*page\b[^\n]*\n", text)
     if marker is None:
         return None
+    end = _group_end(text, marker.end())
+    return None if end is None else text[marker.end() : end]
+
+
+_IF_MARK = re.compile(r"\{[ \t]*\n[ \t]*#[ \t]*if[ \t]+([A-Za-z_]\w*)\b[^\n]*\n")
+
+
+def if_blocks(text: str, given: set[str]) -> str:
+    """The text with every group whose first line is ``# if NAME`` emptied (``{}``, which
+    matches once and binds nothing) when parameter NAME is not given, and kept as it is
+    when it is.
+
+    A drug given to a listing then starts the evaluation: ``{ # if drug`` followed by
+    the patterns from the drug to its trials binds the trials first, so the rest is a
+    lookup per trial of the drug; the drug left out, the group goes and every trial is
+    listed. A ``FILTER EXISTS`` on the drug would be tried on every row of the store.
+    """
+    out: list[str] = []
+    start = 0
+    for marker in _IF_MARK.finditer(text):
+        if marker.start() < start:
+            continue  # within a group already emptied
+        end = _group_end(text, marker.end())
+        if marker.group(1) in given or end is None:
+            continue
+        out.append(text[start : marker.start()] + "{}")
+        start = end + 1
+    out.append(text[start:])
+    return "".join(out)
+
+
+def _group_end(text: str, index: int) -> int | None:
+    """The index of the brace that closes the group open at ``index``."""
     depth = 1
-    for index in range(marker.end(), len(text)):
-        char = text[index]
+    for at in range(index, len(text)):
+        char = text[at]
         if char == "{":
             depth += 1
         elif char == "}":
             depth -= 1
             if depth == 0:
-                return text[marker.end() : index]
+                return at
     return None
 
 
@@ -399,6 +440,7 @@ def run_query(
     if f"<{vocab.SUMMARY_GRAPH}>" in named.text and not has_summary(store):
         _summarise(store, named.name)
     combos = _bindings(store, named, params or {})
+    named = named.given({*named.defaults, *(params or {})})
     return _within(timeout, named.name, lambda: _rows(store, named, combos, limit, offset))
 
 
