@@ -138,11 +138,11 @@ def main(argv: list[str] | None = None) -> int:
                 for label, (drug, count) in (("", common), (" (rare drug)", rare)):
                     params = {"drug": f"<{drug}>"}
                     figures = timed(
-                        lambda q=query, p=params: run_query(store, q, p).rows, args.runs
+                        lambda q=query, p=params: run_query(store, q, p, timeout=0).rows, args.runs
                     )
                     emit(name + label, figures, drug=drug, drug_trials=count)
                 continue
-            figures = timed(lambda q=query: run_query(store, q).rows, args.runs)
+            figures = timed(lambda q=query: run_query(store, q, timeout=0).rows, args.runs)
             emit(name, figures)
         # A drug named as a record names it: the name lookup alone (resolve_drug).
         name = _a_name(store, rare[0])
@@ -152,7 +152,8 @@ def main(argv: list[str] | None = None) -> int:
         summary = queries["trial-summary"]
         offset = len(trials) // 2
         figures = timed(
-            lambda: run_query(store, summary, limit=args.page_size, offset=offset).rows, args.runs
+            lambda: run_query(store, summary, limit=args.page_size, offset=offset, timeout=0).rows,
+            args.runs,
         )
         emit(f"trial-summary (page of {args.page_size})", figures, offset=offset)
         nct_id = trials[len(trials) // 3]
