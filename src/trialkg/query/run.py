@@ -1,7 +1,6 @@
-"""Named SPARQL queries: loading, safe parameter binding, running, and result formats.
+"""Running a query: safe parameter binding, drug names resolved, time limits, pages.
 
-A named query is ``queries/NAME.rq``. Its header comments say what it returns
-and which parameters it takes (``# param NAME: KIND``). Parameters are never
+A named query is ``queries/NAME.rq`` (read by ``text.py``). Parameters are never
 pasted into the query text: each value becomes an RDF term bound to the
 variable of the same name through the engine's substitutions. A parameter of
 kind ``drug`` is first resolved to the drug nodes it may mean (by name, by any
@@ -16,15 +15,10 @@ thread of its own and the caller stops waiting for it at the limit.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
 import threading
 import traceback
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
-from pathlib import Path
+from collections.abc import Callable
 
 import pyoxigraph as ox
 
@@ -38,40 +32,54 @@ from trialkg.linking.prefixes import (
     CurieError,
     curie_iri,
     iri_curie,
-    namespace_of,
-    shorten,
+)
+from trialkg.query.formats import format_result, queries_table
+from trialkg.query.text import (
+    Cell,
+    NamedQuery,
+    QueryResult,
+    asks_remote_endpoint,
+    declared_prefixes,
+    if_blocks,
+    load_query,
+    named_queries,
+    page_block,
+    resolve_query,
+    with_prefixes,
+    writes,
 )
 from trialkg.rdf import iri, vocab
-from trialkg.resources import resource_dir
 from trialkg.store import TrialStore
 from trialkg.summary import has_summary, refresh_summary
 from trialkg.text import fold
 
+__all__ = [
+    "CURIE_PREFIXES",
+    "DEFAULT_TIMEOUT_SECONDS",
+    "PLACEBO_NODE",
+    "Cell",
+    "NamedQuery",
+    "QueryResult",
+    "asks_remote_endpoint",
+    "declared_prefixes",
+    "expand_curie",
+    "format_result",
+    "if_blocks",
+    "load_query",
+    "named_queries",
+    "page_block",
+    "queries_table",
+    "resolve_drug",
+    "resolve_query",
+    "run_query",
+    "with_prefixes",
+]
+
 # A query that runs longer than this is stopped with an error; `--timeout` sets another.
 DEFAULT_TIMEOUT_SECONDS = 300.0
 
-# What is skipped when looking for the SERVICE keyword: IRIs, strings and comments.
-_NOT_KEYWORDS = re.compile(
-    r"<[^<>\"{}|^`\\\s]*>"
-    r"|'''.*?'''|\"\"\".*?\"\"\""
-    r"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\""
-    r"|#[^\n]*",
-    re.DOTALL,
-)
-_SERVICE = re.compile(r"(?<![\w:?$])SERVICE(?![\w:-])", re.IGNORECASE)
-
-Cell = str | int | float | None
 # One combination of parameter values, typed as the engine's substitutions.
 _Bindings = dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]
-
-_PARAM = re.compile(
-    r"^#\s*param\s+([A-Za-z_]\w*)\s*:\s*([\w-]+)(?:\s*=\s*([\w.-]+))?(\s+\(?optional\b)?",
-    re.MULTILINE,
-)
-_FORBIDDEN = re.compile(
-    r"^\s*(?:(?:PREFIX|BASE)\b[^\n]*\n\s*)*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
-    re.IGNORECASE,
-)
 
 # Every CURIE prefix a parameter may use: the registry's vocabularies (with their
 # synonyms: MESH, CHEBI, NCIt ...) and the project's and the registry's namespaces.
@@ -81,163 +89,6 @@ CURIE_PREFIXES = {**IRI_PREFIXES, **NAMESPACES}
 _NAME_KEY = ox.NamedNode(vocab.TKG + "nameKey")
 _TYPE = ox.NamedNode(vocab.TYPE)
 _DRUG = ox.NamedNode(vocab.TKG + "Drug")
-
-
-# A prefixed name's prefix (``tkg:`` in ``tkg:nctId``), once IRIs, strings and comments
-# are blanked; and a query's own PREFIX declarations.
-_USED_PREFIX = re.compile(r"(?<![\w?$.:\-])([A-Za-z][\w\-]*(?:\.[\w\-]+)*):")
-_DECLARED = re.compile(r"\bPREFIX\s+([A-Za-z][\w.\-]*)?:\s*<([^>]*)>", re.IGNORECASE)
-
-
-def declared_prefixes(text: str) -> dict[str, str]:
-    """The prefixes a SPARQL text declares itself (``PREFIX tkg: <...>``), by name."""
-    # IRIs are matched first so that a '#' within one is no comment; they are kept.
-    kept = _NOT_KEYWORDS.sub(lambda m: m.group() if m.group().startswith("<") else " ", text)
-    found = _DECLARED.finditer(kept)
-    return {match.group(1) or "": match.group(2) for match in found}
-
-
-def with_prefixes(text: str) -> str:
-    """A SPARQL text with a PREFIX line for every registry prefix it uses and does not
-    declare (``tkg:``, ``rdfs:``, ``mesh:``, ``skos:`` ...); its own declarations stand."""
-    declared = declared_prefixes(text)
-    used = {match.group(1) for match in _USED_PREFIX.finditer(_NOT_KEYWORDS.sub(" ", text))}
-    lines = []
-    for name in sorted(used - declared.keys()):
-        namespace = namespace_of(name)
-        if namespace is not None:
-            lines.append(f"PREFIX {name}: <{namespace}>\n")
-    return "".join(lines) + text
-
-
-@dataclass(frozen=True, slots=True)
-class NamedQuery:
-    name: str
-    text: str
-    description: str
-    params: dict[str, str]  # parameter name -> kind ("drug", "text", "iri", "boolean" ...)
-    # Parameters a user may leave out, and the value they then take ("= false" in the header).
-    defaults: dict[str, str] = field(default_factory=dict)
-    # The subquery marked "# page" that picks a listing's rows in order (its first
-    # variable is the row's key), or None: see ``run_query``'s ``limit``.
-    page: str | None = None
-    # Parameters a run may leave out ("# param trial: text (optional)"): left unbound.
-    optional: frozenset[str] = frozenset()
-
-    @property
-    def sparql(self) -> str:
-        """The text as it runs: with the registry's PREFIX lines for the prefixes it uses."""
-        return with_prefixes(self.text)
-
-    def given(self, names: Iterable[str]) -> NamedQuery:
-        """The query as it runs with these parameters given: each group marked
-        ``# if NAME`` whose parameter is left out is emptied (see ``if_blocks``)."""
-        text = if_blocks(self.text, set(names))
-        if text == self.text:
-            return self
-        return replace(self, text=text, page=page_block(text))
-
-    @property
-    def page_key(self) -> str | None:
-        if self.page is None:
-            return None
-        found = re.search(r"SELECT\s+(?:DISTINCT\s+)?\?(\w+)", self.page, re.IGNORECASE)
-        return found.group(1) if found else None
-
-    @property
-    def hidden(self) -> set[str]:
-        """Variables the query projects for binding only: not result columns."""
-        key = self.page_key
-        return set(self.params) | ({key} if key else set())
-
-
-@dataclass(frozen=True, slots=True)
-class QueryResult:
-    columns: list[str]
-    rows: list[tuple[Cell, ...]]
-
-    def as_dicts(self) -> list[dict[str, Cell]]:
-        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
-
-
-def named_queries() -> dict[str, NamedQuery]:
-    folder = resource_dir("queries")
-    return {path.stem: load_query(path) for path in sorted(folder.glob("*.rq"))}
-
-
-def load_query(path: Path) -> NamedQuery:
-    text = path.read_text(encoding="utf-8")
-    header = [line[1:].strip() for line in text.splitlines() if line.startswith("#")]
-    description = header[0] if header else ""
-    found = list(_PARAM.finditer(text))
-    params = {m.group(1): m.group(2) for m in found}
-    defaults = {m.group(1): m.group(3) for m in found if m.group(3)}
-    optional = frozenset(m.group(1) for m in found if m.group(4))
-    return NamedQuery(path.stem, text, description, params, defaults, page_block(text), optional)
-
-
-def page_block(text: str) -> str | None:
-    """The text of the group whose first line is the comment ``# page``, braces excluded."""
-    marker = re.search(r"\{[ \t]*\n[ \t]*#[ \t]*page\b[^\n]*\n", text)
-    if marker is None:
-        return None
-    end = _group_end(text, marker.end())
-    return None if end is None else text[marker.end() : end]
-
-
-_IF_MARK = re.compile(r"\{[ \t]*\n[ \t]*#[ \t]*if[ \t]+([A-Za-z_]\w*)\b[^\n]*\n")
-
-
-def if_blocks(text: str, given: set[str]) -> str:
-    """The text with every group whose first line is ``# if NAME`` emptied (``{}``, which
-    matches once and binds nothing) when parameter NAME is not given, and kept as it is
-    when it is.
-
-    A drug given to a listing then starts the evaluation: ``{ # if drug`` followed by
-    the patterns from the drug to its trials binds the trials first, so the rest is a
-    lookup per trial of the drug; the drug left out, the group goes and every trial is
-    listed. A ``FILTER EXISTS`` on the drug would be tried on every row of the store.
-    """
-    out: list[str] = []
-    start = 0
-    for marker in _IF_MARK.finditer(text):
-        if marker.start() < start:
-            continue  # within a group already emptied
-        end = _group_end(text, marker.end())
-        if marker.group(1) in given or end is None:
-            continue
-        out.append(text[start : marker.start()] + "{}")
-        start = end + 1
-    out.append(text[start:])
-    return "".join(out)
-
-
-def _group_end(text: str, index: int) -> int | None:
-    """The index of the brace that closes the group open at ``index``."""
-    depth = 1
-    for at in range(index, len(text)):
-        char = text[at]
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth == 0:
-                return at
-    return None
-
-
-def resolve_query(name_or_file: str) -> NamedQuery:
-    """A named query, or a query file (anything ending in .rq or naming an existing file)."""
-    path = Path(name_or_file)
-    if name_or_file.endswith(".rq") or path.is_file():
-        if not path.is_file():
-            raise QueryError(f"no query file {name_or_file}")
-        return load_query(path)
-    queries = named_queries()
-    if name_or_file not in queries:
-        known = ", ".join(queries)
-        raise QueryError(f"unknown query {name_or_file!r}; named queries: {known}")
-    return queries[name_or_file]
 
 
 def expand_curie(value: str, param: str | None = None) -> str | None:
@@ -427,7 +278,7 @@ def run_query(
     """
     named = query if isinstance(query, NamedQuery) else resolve_query(query)
     text = named.sparql
-    if _FORBIDDEN.match(_strip_comments(text)):
+    if writes(text):
         raise QueryError("only read-only queries (SELECT, ASK, CONSTRUCT, DESCRIBE) can be run")
     if not allow_service and asks_remote_endpoint(text):
         raise QueryError(
@@ -454,11 +305,6 @@ def _summarise(store: TrialStore, name: str) -> None:
             "(unchanged input is skipped) to write it"
         )
     refresh_summary(store)
-
-
-def asks_remote_endpoint(text: str) -> bool:
-    """Whether the query uses SERVICE (the keyword, not the word in a string or comment)."""
-    return _SERVICE.search(_NOT_KEYWORDS.sub(" ", text)) is not None
 
 
 def _within(timeout: float | None, name: str, work: Callable[[], QueryResult]) -> QueryResult:
@@ -589,90 +435,3 @@ def _page_combos(
         # An empty page still has its columns: bind the key to a node that has no row.
         paged = [{**combos[0], key: ox.NamedNode(vocab.ID + "-no-row-")}]
     return paged
-
-
-def _strip_comments(text: str) -> str:
-    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
-
-
-# -- output formats -------------------------------------------------------------------------
-
-
-def format_result(result: QueryResult, fmt: str, *, curies: bool | None = None) -> str:
-    """The result as a table (for people), CSV, TSV or SPARQL JSON results.
-
-    ``curies``: write IRIs the prefix registry covers as CURIEs (``mesh:D017239``,
-    ``tkgid:drug/mesh-D000068877``). The table does by default; CSV, TSV and JSON keep
-    whole IRIs unless asked (in JSON a shortened IRI stays a ``uri`` binding whose
-    ``value`` is the IRI, with its CURIE beside it as ``curie``).
-    """
-    short = (fmt not in {"json", "csv", "tsv"}) if curies is None else curies
-    if fmt == "json":
-        return _sparql_json(result, curies=short)
-    if fmt in {"csv", "tsv"}:
-        out = io.StringIO()
-        writer = csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
-        writer.writerow(result.columns)
-        for row in result.rows:
-            writer.writerow(["" if c is None else _shown(c, short) for c in row])
-        return out.getvalue()
-    return _table(result, curies=short)
-
-
-_IRI = re.compile(r"^https?://\S+$")
-
-
-def _shown(value: Cell, curies: bool) -> Cell:
-    if curies and isinstance(value, str) and _IRI.match(value):
-        return shorten(value)
-    return value
-
-
-def _sparql_json(result: QueryResult, *, curies: bool = False) -> str:
-    bindings = []
-    for row in result.rows:
-        binding: dict[str, dict[str, str]] = {}
-        for column, value in zip(result.columns, row, strict=True):
-            if value is None:
-                continue
-            if isinstance(value, str) and re.match(r"^https?://", value):
-                binding[column] = {"type": "uri", "value": value}
-                short = shorten(value) if curies else value
-                if short != value:
-                    binding[column]["curie"] = short
-            elif isinstance(value, int):
-                binding[column] = {
-                    "type": "literal",
-                    "value": str(value),
-                    "datatype": vocab.XSD + "integer",
-                }
-            else:
-                binding[column] = {"type": "literal", "value": str(value)}
-        bindings.append(binding)
-    document = {"head": {"vars": result.columns}, "results": {"bindings": bindings}}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-
-
-def _table(result: QueryResult, max_width: int = 60, *, curies: bool = True) -> str:
-    def show(value: Cell) -> str:
-        text = "" if value is None else str(_shown(value, curies))
-        text = " ".join(text.split())
-        return text if len(text) <= max_width else text[: max_width - 1] + "\u2026"
-
-    cells = [[show(c) for c in row] for row in result.rows]
-    widths = [len(c) for c in result.columns]
-    for row in cells:
-        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
-    lines = [
-        "  ".join(c.ljust(w) for c, w in zip(result.columns, widths, strict=True)).rstrip(),
-        "  ".join("-" * w for w in widths),
-    ]
-    lines += [
-        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells
-    ]
-    lines.append(f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''})")
-    return "\n".join(lines) + "\n"
-
-
-def queries_table(queries: Iterable[NamedQuery]) -> str:
-    return "".join(f"{q.name:20} {q.description}\n" for q in queries)
