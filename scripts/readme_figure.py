@@ -23,7 +23,11 @@ TARGET = ROOT / "docs" / "drug-condition-network.png"
 
 
 def main() -> int:
-    records = [ROOT / "tests/fixtures/json", *sorted((ROOT / "tests/fixtures/xml").glob("*.xml"))]
+    records = [
+        ROOT / "tests/fixtures/json",
+        ROOT / "tests/fixtures/json-wide",
+        *sorted((ROOT / "tests/fixtures/xml").glob("*.xml")),
+    ]
     with tempfile.TemporaryDirectory() as folder, trialkg.open_store(Path(folder) / "s") as store:
         trialkg.build(store, records)
         figure, ax = plt.subplots(figsize=(10, 8))

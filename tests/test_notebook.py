@@ -12,6 +12,7 @@ import pytest
 from nbclient import NotebookClient
 
 import trialkg
+from trialkg import analytics
 from trialkg.analytics.networks import rows as sparql_rows
 from trialkg.store import TrialStore
 
@@ -22,9 +23,10 @@ NOTEBOOK = REPO / "notebooks" / "trial-landscape.ipynb"
 
 @pytest.fixture(scope="module")
 def executed(tmp_path_factory: pytest.TempPathFactory) -> tuple[nbformat.NotebookNode, Path]:
-    """The notebook run on a store built as it builds its own: the JSON and XML fixtures."""
+    """The notebook run on a store built as it builds its own: the JSON, the other
+    areas' JSON and the XML fixtures."""
     folder = tmp_path_factory.mktemp("notebook") / "store"
-    records = [JSON_DIR, *sorted((FIXTURES / "xml").glob("*.xml"))]
+    records = [JSON_DIR, FIXTURES / "json-wide", *sorted((FIXTURES / "xml").glob("*.xml"))]
     with trialkg.open_store(folder) as store:
         report = trialkg.build(store, records)
         assert report.rejected == 0
@@ -85,10 +87,17 @@ def test_the_printed_numbers_are_the_named_queries(
     assert pairs(text, "sites") == [(str(r[0]), r[1]) for r in countries[:5]]
     assert sum(n for _, n in pairs(text, "phase")) == len(summary)
     assert pairs(text, "endpoint status") == statuses
-    # No drug tried across disease branches here: lung cancer is in C04 and C08 both.
-    assert "repurposing candidates: 0\n" in text
+    assert "trialkg serve stopped: exit 0\n" in text
     with trialkg.open_store(folder, read_only=True) as store:
         branches = _conditions_per_branch(store)
+        candidates = analytics.repurposing_candidates(store)
+    # The other areas' records give drugs tried across branches (lung cancer alone is in
+    # C04 and C08 both, and gives none).
+    assert candidates and f"repurposing candidates: {len(candidates)}\n" in text
+    shown = re.findall(r"^  (.+?) +(C\d\d(?: C\d\d)+) +(\d+) trials: ", text, re.M)
+    assert shown == [
+        (c.label, " ".join(c.branches), str(len(c.trials))) for c in candidates[:15]
+    ]
     assert pairs(text, "conditions in branch") == branches[:8]
 
 
