@@ -49,7 +49,8 @@ class Reader:
 
 
 def _registry() -> dict[str, Reader]:
-    # Imported here so that each reader module can import Document from this one.
+    # Imported here so that each reader module can import Document, Reader and RecordResult
+    # from the package, whose face imports this module.
     from trialkg.readers import (
         ctgov_json,
         ctgov_page,
