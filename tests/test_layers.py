@@ -48,9 +48,13 @@ RANK = {
     "stats": 9,
     "cli_errors": 10,
     "cli_files": 10,
-    "cli": 11,
-    "__main__": 12,
-    "__init__": 12,
+    "cli_common": 10,
+    "cli_build": 11,
+    "cli_query": 11,
+    "cli_report": 11,
+    "cli": 12,
+    "__main__": 13,
+    "__init__": 13,
 }
 
 
