@@ -34,7 +34,8 @@ from typing import TYPE_CHECKING
 from trialkg.linking.normalise import parenthesised, strip_parentheses, term_key
 
 if TYPE_CHECKING:
-    from trialkg.linking.linker import Concept, Linker
+    from trialkg.linking.linker import Linker
+    from trialkg.linking.links import Concept
     from trialkg.model import Trial
 
 KIND = "adverse-event"
