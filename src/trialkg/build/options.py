@@ -25,16 +25,35 @@ class BuildOptions:
 
     Args:
         format: a reader's name (``trialkg formats`` lists them) to use for every
-            input instead of detecting the format of each file.
-        strict: stop at the first bad record instead of reporting and skipping it.
-        include_contacts: keep the phone numbers and e-mail addresses of named people.
+            input instead of detecting the format of each file; an unknown name fails
+            the build before anything is read. ``None``: detect each document's format.
+        strict: stop at the first bad record, raising its ``InputError`` once the records
+            before it are written whole, instead of reporting it and going on.
+        include_contacts: keep the phone numbers and e-mail addresses of named people,
+            which are left out by default.
+        include_results: map the results sections of the records that have them
+            (participant groups and flow, baseline, outcome measures, adverse events, and
+            the values left out of them as self-contradicting); ``False`` leaves them out
+            of the graphs, while the further protocol fields are still mapped. It is part
+            of every document's content hash, so switching it builds every record again.
         workers: processes that read, link and map; 1 runs all in this process.
-        chunk_trials, chunk_quads: the most trials and quads per store write.
+        chunk_trials, chunk_quads: the most trials and quads per store write; the quads
+            are kept below one batch of the bulk loader (``store.BULK_BATCH_QUADS``).
         batch_documents: documents handed to a worker at a time.
-        writers: threads writing chunks into an on-disk store.
+        writers: threads writing chunks into an on-disk store (an in-memory store is
+            written by one).
         force: build documents again even when the store holds their content.
-        compact: compact the store after a build that wrote a good part of it.
-        remove_missing: afterwards remove the sources that no input holds any more.
+        compact: compact the store after a build that loaded at least a fifth of the
+            store's size (``pipeline.COMPACT_SHARE``).
+        remove_missing: afterwards remove the sources that no input holds any more, so
+            that the store mirrors the inputs; a source whose trial's newer record was
+            rejected stays, and nothing is removed while a rejected input names no trial
+            or when no input was read.
+        overlay: the path of an overlay file of the user's own lexicon entries (format in
+            ``trialkg.linking.overlay`` and docs/linking.md), read when the build starts,
+            so that a bad one fails the build at once; ``None``: the file
+            ``TRIALKG_OVERLAY`` names then; ``""``: none. Its entries are part of every
+            document's content hash, so an edited overlay links every record again.
     """
 
     format: str | None = None  # force a reader instead of detecting one
@@ -80,8 +99,17 @@ class BuildReport:
             ``remove_missing`` removed, the trials left with no source, and what it
             kept and why.
         seconds: the build's wall-clock time.
+        summary_seconds: of which computing the summary graph (``trialkg.summary``) at
+            the end took this much.
         documents_total: the number of documents, when known up front (for an ETA).
-        errors: every bad record, with its file, record id and field.
+        errors: the first ``MAX_KEPT_ERRORS`` bad records, each with its file, record id
+            and field (``on_error`` sees every one).
+        kinds: how many bad records of each kind (``InputError.kind``), all counted.
+        rejected_records: the NCT ids the bad records name.
+        unnamed_rejections: bad inputs that name no trial (an unreadable file, a record
+            without an NCT id).
+        dropped: values left out of kept records because the record contradicts itself
+            there (more participants affected than at risk, say).
     """
 
     documents: int = 0
@@ -106,6 +134,7 @@ class BuildReport:
     unnamed_rejections: int = 0  # rejections that name no trial (an unreadable file ...)
 
     def reject(self, error: InputError) -> None:
+        """Count a bad record, keeping its error while fewer than ``MAX_KEPT_ERRORS`` are."""
         self.rejected += 1
         self.kinds[error.kind] += 1
         if len(self.errors) < MAX_KEPT_ERRORS:
@@ -119,6 +148,7 @@ class BuildReport:
     dropped: list[InputError] = field(default_factory=list)
 
     def summary(self) -> str:
+        """One line of what the build did: read, built, rejected, triples, and the rest."""
         parts = [
             f"records read: {self.records_read}",
             f"built: {self.built}",
