@@ -81,7 +81,7 @@ from trialkg.store import open_store
     type=click.Path(dir_okay=False),
     envvar="TRIALKG_OVERLAY",
     default=None,
-    help="An overlay file of your own vocabulary entries (see docs/linking.md) "
+    help="An overlay file of your own lexicon entries (see docs/linking.md) "
     "[default: the file TRIALKG_OVERLAY names].",
 )
 @click.option(

@@ -78,7 +78,7 @@ class BuildOptions:
     # store then mirrors the inputs, e.g. a newer registry download without the
     # records it withdrew.
     remove_missing: bool = False
-    # The overlay file of the user's own vocabulary entries; None: the file
+    # The overlay file of the user's own lexicon entries; None: the file
     # TRIALKG_OVERLAY names when the build starts; "": none.
     overlay: str | None = None
 

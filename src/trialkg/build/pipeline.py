@@ -14,7 +14,7 @@ process loads each line once, so a drug that ten thousand trials name is
 described once rather than ten thousand times.
 
 A document whose content was built before, by this trialkg version with the
-same format, options and vocabulary (the shipped lexicon's version and the
+same format, options and lexicon (the shipped lexicon's version and the
 overlay's entries), is skipped after an index lookup of its content hash, which
 every trial graph carries (``tkg:sourceHash``); building the same input again so
 does no work beyond reading and hashing it, a newer version of a record replaces
@@ -75,7 +75,7 @@ def _bounded_map(
 
     ``Pool.imap`` would read the whole input ahead of the workers; this keeps
     memory at a few batches. The workers start with the first item: input that
-    is all built already (an unchanged rebuild) loads no vocabulary.
+    is all built already (an unchanged rebuild) loads no lexicon.
     """
     if workers <= 1:
         yield from map(function, items)
@@ -157,7 +157,7 @@ def build(
         report.documents_total = count_documents(paths)
     started = time.perf_counter()
     chunk_quads = min(options.chunk_quads, BULK_BATCH_QUADS - 50_000)
-    # The build links with one vocabulary and overlay, read now (a bad overlay fails the
+    # The build links with one lexicon and overlay, read now (a bad overlay fails the
     # build at once) and named by its fingerprint: the workers link with the linker of
     # that fingerprint, and the content hashes carry it.
     overlay = build_overlay(options)
@@ -197,7 +197,7 @@ def build(
             ]
             if not linker_loaded and any(not isinstance(t, InputError) for t in tasks):
                 # Loaded here, before the workers fork, so that they share it; an input
-                # that is all built already loads no vocabulary.
+                # that is all built already loads no lexicon.
                 linker_for(overlay, fingerprint=fingerprint)
                 linker_loaded = True
             return tasks

@@ -16,7 +16,7 @@ _BY_FINGERPRINT: dict[str, Linker] = {}
 def linker_for(
     overlay: str | os.PathLike[str] | None = None, *, fingerprint: str | None = None
 ) -> Linker:
-    """The linker of the shipped vocabulary and an overlay file (``TRIALKG_OVERLAY``
+    """The linker of the shipped lexicon and an overlay file (``TRIALKG_OVERLAY``
     unless given; "" for none), one per process and fingerprint.
 
     A build hands the fingerprint it hashed its inputs with; the linker that has it
@@ -38,5 +38,5 @@ def linker_for(
 
 
 def default_linker() -> Linker:
-    """The linker of the shipped vocabulary with the file ``TRIALKG_OVERLAY`` names now."""
+    """The linker of the shipped lexicon with the file ``TRIALKG_OVERLAY`` names now."""
     return linker_for(None)

@@ -1,4 +1,4 @@
-"""From a mention to the vocabulary concept it stands for: typed candidates and evidence.
+"""From a mention to the lexicon concept it stands for: typed candidates and evidence.
 
 A mention is looked up as written, then cleaned (doses, routes, forms, salts
 removed), then through what its own record says (an abbreviation the record
@@ -253,7 +253,7 @@ class Resolver:
             for p in parts
         ]
         if context.registry:
-            # A part the vocabulary cannot place may name one of the registry's terms.
+            # A part the lexicon cannot place may name one of the registry's terms.
             found_parts = [
                 self._registry_words(p, kind, context) if found is None else found
                 for p, found in zip(parts, found_parts, strict=True)
@@ -342,7 +342,7 @@ class Resolver:
         """A short all-capital condition name ("PPD"): linked only on firm evidence.
 
         An overlay or trialkg's curated table decides it; else what the record says
-        it stands for ("Postpartum Depression (PPD)"); else the vocabulary, when the
+        it stands for ("Postpartum Depression (PPD)"); else the lexicon, when the
         abbreviation names one concept only, and that is a MeSH descriptor whose
         preferred heading or exact entry term it is ("COPD", "COVID-19"). A synonym
         from another source, a supplementary concept's synonym or a narrower term is

@@ -3,12 +3,12 @@
 The mapping asks for a trial's links (``Linker.link_trial``) and mints one IRI per
 concept key, so every trial that mentions imatinib, however it spells it
 ("Imatinib Mesylate 400 mg", "imatinib (IM)", "Gleevec", "STI571"), points at the
-same node, keyed by the vocabulary term it stands for (``mesh-D000068877``) and
-labelled with the vocabulary's preferred name. A ``Match`` ties a concept to an
+same node, keyed by the lexicon term it stands for (``mesh-D000068877``) and
+labelled with the lexicon's preferred name. A ``Match`` ties a concept to an
 external term (MeSH, ChEBI, DrugBank, ChEMBL, NCIt, MONDO, DOID, RxNorm, Wikidata)
-and says how the link was made, how sure it is and from which vocabulary version.
+and says how the link was made, how sure it is and from which lexicon version.
 
-The vocabulary ships with the package (``data/lexicon.tsv.gz``, built by
+The lexicon ships with the package (``data/lexicon.tsv.gz``, built by
 ``scripts/build_lexicon.py``); a user's overlay file adds or overrides entries
 (``TRIALKG_OVERLAY`` or ``Linker(overlay=...)``; format in ``linking.overlay``).
 """
@@ -87,7 +87,7 @@ CLOSE_READING = 0.8
 
 
 class Linker:
-    """Links mentions to the shipped vocabulary; the record's own evidence confirms, breaks ties."""
+    """Links mentions to the shipped lexicon; the record's own evidence confirms, breaks ties."""
 
     def __init__(
         self, lexicon: Lexicon | None = None, *, overlay: str | os.PathLike[str] | None = None
@@ -398,7 +398,7 @@ class Linker:
             None,
         )
         if concept is None:
-            # A supplementary concept newer than the vocabulary: a chemical, as MeSH's
+            # A supplementary concept newer than the lexicon: a chemical, as MeSH's
             # supplementary records in an intervention's index are.
             concept = VocabularyConcept("mesh:" + mesh_id, frozenset({"drug"}), term or mesh_id)
         if concept.types.isdisjoint(_SUBSTANCES):
@@ -490,7 +490,7 @@ def _label(name: str) -> str:
 
 
 def _unlinked_key(name: str, kind: str) -> str:
-    """The key of a mention no vocabulary term stands for: its cleaned name."""
+    """The key of a mention no lexicon term stands for: its cleaned name."""
     if kind in DRUG_KINDS:
         cleaned = [text for text, step in drug_name_variants(name) if step != "code"]
         return term_key(cleaned[-1])
