@@ -72,7 +72,7 @@ def test_installed_command_builds_the_examples_and_links_imatinib(tmp_path: Path
 
 
 def test_an_edited_overlay_or_option_builds_unchanged_records_again(tmp_path: Path) -> None:
-    # A process per run: the vocabulary and its overlay are loaded once per process.
+    # A process per run: the lexicon and its overlay are loaded once per process.
     assert run("build", cwd=tmp_path).returncode == 0
     again = run("build", cwd=tmp_path)
     assert "built: 0" in again.stdout and "unchanged files skipped: 2" in again.stdout

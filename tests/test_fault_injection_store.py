@@ -353,9 +353,9 @@ def test_issue18_build_errors_tsv_and_the_summary_count_each_kind(tmp_path: Path
 def test_issue18_a_build_report_keeps_a_bounded_list_of_errors(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from trialkg.build import pipeline
+    from trialkg.build import options
 
-    monkeypatch.setattr(pipeline, "MAX_KEPT_ERRORS", 2)
+    monkeypatch.setattr(options, "MAX_KEPT_ERRORS", 2)
     folder = tmp_path / "in"
     folder.mkdir()
     for number in range(6):

@@ -95,9 +95,7 @@ def test_the_printed_numbers_are_the_named_queries(
     # C04 and C08 both, and gives none).
     assert candidates and f"repurposing candidates: {len(candidates)}\n" in text
     shown = re.findall(r"^  (.+?) +(C\d\d(?: C\d\d)+) +(\d+) trials: ", text, re.M)
-    assert shown == [
-        (c.label, " ".join(c.branches), str(len(c.trials))) for c in candidates[:15]
-    ]
+    assert shown == [(c.label, " ".join(c.branches), str(len(c.trials))) for c in candidates[:15]]
     assert pairs(text, "conditions in branch") == branches[:8]
 
 

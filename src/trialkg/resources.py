@@ -1,4 +1,4 @@
-"""Files shipped with the package: SHACL shapes, named queries, the vocabulary, link tables.
+"""Files shipped with the package: SHACL shapes, named queries, the RDF vocabulary, the lexicon.
 
 They are found one way, inside the installed package. ``shapes/`` and ``queries/``
 stay at the repository's top level, where people look for them; ``src/trialkg/shapes``

@@ -21,25 +21,33 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
 
 import pyoxigraph as ox
-import rdflib
 
 from trialkg.errors import StoreError, StoreWriteError
-from trialkg.rdf import iri, vocab
-from trialkg.store_folder import HELD_LOCKS, JOURNAL, UNFINISHED, lock, refuse_other_folder
+from trialkg.rdf import vocab
+from trialkg.store_folder import (
+    HELD_LOCKS,
+    UNFINISHED,
+    clear_journal,
+    drop_partial_journals,
+    journals,
+    lock,
+    mark_unfinished,
+    refuse_other_folder,
+    table_bytes,
+    write_journal,
+)
+from trialkg.store_folder import JOURNAL as JOURNAL  # tests and tools name the journal
+from trialkg.store_reads import DESCRIBES as DESCRIBES
+from trialkg.store_reads import SHARED, SUMMARY, StoreReads
+from trialkg.store_reads import SOURCE_HASH as SOURCE_HASH
 
 STORE_ENV = "TRIALKG_STORE"
 DEFAULT_STORE = "trialkg-store"
-
-SOURCE_HASH = ox.NamedNode(vocab.TKG + "sourceHash")
-DESCRIBES = ox.NamedNode(vocab.TKG + "describes")
-SHARED = ox.NamedNode(vocab.SHARED_GRAPH)
-SUMMARY = ox.NamedNode(vocab.SUMMARY_GRAPH)  # derived: see trialkg.summary
-_LINK = ox.NamedNode(vocab.TKG + "link")
 
 # pyoxigraph's bulk loader adds at most this many quads in one atomic ingestion
 # (oxigraph's DEFAULT_BULK_LOAD_BATCH_SIZE); the build keeps its chunks well below.
@@ -50,8 +58,9 @@ def default_store_path() -> str:
     return os.environ.get(STORE_ENV) or DEFAULT_STORE
 
 
-class TrialStore:
-    """A trial graph store on disk (``path``) or in memory (``path=None``)."""
+class TrialStore(StoreReads):
+    """A trial graph store on disk (``path``) or in memory (``path=None``); what reads it is
+    in ``StoreReads`` (``trialkg.store_reads``)."""
 
     def __init__(
         self,
@@ -200,9 +209,6 @@ class TrialStore:
         if not keep_journal:
             self._journal_clear(slot)
 
-    def has_graph(self, name: str) -> bool:
-        return bool(self.oxigraph.contains_named_graph(ox.NamedNode(name)))
-
     def replace_atomically(self, graphs: list[str], nquads: bytes) -> None:
         """Replace these graphs with the N-Quads in one transaction: a process stopped at
         any point leaves the old versions whole or the new ones whole, never neither.
@@ -235,16 +241,11 @@ class TrialStore:
         """Mark a build begun (``finished=False``) or completed."""
         if self.path is None:
             return
-        marker = self.path / UNFINISHED
         if finished:
-            marker.unlink(missing_ok=True)
+            (self.path / UNFINISHED).unlink(missing_ok=True)
             return
         try:
-            marker.write_text(
-                "A build into this store began and has not completed; the next build that "
-                "completes removes this file.\n",
-                encoding="utf-8",
-            )
+            mark_unfinished(self.path)
         except OSError as error:
             raise self.write_failure(error) from error
 
@@ -278,69 +279,32 @@ class TrialStore:
                 removed += 1
         return removed
 
-    def has_source_hash(self, digest: str) -> bool:
-        """Whether a record with this content was built already (for incremental rebuilds)."""
-        for _ in self.oxigraph.quads_for_pattern(None, SOURCE_HASH, ox.Literal(digest), None):
-            return True
-        return False
-
-    def known_source_hashes(self, digests: Iterable[str]) -> set[str]:
-        """Those of the digests that were built already: one index lookup each."""
-        store = self.oxigraph
-        return {
-            digest
-            for digest in digests
-            if next(
-                iter(store.quads_for_pattern(None, SOURCE_HASH, ox.Literal(digest), None)), None
-            )
-            is not None
-        }
-
-    # -- the journal of the chunk being written ----------------------------------------
-
-    def _journal_path(self, slot: int = 0) -> Path | None:
-        if self.path is None:
-            return None
-        return self.path / (JOURNAL if slot == 0 else JOURNAL.replace(".txt", f"-{slot}.txt"))
+    # -- the journal of the chunk being written (``store_folder``) ------------------------
 
     def _journals(self) -> list[Path]:
-        """The journal files of writes that have not finished, whichever slot."""
-        if self.path is None:
-            return []
-        stem = JOURNAL.removesuffix(".txt")
-        return sorted(self.path.glob(f"{stem}*.txt"))
+        return [] if self.path is None else journals(self.path)
 
     def _journal_write(self, graphs: list[str], slot: int = 0) -> None:
-        path = self._journal_path(slot)
-        if path is None:
-            return
-        partial = path.with_name(path.name + ".partial")
-        with partial.open("w", encoding="utf-8") as handle:
-            handle.write("".join(f"{name}\n" for name in graphs))
-            handle.flush()
-            os.fsync(handle.fileno())
-        partial.replace(path)
+        if self.path is not None:
+            write_journal(self.path, graphs, slot)
 
     def _journal_clear(self, slot: int = 0) -> None:
-        path = self._journal_path(slot)
-        if path is not None:
-            path.unlink(missing_ok=True)
+        if self.path is not None:
+            clear_journal(self.path, slot)
 
     def _recover(self, *, flush: bool = True) -> int:
         """Remove the graphs of writes that did not finish; returns how many were there."""
         if self.path is not None:
-            # A journal still being written: its chunk's write had not begun.
-            for partial in self.path.glob(JOURNAL.removesuffix(".txt") + "*.txt.partial"):
-                partial.unlink(missing_ok=True)
-        journals = self._journals()
-        if not journals:
+            drop_partial_journals(self.path)
+        pending = self._journals()
+        if not pending:
             return 0
         removed = sum(
-            self._remove_graphs(path.read_text(encoding="utf-8").splitlines()) for path in journals
+            self._remove_graphs(path.read_text(encoding="utf-8").splitlines()) for path in pending
         )
         if flush:
             self.oxigraph.flush()
-        for path in journals:
+        for path in pending:
             path.unlink(missing_ok=True)
         return removed
 
@@ -368,12 +332,6 @@ class TrialStore:
         self.replaced_graphs += removed
         self._journal_clear()
         return removed
-
-    def source_hashes(self) -> Iterator[tuple[str, str]]:
-        """(graph name, content hash) of every source a build wrote, in index order."""
-        for quad in self.oxigraph.quads_for_pattern(None, SOURCE_HASH, None, None):
-            if isinstance(quad.graph_name, ox.NamedNode) and isinstance(quad.object, ox.Literal):
-                yield quad.graph_name.value, quad.object.value
 
     def prune_shared(self) -> int:
         """Remove what the shared graph says of nodes no trial graph names any more (a
@@ -431,79 +389,7 @@ class TrialStore:
 
     def disk_size(self) -> int:
         """Bytes of the database's table files (0 for a store in memory)."""
-        if self.path is None:
-            return 0
-        total = 0
-        for entry in os.scandir(self.path):
-            if entry.name.endswith(".sst"):
-                try:
-                    total += entry.stat().st_size
-                except FileNotFoundError:  # merged away by a background compaction meanwhile
-                    continue
-        return total
-
-    # -- reading --------------------------------------------------------------------------
-
-    def graph_names(self) -> list[str]:
-        """Every graph name, sorted: the trial graphs, then the shared and summary graphs."""
-        return sorted(g.value for g in self.oxigraph.named_graphs() if isinstance(g, ox.NamedNode))
-
-    def graphs_of_trial(self, nct_id: str) -> list[str]:
-        """The graphs of one trial's sources, sorted: an index lookup, whatever the store's size."""
-        trial = ox.NamedNode(vocab.CTGOV + nct_id)
-        names = {
-            quad.graph_name.value
-            for quad in self.oxigraph.quads_for_pattern(None, DESCRIBES, trial, None)
-            if isinstance(quad.graph_name, ox.NamedNode)
-        }
-        return sorted(names)
-
-    def shared_quads(self, nodes: Iterable[str]) -> Iterator[ox.Quad]:
-        """What the shared graph says of these nodes, and of the link nodes it gives them."""
-        store = self.oxigraph
-        for name in sorted(set(nodes)):
-            links = []
-            for quad in store.quads_for_pattern(ox.NamedNode(name), None, None, SHARED):
-                yield quad
-                if quad.predicate == _LINK and isinstance(quad.object, ox.NamedNode):
-                    links.append(quad.object)
-            for link in links:
-                yield from store.quads_for_pattern(link, None, None, SHARED)
-
-    def trial_ids(self) -> list[str]:
-        ids = {
-            quad.object.value.rsplit("/", 1)[-1]
-            for quad in self.oxigraph.quads_for_pattern(None, DESCRIBES, None, None)
-            if isinstance(quad.object, ox.NamedNode)
-        }
-        return sorted(ids)
-
-    def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
-        name = ox.NamedNode(graph) if graph is not None else None
-        return iter(self.oxigraph.quads_for_pattern(None, None, None, name))
-
-    def __len__(self) -> int:
-        return len(self.oxigraph)
-
-    def rdflib_dataset(self) -> rdflib.Dataset:
-        """The whole store as an rdflib Dataset (in memory: for small stores and notebooks)."""
-        from trialkg.rdf.convert import to_rdflib_dataset
-
-        return to_rdflib_dataset(self.quads())
-
-    def trial_graph(self, nct_id: str) -> rdflib.Graph:
-        """One trial's triples from all its sources, with what the shared graph says of
-        the shared nodes it names (labels, classes, matches), as an rdflib Graph."""
-        from trialkg.rdf.convert import to_rdflib_graph
-
-        quads = [q for name in self.graphs_of_trial(nct_id) for q in self.quads(name)]
-        # Every shared node a trial graph describes is also the object of one of its links.
-        named = {
-            q.object.value
-            for q in quads
-            if isinstance(q.object, ox.NamedNode) and iri.trial_of(q.object.value) is None
-        }
-        return to_rdflib_graph([*quads, *self.shared_quads(named)])
+        return 0 if self.path is None else table_bytes(self.path)
 
 
 def open_store(

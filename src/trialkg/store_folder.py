@@ -1,6 +1,6 @@
 """The store folder's own files beside the database: the lock that keeps a build and its
-readers apart, the journal of unfinished writes, the marker of an unfinished build, and
-the check that a folder given as a store is one (or empty)."""
+readers apart, the journal of unfinished writes, the marker of an unfinished build, the
+check that a folder given as a store is one (or empty), and the size of its table files."""
 
 from __future__ import annotations
 
@@ -78,3 +78,62 @@ def refuse_other_folder(path: Path) -> None:
             f"{path} is not a trialkg store but a folder of other files ({shown}); "
             "give --store a new or empty folder"
         )
+
+
+# -- the journal of the chunks being written ------------------------------------------------
+
+
+def journal_path(folder: Path, slot: int = 0) -> Path:
+    """The journal file of one writer's slot."""
+    return folder / (JOURNAL if slot == 0 else JOURNAL.replace(".txt", f"-{slot}.txt"))
+
+
+def journals(folder: Path) -> list[Path]:
+    """The journal files of writes that have not finished, whichever slot."""
+    stem = JOURNAL.removesuffix(".txt")
+    return sorted(folder.glob(f"{stem}*.txt"))
+
+
+def write_journal(folder: Path, graphs: list[str], slot: int = 0) -> None:
+    """List these graphs in the slot's journal, on disk before the write begins."""
+    path = journal_path(folder, slot)
+    partial = path.with_name(path.name + ".partial")
+    with partial.open("w", encoding="utf-8") as handle:
+        handle.write("".join(f"{name}\n" for name in graphs))
+        handle.flush()
+        os.fsync(handle.fileno())
+    partial.replace(path)
+
+
+def clear_journal(folder: Path, slot: int = 0) -> None:
+    journal_path(folder, slot).unlink(missing_ok=True)
+
+
+def drop_partial_journals(folder: Path) -> None:
+    """Remove journals still being written: their chunks' writes had not begun."""
+    for partial in folder.glob(JOURNAL.removesuffix(".txt") + "*.txt.partial"):
+        partial.unlink(missing_ok=True)
+
+
+# -- the marker of an unfinished build ------------------------------------------------------
+
+
+def mark_unfinished(folder: Path) -> None:
+    """Leave the marker of a build that has begun and not completed."""
+    (folder / UNFINISHED).write_text(
+        "A build into this store began and has not completed; the next build that "
+        "completes removes this file.\n",
+        encoding="utf-8",
+    )
+
+
+def table_bytes(folder: Path) -> int:
+    """Bytes of the database's table files in the folder."""
+    total = 0
+    for entry in os.scandir(folder):
+        if entry.name.endswith(".sst"):
+            try:
+                total += entry.stat().st_size
+            except FileNotFoundError:  # merged away by a background compaction meanwhile
+                continue
+    return total

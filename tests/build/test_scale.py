@@ -145,7 +145,7 @@ def test_the_pipeline_reads_only_a_few_batches_ahead() -> None:
 
 
 def test_input_built_already_starts_no_worker_processes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Workers load the vocabulary when they start: an unchanged rebuild starts none."""
+    """Workers load the lexicon when they start: an unchanged rebuild starts none."""
 
     def refuse(*args: object) -> None:
         raise AssertionError("a pool of worker processes was started")

@@ -1,4 +1,4 @@
-"""The shipped vocabulary: what its header says it was built from, and how it is read."""
+"""The shipped lexicon: what its header says it was built from, and how it is read."""
 
 from __future__ import annotations
 
@@ -107,7 +107,7 @@ def test_a_term_flag_the_lexicon_format_does_not_have_is_an_input_error() -> Non
 def test_a_damaged_file_is_an_input_error(tmp_path: Path) -> None:
     bad = tmp_path / "lexicon.tsv.gz"
     bad.write_bytes(gzip.compress(b"#something else\n"))
-    with pytest.raises(InputError, match="not a trialkg vocabulary"):
+    with pytest.raises(InputError, match="not a trialkg lexicon"):
         Lexicon.load(bad)
     bad.write_bytes(b"not gzip")
     with pytest.raises(InputError, match="damaged"):

@@ -1,4 +1,4 @@
-"""A user's overlay adds, overrides and forbids entries without rebuilding the vocabulary."""
+"""A user's overlay adds, overrides and forbids entries without rebuilding the lexicon."""
 
 from __future__ import annotations
 

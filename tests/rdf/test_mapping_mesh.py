@@ -29,7 +29,7 @@ def _triples(**fields: object) -> list[tuple[str, str, object]]:
 
 def test_an_unresolved_heading_stays_the_records_words() -> None:
     # NCT02970669's XML indexes its interventions "LCZ 696", a heading no MeSH record
-    # of the shipped vocabulary has: no id is made up for it.
+    # of the shipped lexicon has: no id is made up for it.
     triples = _triples(
         intervention_meshes=(MeshTerm(None, "LCZ 696"), MeshTerm(None, "Enalapril")),
         condition_meshes=(MeshTerm(None, "Heart Failure"),),

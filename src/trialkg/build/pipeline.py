@@ -14,7 +14,7 @@ process loads each line once, so a drug that ten thousand trials name is
 described once rather than ten thousand times.
 
 A document whose content was built before, by this trialkg version with the
-same format, options and vocabulary (the shipped lexicon's version and the
+same format, options and lexicon (the shipped lexicon's version and the
 overlay's entries), is skipped after an index lookup of its content hash, which
 every trial graph carries (``tkg:sourceHash``); building the same input again so
 does no work beyond reading and hashing it, a newer version of a record replaces
@@ -25,22 +25,24 @@ removes the sources whose content hash no document of this build had, so that th
 store mirrors the inputs (a newer registry download without what it withdrew).
 A build that changed the store ends by computing its summary graph again
 (``trialkg.summary``: the whole-store aggregates named queries read).
-The writer threads are in ``trialkg.build.writer``.
+The writer threads are in ``trialkg.build.writer``; the options and the report in
+``trialkg.build.options``.
 """
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import multiprocessing
 import os
 import time
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from typing import TypeVar
 
 from trialkg.build.merge import reconcile
+from trialkg.build.options import BuildOptions as BuildOptions
+from trialkg.build.options import BuildReport as BuildReport
+from trialkg.build.options import build_context, build_overlay, content_hash
 from trialkg.build.workers import (
     RecordOptions,
     SharedLines,
@@ -53,181 +55,17 @@ from trialkg.build.workers import (
 from trialkg.build.writer import Chunk, Writer
 from trialkg.errors import InputError, StoreWriteError
 from trialkg.linking import linker_for
-from trialkg.linking.lexicon import OVERLAY_ENV, linking_fingerprint
+from trialkg.linking.lexicon import linking_fingerprint
 from trialkg.model import Trial
-from trialkg.progress import INTERVAL, time_left
+from trialkg.progress import INTERVAL
 from trialkg.rdf import iri
-from trialkg.rdf.mapping import LAYOUT, MappingOptions
+from trialkg.rdf.mapping import MappingOptions
 from trialkg.readers import Document, get_reader, iter_documents
 from trialkg.store import BULK_BATCH_QUADS, TrialStore
 from trialkg.summary import has_summary, refresh_summary
-from trialkg.text import is_nct_id
-from trialkg.version import __version__
-
-MAX_KEPT_ERRORS = 1000  # errors a BuildReport keeps (all are counted, and reported as they come)
 
 T = TypeVar("T")
 R = TypeVar("R")
-
-
-@dataclass(frozen=True, slots=True)
-class BuildOptions:
-    """How a build reads, links and writes; every field has a default that suits most runs.
-
-    Args:
-        format: a reader's name (``trialkg formats`` lists them) to use for every
-            input instead of detecting the format of each file.
-        strict: stop at the first bad record instead of reporting and skipping it.
-        include_contacts: keep the phone numbers and e-mail addresses of named people.
-        workers: processes that read, link and map; 1 runs all in this process.
-        chunk_trials, chunk_quads: the most trials and quads per store write.
-        batch_documents: documents handed to a worker at a time.
-        writers: threads writing chunks into an on-disk store.
-        force: build documents again even when the store holds their content.
-        compact: compact the store after a build that wrote a good part of it.
-        remove_missing: afterwards remove the sources that no input holds any more.
-    """
-
-    format: str | None = None  # force a reader instead of detecting one
-    strict: bool = False  # stop at the first bad record
-    include_contacts: bool = False  # keep phone numbers and e-mails of named people
-    include_results: bool = True  # map the results sections (groups, outcomes, adverse events)
-    workers: int = 1  # processes for reading, linking and mapping
-    # At most this many trials and quads per store write, below one batch of the bulk
-    # loader (BULK_BATCH_QUADS), the most it adds atomically. Alone, the loader costs
-    # less per quad in bigger writes (11.7 us at 400k quads, 9.9 us at 900k); in the
-    # 50k benchmark 2000 and 5000 trials per write (~550k and 900k quads) built at the
-    # same rate, and 5000 took 0.8 GB more memory.
-    chunk_trials: int = 2000
-    chunk_quads: int = 900_000
-    batch_documents: int = 16  # documents per task handed to a worker
-    writers: int = 2  # threads writing chunks to an on-disk store
-    force: bool = False  # rebuild documents even when their content was built before
-    # Compact the store when the build wrote a good part of it: bulk loads leave many
-    # table files, and queries, validation and exports read much faster once merged.
-    compact: bool = True
-    # After the build, remove the sources (trial graphs) no input holds any more: the
-    # store then mirrors the inputs, e.g. a newer registry download without the
-    # records it withdrew.
-    remove_missing: bool = False
-    # The overlay file of the user's own vocabulary entries; None: the file
-    # TRIALKG_OVERLAY names when the build starts; "": none.
-    overlay: str | None = None
-
-
-@dataclass(slots=True)
-class BuildReport:
-    """What a build did, filled in as it goes (``on_progress`` sees it part-way).
-
-    Attributes:
-        documents: input files and archive members looked at.
-        records_read: trial records read from them.
-        built: trials written into the store.
-        rejected: records reported as bad and left out (their errors are in ``errors``).
-        unchanged_documents: documents skipped because the store already holds them.
-        triples: statements written (of the records: the summary graph's are apart).
-        pruned: shared-graph statements no trial needs any more, removed.
-        missing_removed, missing_trials, missing_kept, missing_kept_why: what
-            ``remove_missing`` removed, the trials left with no source, and what it
-            kept and why.
-        seconds: the build's wall-clock time.
-        documents_total: the number of documents, when known up front (for an ETA).
-        errors: every bad record, with its file, record id and field.
-    """
-
-    documents: int = 0
-    records_read: int = 0
-    built: int = 0
-    rejected: int = 0
-    unchanged_documents: int = 0
-    triples: int = 0
-    pruned: int = 0  # shared-graph statements no trial needs any more, removed
-    missing_removed: int = 0  # sources no input held any more, removed (remove_missing)
-    missing_trials: list[str] = field(default_factory=list)  # trials left with no source
-    missing_kept: int = 0  # sources no input held, kept: see missing_kept_why
-    missing_kept_why: str = ""
-    seconds: float = 0.0
-    summary_seconds: float = 0.0  # computing the summary graph (trialkg.summary) at the end
-    documents_total: int | None = None  # known up front for folders and zips, for an ETA
-    # The first MAX_KEPT_ERRORS errors; every one is counted by kind, and ``on_error``
-    # (or `build --errors FILE.tsv`) sees them all: a bad bulk file cannot fill memory.
-    errors: list[InputError] = field(default_factory=list)
-    kinds: Counter[str] = field(default_factory=Counter)
-    rejected_records: set[str] = field(default_factory=set)  # NCT ids of rejected records
-    unnamed_rejections: int = 0  # rejections that name no trial (an unreadable file ...)
-
-    def reject(self, error: InputError) -> None:
-        self.rejected += 1
-        self.kinds[error.kind] += 1
-        if len(self.errors) < MAX_KEPT_ERRORS:
-            self.errors.append(error)
-        if error.record and is_nct_id(error.record):
-            self.rejected_records.add(error.record)
-        else:
-            self.unnamed_rejections += 1
-
-    # Values left out of kept records because each record contradicts itself there.
-    dropped: list[InputError] = field(default_factory=list)
-
-    def summary(self) -> str:
-        parts = [
-            f"records read: {self.records_read}",
-            f"built: {self.built}",
-            f"rejected: {self.rejected}",
-            f"triples: {self.triples}",
-        ]
-        if self.dropped:
-            parts.append(f"contradicting values left out: {len(self.dropped)}")
-        if self.unchanged_documents:
-            parts.append(f"unchanged files skipped: {self.unchanged_documents}")
-        if self.missing_removed:
-            parts.append(
-                f"sources no longer in the inputs removed: {self.missing_removed}"
-                f" ({len(self.missing_trials)} trials gone)"
-            )
-        if self.missing_kept:
-            parts.append(
-                f"sources no longer in the inputs kept: {self.missing_kept}"
-                f" ({self.missing_kept_why})"
-            )
-        if self.pruned:
-            parts.append(f"shared statements no trial names removed: {self.pruned}")
-        if self.kinds:
-            kinds = "; ".join(f"{kind} {count}" for kind, count in sorted(self.kinds.items()))
-            parts.append(f"rejected by kind: {kinds}")
-        return ", ".join(parts)
-
-    def progress(self) -> str:
-        """One line for a terminal: done, rate and time left."""
-        rate = self.documents / self.seconds if self.seconds > 0 else 0.0
-        line = f"{self.documents:,} files, {self.built:,} trials built, {rate:,.0f} files/s"
-        if self.documents_total:
-            line += time_left(self.documents, self.documents_total, self.seconds)
-        return line
-
-
-def build_overlay(options: BuildOptions) -> str:
-    """The overlay file a build links with: the option, else TRIALKG_OVERLAY now; "": none."""
-    if options.overlay is not None:
-        return options.overlay
-    return os.environ.get(OVERLAY_ENV, "")
-
-
-def build_context(options: BuildOptions, fingerprint: str | None = None) -> str:
-    """What a document's graph depends on besides its bytes; part of its content hash."""
-    links = fingerprint if fingerprint is not None else linking_fingerprint(build_overlay(options))
-    return (
-        f"trialkg {__version__} {options.format or 'auto'}"
-        f" contacts={int(options.include_contacts)} links={links}"
-        f" layout={LAYOUT}" + ("" if options.include_results else " results=0") + "\n"
-    )
-
-
-def content_hash(document: Document, context: str) -> str:
-    digest = hashlib.sha256()
-    digest.update(context.encode())
-    digest.update(document.data)
-    return digest.hexdigest()
 
 
 def _bounded_map(
@@ -237,7 +75,7 @@ def _bounded_map(
 
     ``Pool.imap`` would read the whole input ahead of the workers; this keeps
     memory at a few batches. The workers start with the first item: input that
-    is all built already (an unchanged rebuild) loads no vocabulary.
+    is all built already (an unchanged rebuild) loads no lexicon.
     """
     if workers <= 1:
         yield from map(function, items)
@@ -319,7 +157,7 @@ def build(
         report.documents_total = count_documents(paths)
     started = time.perf_counter()
     chunk_quads = min(options.chunk_quads, BULK_BATCH_QUADS - 50_000)
-    # The build links with one vocabulary and overlay, read now (a bad overlay fails the
+    # The build links with one lexicon and overlay, read now (a bad overlay fails the
     # build at once) and named by its fingerprint: the workers link with the linker of
     # that fingerprint, and the content hashes carry it.
     overlay = build_overlay(options)
@@ -359,7 +197,7 @@ def build(
             ]
             if not linker_loaded and any(not isinstance(t, InputError) for t in tasks):
                 # Loaded here, before the workers fork, so that they share it; an input
-                # that is all built already loads no vocabulary.
+                # that is all built already loads no lexicon.
                 linker_for(overlay, fingerprint=fingerprint)
                 linker_loaded = True
             return tasks

@@ -61,7 +61,7 @@ class IriCheck:
     record's own words (a MeSH id as the record wrote it, say). Checked here, on
     the worker that mapped the record, a bad one rejects that record alone, with
     its field named; the store's loader can then skip its own check. Valid IRIs
-    are remembered (the vocabulary's recur in every trial), up to ``limit``.
+    are remembered (those of the lexicon's concepts recur in every trial), up to ``limit``.
     """
 
     def __init__(self, limit: int = 200_000) -> None:
@@ -193,7 +193,7 @@ class RecordOptions:
     format: str | None = None  # force a reader instead of detecting one
     include_contacts: bool = False
     overlay: str = ""  # the overlay file the build links with ("": none)
-    links: str | None = None  # the fingerprint of the build's vocabulary and overlay
+    links: str | None = None  # the fingerprint of the build's lexicon and overlay
     include_results: bool = True
 
 
@@ -253,14 +253,14 @@ def process_batch(batch: list[Task]) -> list[DocumentResult]:
 
 # The cyclic collector's thresholds on a worker: a collection after 20,000 new objects
 # instead of 700. A trial's triples are tuples that live until its N-Quads are written,
-# and with the vocabulary frozen away the collector's older generations are small, so
+# and with the lexicon frozen away the collector's older generations are small, so
 # at the default it walked them over and over: on the legacy bulk's 320 trials with
 # results, 4.4 s of mapping CPU against 2.9 s (10.3-11.2 s in all against 13.4-16.1).
 _GC_THRESHOLDS = (20_000, 20, 100)
 
 
 def start_worker() -> None:
-    """A worker process sets the vocabulary the build loaded before forking aside from
+    """A worker process sets the lexicon the build loaded before forking aside from
     the cyclic garbage collector: its objects live as long as the process, and each
     full collection would otherwise walk all of them again (about 10% of a worker's CPU).
     It then collects less often (``_GC_THRESHOLDS``)."""

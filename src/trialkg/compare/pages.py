@@ -6,7 +6,7 @@ When a structured record (API JSON or legacy XML) of the same trial is among the
 inputs, each value read is judged against it with the compare rules:
 
 - *agree*: the record states the same (a title up to punctuation and a trailing
-  acronym, a condition up to its vocabulary concept, an intervention by its name or
+  acronym, a condition up to its lexicon concept, an intervention by its name or
   other names, an arm by its label, a site by its facility or city);
 - *conflict*: the page gives a value the record does not state that way;
 - *missed*: the record states a value that the page visibly states as a value (a line,

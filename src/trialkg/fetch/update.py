@@ -22,7 +22,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from trialkg.build import BuildOptions, BuildReport, build
-from trialkg.build.pipeline import build_context, content_hash
+from trialkg.build.options import build_context, content_hash
 from trialkg.errors import InputError, StoreError
 from trialkg.fetch.client import OnRetry
 from trialkg.fetch.options import DEFAULT_MARGIN_DAYS, FetchOptions

@@ -2,7 +2,7 @@
 
 A term is looked up as a condition in the shipped lexicon (MeSH and the other
 disease vocabularies), through the linker's public ``condition_concept``. Its
-node is of the kind ``adverse-event``: keyed by the vocabulary term when the
+node is of the kind ``adverse-event``: keyed by the lexicon's term when the
 whole term matches exactly, else by the term's own folded words.
 
 Registries write many terms in the CTCAE's compound form ("Pain: Head/headache",
@@ -34,7 +34,8 @@ from typing import TYPE_CHECKING
 from trialkg.linking.normalise import parenthesised, strip_parentheses, term_key
 
 if TYPE_CHECKING:
-    from trialkg.linking.linker import Concept, Linker
+    from trialkg.linking.linker import Linker
+    from trialkg.linking.links import Concept
     from trialkg.model import Trial
 
 KIND = "adverse-event"
@@ -258,7 +259,7 @@ class AdverseEventTerms:
         return found
 
     def _link(self, term: str) -> Concept:
-        # A node that is not a vocabulary term is labelled from its key, the same for
+        # A node that is not a lexicon term is labelled from its key, the same for
         # every spelling ("Dry Skin", "dry skin": "dry skin"): the shared graph holds one
         # label whichever trials name it, and removing a trial leaves what a build of the
         # others gives.

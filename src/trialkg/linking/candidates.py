@@ -1,4 +1,4 @@
-"""From a mention to the vocabulary concept it stands for: typed candidates and evidence.
+"""From a mention to the lexicon concept it stands for: typed candidates and evidence.
 
 A mention is looked up as written, then cleaned (doses, routes, forms, salts
 removed), then through what its own record says (an abbreviation the record
@@ -11,14 +11,14 @@ TACE is a chemoembolisation.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Literal
 
 from trialkg.linking.context import EMPTY_CONTEXT, RecordContext
 from trialkg.linking.evidence import lookup_forms, registry_term
 from trialkg.linking.ids import mesh_variants
 from trialkg.linking.lexicon import READING_LINKS, Lexicon, Reading, VocabularyConcept
-from trialkg.linking.link_values import ConceptType, MethodPart, Relation, Step, TermSource
+from trialkg.linking.link_values import MethodPart, Relation, Step, TermSource
 from trialkg.linking.normalise import (
     drug_name_variants,
     is_abbreviation_of,
@@ -30,52 +30,29 @@ from trialkg.linking.normalise import (
     strip_parentheses,
     words,
 )
+from trialkg.linking.ranking import (
+    DECIDED,
+    FIRM,
+    HEADING,
+    KIND_TYPES,
+    STEP_CONFIDENCE,
+    firm_alias,
+    names_concept,
+    restep,
+    source_rank,
+    split_step,
+    tier,
+    unique,
+)
+from trialkg.linking.ranking import DRUG_KINDS as DRUG_KINDS
+from trialkg.linking.ranking import OVERLAY_KIND as OVERLAY_KIND
+from trialkg.linking.ranking import Resolution as Resolution
 from trialkg.linking.rewording import condition_forms, vaccine_heads
 
 
 def _word_set(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
-
-# The concept types each kind of mention may link to, and the overlay kind that serves it.
-_DRUG: frozenset[ConceptType] = frozenset({"drug"})
-_PROCEDURE: frozenset[ConceptType] = frozenset({"procedure"})
-KIND_TYPES: dict[str, frozenset[ConceptType]] = {
-    "drug": frozenset({"drug", "regimen", "drug-class"}),
-    "supplement": _DRUG,
-    "procedure": _PROCEDURE,
-    "radiation": _PROCEDURE,
-    "diagnostic-test": _PROCEDURE,
-    "behavioral": _PROCEDURE,
-    "device": frozenset({"device", "procedure"}),
-    "condition": frozenset({"disease"}),
-}
-OVERLAY_KIND = {
-    "drug": "drug",
-    "supplement": "drug",
-    "procedure": "procedure",
-    "radiation": "procedure",
-    "diagnostic-test": "procedure",
-    "behavioral": "procedure",
-    "device": "procedure",
-    "condition": "condition",
-}
-DRUG_KINDS = frozenset({"drug", "supplement"})
-
-# Confidence of the cleaning steps; a link is as sure as its weakest step.
-STEP_CONFIDENCE: dict[Step, float] = {
-    "normalised": 0.9,
-    "salt": 0.85,
-    "code": 0.85,
-    "other-name": 0.85,
-    "abbreviation": 0.85,
-    "registry-mesh": 0.9,
-    "registry-derived": 0.85,
-    "modifier": 0.7,
-    "procedure-head": 0.7,
-    "reworded": 0.85,
-    "vaccine-head": 0.7,
-}  # fmt: skip
 
 # Words that qualify a disease without changing which disease it is.
 _MODIFIERS = _word_set(
@@ -87,17 +64,6 @@ _MODIFIERS = _word_set(
     phase patients patient
     """
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Resolution:
-    """A mention linked: the concept, how, and how sure."""
-
-    concept: VocabularyConcept
-    method: tuple[MethodPart, ...]  # ("synonym", "registry-mesh")
-    relation: Relation
-    confidence: float
-    salt_form: VocabularyConcept | None = None  # the salt the record named, kept as a close match
 
 
 class Resolver:
@@ -132,11 +98,13 @@ class Resolver:
             # The registry's indexing picks among the readings that mean the mention;
             # it does not put a broader term before an exact one ("Lung Cancer" is
             # MONDO's lung cancer, not a narrower term of MeSH Lung Neoplasms).
-            confirmed = self._confirmed(concept, registry) and _exact(reading.source, kind, concept)
+            confirmed = self._confirmed(concept, registry) and names_concept(
+                reading.source, kind, concept
+            )
             rank = (
                 0 if confirmed else 1,
-                _tier(reading.source, concept.curie),
-                _source_rank(concept.curie),
+                tier(reading.source, concept.curie),
+                source_rank(concept.curie),
                 concept.curie,
             )
             if best is None or rank < best[0]:
@@ -215,8 +183,8 @@ class Resolver:
         for aside in parenthesised(name):
             if not is_abbreviation_of(aside, before):
                 found = self._one_drug(aside, kind, context, aliases=False)
-                if isinstance(found, Resolution) and _firm_alias(aside, found):
-                    return [_restep(found, "other-name")]
+                if isinstance(found, Resolution) and firm_alias(aside, found):
+                    return [restep(found, "other-name")]
                 parts = self._combination(aside, kind, context)
                 if parts:
                     return parts
@@ -233,7 +201,7 @@ class Resolver:
         """A vaccine by the class its name ends with, close (``rewording.vaccine_heads``)."""
         for head in vaccine_heads(name):
             for form in (head, head + "s"):
-                found = self.lookup(form, kind, context, "vaccine-head", sources=_FIRM)
+                found = self.lookup(form, kind, context, "vaccine-head", sources=FIRM)
                 if isinstance(found, Resolution):
                     return replace(found, relation="close", confidence=min(found.confidence, 0.7))
         return None
@@ -263,11 +231,11 @@ class Resolver:
             if lookup_key(alias) in partners:
                 continue
             resolved = self._one_drug(alias, kind, context, aliases=False)
-            if isinstance(resolved, Resolution) and _firm_alias(alias, resolved):
+            if isinstance(resolved, Resolution) and firm_alias(alias, resolved):
                 found.setdefault(resolved.concept.curie, resolved)
         if len(found) != 1:
             return None
-        return _restep(next(iter(found.values())), "other-name")
+        return restep(next(iter(found.values())), "other-name")
 
     def _combination(self, name: str, kind: str, context: RecordContext) -> list[Resolution] | None:
         """The parts of "A + B", "A plus B", "A/B", "A and B", when every part links."""
@@ -285,7 +253,7 @@ class Resolver:
             for p in parts
         ]
         if context.registry:
-            # A part the vocabulary cannot place may name one of the registry's terms.
+            # A part the lexicon cannot place may name one of the registry's terms.
             found_parts = [
                 self._registry_words(p, kind, context) if found is None else found
                 for p, found in zip(parts, found_parts, strict=True)
@@ -293,7 +261,7 @@ class Resolver:
         resolved = [r for r in found_parts if isinstance(r, Resolution)]
         if len(resolved) != len(parts):
             return None
-        return [_split(r) for r in _unique(resolved)]
+        return [split_step(r) for r in unique(resolved)]
 
     def lookup_drug(self, name: str, context: RecordContext = EMPTY_CONTEXT) -> Resolution | None:
         """A drug the whole name stands for, as written or cleaned; no splitting, no aliases."""
@@ -313,7 +281,7 @@ class Resolver:
                 if expansion:
                     found = self._one_drug(expansion, kind, context, aliases=False)
                     if isinstance(found, Resolution):
-                        return _restep(found, "abbreviation")
+                        return restep(found, "abbreviation")
         return None
 
     def _resolve_term(
@@ -354,7 +322,7 @@ class Resolver:
     def _reworded(self, name: str, context: RecordContext) -> Resolution | None:
         """A condition in another word order, or without what narrows it (``rewording``)."""
         for form, relation in condition_forms(name):
-            found = self.lookup(form, "condition", context, "reworded", sources=_FIRM)
+            found = self.lookup(form, "condition", context, "reworded", sources=FIRM)
             if isinstance(found, Resolution):
                 if relation == "exact" and found.relation == "exact":
                     return found
@@ -374,14 +342,14 @@ class Resolver:
         """A short all-capital condition name ("PPD"): linked only on firm evidence.
 
         An overlay or trialkg's curated table decides it; else what the record says
-        it stands for ("Postpartum Depression (PPD)"); else the vocabulary, when the
+        it stands for ("Postpartum Depression (PPD)"); else the lexicon, when the
         abbreviation names one concept only, and that is a MeSH descriptor whose
         preferred heading or exact entry term it is ("COPD", "COVID-19"). A synonym
         from another source, a supplementary concept's synonym or a narrower term is
         not enough: "PPD" is MONDO's synonym of a pseudorheumatoid dysplasia and a
         MeSH term of Tuberculin, and unlinked is better than wrong.
         """
-        decided = self.lookup(text, kind, context, step, sources=_DECIDED)
+        decided = self.lookup(text, kind, context, step, sources=DECIDED)
         if decided is not None:
             return decided
         expansion = context.expansion(text, self.lexicon)
@@ -393,7 +361,7 @@ class Resolver:
         if len({r.curie for r in readings}) != 1:
             return None
         (reading,) = {r.curie: r for r in readings}.values()
-        if not reading.curie.startswith("mesh:D") or reading.source not in _HEADING:
+        if not reading.curie.startswith("mesh:D") or reading.source not in HEADING:
             return None
         return self.lookup(text, kind, context, step)
 
@@ -432,7 +400,7 @@ class Resolver:
             for reading in self.lexicon.readings(lookup_key(form), OVERLAY_KIND[kind]) or ():
                 concept = self.lexicon.concept(reading.curie)
                 if reading.curie in registry and concept and not concept.types.isdisjoint(types):
-                    exact = _exact(reading.source, kind, concept)
+                    exact = names_concept(reading.source, kind, concept)
                     relation: Relation = "exact" if exact else "close"
                     return Resolution(concept, ("registry-derived",), relation, confidence)
         if kind in DRUG_KINDS and len(split_combination(name)) > 1:
@@ -449,91 +417,3 @@ class Resolver:
                     concept, ("registry-derived",), found.relation, confidence if exact else 0.75
                 )
         return None
-
-
-# Readings that decide a short abbreviation: the user's overlay and trialkg's curated
-# table; and those of a descriptor's preferred heading and exact entry terms.
-_DECIDED: frozenset[TermSource] = frozenset(
-    {"overlay", "overlay-close", "curated", "curated-close"}
-)
-# Readings firm enough for a reworded mention: all but other concepts' loose synonyms.
-_FIRM: frozenset[TermSource] = frozenset(
-    {
-        "overlay",
-        "overlay-close",
-        "curated",
-        "curated-close",
-        "preferred",
-        "synonym",
-        "brand",
-        "drugbank",
-        "mondo",
-    }
-)
-_HEADING: frozenset[TermSource] = frozenset({"preferred", "synonym"})
-
-# How strong a reading is: the user's and trialkg's own entries, then preferred names,
-# then synonyms of the concept itself, then other concepts' terms and other sources' synonyms.
-_TIERS: dict[TermSource, int] = {
-    "overlay": 0, "overlay-close": 0, "curated": 0, "curated-close": 0,
-    "preferred": 1, "synonym": 2, "brand": 2, "other-concept": 3, "drugbank": 3, "mondo": 3,
-}  # fmt: skip
-
-
-def _tier(source: TermSource, curie: str) -> int:
-    """A MONDO synonym has no stated scope ("Batten disease" is CLN3 in MONDO, every
-    neuronal ceroid lipofuscinosis in MeSH): it ranks after MeSH's narrower terms."""
-    if source == "synonym" and curie.startswith("mondo:"):
-        return 4
-    return _TIERS[source]
-
-
-def _exact(source: TermSource, kind: str, concept: VocabularyConcept) -> bool:
-    """True when a reading names the concept itself (as ``lookup`` relates it)."""
-    if kind in DRUG_KINDS and source == "other-concept" and "drug" in concept.types:
-        return True
-    return READING_LINKS[source][1] == "exact"
-
-
-def _source_rank(curie: str) -> int:
-    """MeSH descriptors, then supplementary concepts, then other vocabularies."""
-    if curie.startswith("mesh:D"):
-        return 0
-    if curie.startswith("mesh:"):
-        return 1
-    return 2
-
-
-def _firm_alias(alias: str, found: Resolution) -> bool:
-    """An alias of two to five capitals without digits ("DMPA", "PDT") names too many
-    things: a supplementary concept's synonym is not enough for it (DMPA is also
-    N,N-dimethyl-4-anisidine). Codes with digits ("LCZ696") are specific."""
-    if not is_short_abbreviation(alias) or any(ch.isdigit() for ch in alias):
-        return True
-    return not (found.concept.curie.startswith("mesh:C") and found.method[0] == "synonym")
-
-
-def _restep(found: Resolution, step: Step) -> Resolution:
-    confidence = min(found.confidence, STEP_CONFIDENCE[step])
-    method = (step, *found.method[1:])
-    return Resolution(found.concept, method, found.relation, confidence, found.salt_form)
-
-
-def _split(found: Resolution) -> Resolution:
-    return Resolution(
-        found.concept,
-        (*found.method, "split"),
-        found.relation,
-        round(found.confidence * 0.95, 2),
-        found.salt_form,
-    )
-
-
-def _unique(found: list[Resolution]) -> list[Resolution]:
-    seen: set[str] = set()
-    kept = []
-    for item in found:
-        if item.concept.curie not in seen:
-            seen.add(item.concept.curie)
-            kept.append(item)
-    return kept

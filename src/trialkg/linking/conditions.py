@@ -5,7 +5,7 @@
   no condition node stands for it.
 - "Obesity or Overweight", "Depression/Anxiety", "Hypertension and Diabetes": a
   list. The linker reads it as one condition per item when the whole is no term
-  of the vocabulary and every item is ("Hand, Foot and Mouth Disease" stays one).
+  of the lexicon and every item is ("Hand, Foot and Mouth Disease" stays one).
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from trialkg.linking.ids import mesh_variants
 from trialkg.linking.lexicon import Lexicon
 from trialkg.linking.link_values import ConceptType
 from trialkg.linking.normalise import defined_abbreviations, lookup_key, strip_parentheses
-from trialkg.model import MeshTerm
+from trialkg.model import MeshTerm, Trial
 
 # What an abbreviation's expansion must name for the record to define it.
 _EXPANSION_TYPES: frozenset[ConceptType] = frozenset({"drug", "disease", "procedure"})
@@ -60,3 +60,28 @@ EMPTY_CONTEXT = RecordContext(RecordTexts(list))
 
 
 EMPTY_CONTEXT = RecordContext(RecordTexts(list))
+
+
+def with_ids(meshes: tuple[MeshTerm, ...]) -> tuple[MeshTerm, ...]:
+    """The registry's terms whose descriptor is known: the evidence a record's mentions can use."""
+    return tuple(m for m in meshes if m.id)
+
+
+def record_texts(trial: Trial | None) -> list[str]:
+    """The texts of a record where it may define an abbreviation it uses."""
+    if trial is None:
+        return []
+    texts = [
+        trial.brief_title,
+        trial.official_title,
+        trial.brief_summary,
+        trial.detailed_description,
+        *trial.conditions,  # "Postpartum Depression (PPD)" defines the condition "PPD"
+    ]
+    for intervention in trial.interventions:
+        texts += [intervention.name, intervention.description, *intervention.other_names]
+    for arm in trial.arms:
+        texts += [arm.label, arm.description]
+    if trial.eligibility is not None:
+        texts.append(trial.eligibility.criteria_text)
+    return [t for t in texts if t]

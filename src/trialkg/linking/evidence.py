@@ -1,9 +1,9 @@
-"""The registry's own derived MeSH terms as evidence for a mention the vocabulary cannot place.
+"""The registry's own derived MeSH terms as evidence for a mention the lexicon cannot place.
 
 ClinicalTrials.gov indexes each trial's conditions and interventions with MeSH
 (``conditionBrowseModule`` / ``interventionBrowseModule`` in JSON,
 ``condition_browse`` / ``intervention_browse`` in XML). A mention the shipped
-vocabulary does not know as written ("Asthmatics", "Corticosteroid Resistant (CR)
+lexicon does not know as written ("Asthmatics", "Corticosteroid Resistant (CR)
 Asthmatics", "Lumbar Disc Degeneration", "Diabete Mellitus") often names one of
 those terms in other words. ``registry_term`` compares the two as bags of word
 stems, so that word order, number, a few adjective forms (asthmatic -> asthma,

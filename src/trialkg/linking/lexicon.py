@@ -1,9 +1,9 @@
-"""The shipped vocabulary (``data/lexicon.tsv.gz``) and a user's overlay on top of it.
+"""The shipped lexicon (``data/lexicon.tsv.gz``) and a user's overlay on top of it.
 
 The file is built by ``scripts/build_lexicon.py``; its header names each source
 with version, SHA-256 and licence. Two sorted sections follow:
 
-- ``%concepts``: ``curie  types  label  xrefs  parent  trees`` — a vocabulary term a
+- ``%concepts``: ``curie  types  label  xrefs  parent  trees`` — a term of the lexicon a
   mention can stand for. ``types`` letters: ``d`` chemical or drug (MeSH tree D), ``a`` a
   class of drugs by action or use, ``c`` disease (C, F03 and behavioural symptoms), ``p``
   procedure (E, and F04 behavioural therapies), ``v`` device (E07), ``r`` chemotherapy
@@ -105,7 +105,7 @@ class VocabularyConcept:
 
 @dataclass(frozen=True, slots=True)
 class Reading:
-    """One concept a name may stand for, and how the vocabulary knows it."""
+    """One concept a name may stand for, and how the lexicon knows it."""
 
     curie: str
     source: TermSource
@@ -121,7 +121,7 @@ class SourceInfo:
 
 
 class Lexicon:
-    """Lookups in the shipped vocabulary, with overlay entries taking precedence."""
+    """Lookups in the shipped lexicon, with overlay entries taking precedence."""
 
     def __init__(
         self,
@@ -209,7 +209,7 @@ class Lexicon:
         return source
 
     def overlay_readings(self, key: str, kind: str) -> tuple[Reading, ...] | None:
-        """The overlay's entries only (organisations have no shipped vocabulary)."""
+        """The overlay's entries only (the shipped lexicon has no organisations)."""
         found = self._overlay_terms.get((kind, key), ())
         if any(target == NEVER for target, _ in found):
             return None
@@ -233,11 +233,11 @@ class Lexicon:
         return concept
 
     def mesh_id(self, identifier: str) -> str | None:
-        """The id of a MeSH record as NLM writes it, when the vocabulary knows the record.
+        """The id of a MeSH record as NLM writes it, when the lexicon knows the record.
 
         ClinicalTrials.gov pads six-digit ids to nine digits (``D000017239`` for
         Paclitaxel, D017239; ``C000582435`` for pembrolizumab, C582435). A padded id
-        is read as the six-digit one the vocabulary knows; an id NLM minted with
+        is read as the six-digit one the lexicon knows; an id NLM minted with
         nine digits (``D000068877``) stays as it is. None: no such record.
         """
         value = identifier.strip().upper()
@@ -251,7 +251,7 @@ class Lexicon:
 
         None when the text is not a CURIE of a known prefix; ``CurieError`` naming
         the id when the prefix is known but the id is not of its form, or is a MeSH
-        id the vocabulary does not know.
+        id the lexicon does not know.
         """
         found = split_curie(text)
         if found is None:
@@ -262,7 +262,7 @@ class Lexicon:
             if known is None:
                 raise CurieError(
                     f"{text.strip()!r} is not a MeSH descriptor or supplementary concept the "
-                    f"vocabulary knows (trialkg lexicon {self.version})"
+                    f"lexicon knows (trialkg lexicon {self.version})"
                 )
             local = known
         return f"{prefix.name}:{local}"
@@ -286,10 +286,10 @@ class Lexicon:
 
     @property
     def fingerprint(self) -> str:
-        """The vocabulary version and a digest of the overlay's entries: what the links depend on.
+        """The lexicon version and a digest of the overlay's entries: what the links depend on.
 
         A build that caches its output per input file should include it in its cache key,
-        so that a new vocabulary or an edited overlay links the same records again.
+        so that a new lexicon or an edited overlay links the same records again.
         """
         return _fingerprint(self.version, self._overlay_entries)
 
@@ -377,11 +377,11 @@ def _read_sections(data: bytes, name: str) -> _Base:
     try:
         text = gzip.decompress(data).decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"the vocabulary file is damaged: {error}", file=name) from error
+        raise InputError(f"the lexicon file is damaged: {error}", file=name) from error
     header, source_rows, concepts, terms = _sections(text, name)
     if header.get("normaliser") != NORMALISER_VERSION:
         raise InputError(
-            "the vocabulary was built with another normaliser; rebuild it with "
+            "the lexicon was built with another normaliser; rebuild it with "
             "scripts/build_lexicon.py",
             file=name,
         )
@@ -393,7 +393,7 @@ def _read_sections(data: bytes, name: str) -> _Base:
 
 @cache
 def _shipped_sections() -> _Base:
-    """The shipped vocabulary's lines, read once per process: lexicons with different
+    """The shipped lexicon's lines, read once per process: lexicons with different
     overlays share them."""
     data = resources.files("trialkg").joinpath("data/lexicon.tsv.gz").read_bytes()
     return _read_sections(data, "trialkg/data/lexicon.tsv.gz")
@@ -406,7 +406,7 @@ def _sections(text: str, name: str) -> tuple[dict[str, str], list[list[str]], li
     start = text.find("\n%concepts\t")
     middle = text.find("\n%terms\t")
     if not text.startswith("#trialkg-lexicon\t") or start < 0 or middle < start:
-        raise InputError("not a trialkg vocabulary file", file=name)
+        raise InputError("not a trialkg lexicon file", file=name)
     for line in text[:start].splitlines():
         field, _, value = line[1:].partition("\t")
         if field == "source":
@@ -443,7 +443,7 @@ def shipped_version() -> str:
                 if field == "version":
                     return value
     except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"the vocabulary file is damaged: {error}", file=name) from error
+        raise InputError(f"the lexicon file is damaged: {error}", file=name) from error
     return "unknown"
 
 

@@ -28,7 +28,7 @@ TermSource = Literal[
     "mondo",  # a MONDO synonym
 ]
 
-# What a vocabulary concept is (a concept may be several).
+# What a concept of the lexicon is (a concept may be several).
 ConceptType = Literal[
     "drug",  # a chemical or drug (MeSH tree D)
     "drug-class",  # a class of drugs by action or use ("Immune Checkpoint Inhibitors")

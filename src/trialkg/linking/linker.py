@@ -3,12 +3,12 @@
 The mapping asks for a trial's links (``Linker.link_trial``) and mints one IRI per
 concept key, so every trial that mentions imatinib, however it spells it
 ("Imatinib Mesylate 400 mg", "imatinib (IM)", "Gleevec", "STI571"), points at the
-same node, keyed by the vocabulary term it stands for (``mesh-D000068877``) and
-labelled with the vocabulary's preferred name. A ``Match`` ties a concept to an
+same node, keyed by the lexicon term it stands for (``mesh-D000068877``) and
+labelled with the lexicon's preferred name. A ``Match`` ties a concept to an
 external term (MeSH, ChEBI, DrugBank, ChEMBL, NCIt, MONDO, DOID, RxNorm, Wikidata)
-and says how the link was made, how sure it is and from which vocabulary version.
+and says how the link was made, how sure it is and from which lexicon version.
 
-The vocabulary ships with the package (``data/lexicon.tsv.gz``, built by
+The lexicon ships with the package (``data/lexicon.tsv.gz``, built by
 ``scripts/build_lexicon.py``); a user's overlay file adds or overrides entries
 (``TRIALKG_OVERLAY`` or ``Linker(overlay=...)``; format in ``linking.overlay``).
 """
@@ -16,17 +16,25 @@ The vocabulary ships with the package (``data/lexicon.tsv.gz``, built by
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from trialkg.errors import InputError
 from trialkg.linking.adverse_events import AdverseEventTerms
 from trialkg.linking.candidates import DRUG_KINDS, OVERLAY_KIND, Resolution, Resolver
 from trialkg.linking.conditions import condition_list, is_healthy
-from trialkg.linking.context import EMPTY_CONTEXT, RecordContext, RecordTexts
+from trialkg.linking.context import (
+    EMPTY_CONTEXT,
+    RecordContext,
+    RecordTexts,
+    record_texts,
+    with_ids,
+)
 from trialkg.linking.evidence import registry_term
 from trialkg.linking.ids import IRI_PREFIXES, curie_iri, mesh_variants
-from trialkg.linking.lexicon import Lexicon, VocabularyConcept, default_lexicon, lexicon_for
+from trialkg.linking.lexicon import Lexicon, VocabularyConcept, default_lexicon
 from trialkg.linking.link_values import ConceptType, LinkMethod, Relation
+from trialkg.linking.links import Concept as Concept
+from trialkg.linking.links import Match as Match
+from trialkg.linking.links import TrialLinks as TrialLinks
 from trialkg.linking.mesh import HeadingResolver
 from trialkg.linking.normalise import (
     drug_name_variants,
@@ -38,7 +46,7 @@ from trialkg.linking.normalise import (
     term_key,
 )
 from trialkg.linking.organisations import organisation_key, organisation_label
-from trialkg.linking.places import Place, site_place
+from trialkg.linking.places import site_place
 from trialkg.linking.procedures import procedure_forms
 from trialkg.model import Intervention, InterventionType, MeshTerm, Organisation, Trial
 
@@ -70,55 +78,6 @@ LINKED_KINDS = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
-    """A link from a concept to a term of an external vocabulary (SSSOM-like)."""
-
-    iri: str
-    relation: Relation
-    # A LinkMethod; an adverse event's link to a part of its term adds "+term-part".
-    method: str
-    confidence: float
-    source: str  # the vocabulary and the lexicon version: "MeSH; trialkg lexicon bed8f60194dd"
-    # The target's MeSH tree numbers ("C04.588.894"), when it is a MeSH descriptor.
-    tree_numbers: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Concept:
-    kind: str  # drug, procedure, condition, organisation, ...
-    key: str  # stable, IRI-safe
-    label: str
-    matches: tuple[Match, ...] = ()  # the node's links: the same whichever mention reached it
-    # How this mention was read, and how sure that is ("" and 0.0: not linked).
-    method: str = ""
-    confidence: float = 0.0
-
-
-@dataclass(frozen=True, slots=True)
-class TrialLinks:
-    """The concepts of one trial's mentions, parallel to the trial's own tuples."""
-
-    interventions: tuple[tuple[Concept, ...], ...]  # one tuple per trial.interventions item
-    # One tuple per trial.conditions item: one concept, or one per condition a list names
-    # ("Obesity or Overweight"), or none for a mention of healthy volunteers.
-    conditions: tuple[tuple[Concept, ...], ...]
-    lead_sponsor: Concept | None
-    collaborators: tuple[Concept, ...]
-    site_organisations: tuple[Concept | None, ...]  # one per trial.sites item
-    site_places: tuple[Place | None, ...] = ()  # one per trial.sites item (empty: not linked)
-    # The registry's MeSH terms, one per trial.condition_meshes / intervention_meshes
-    # item, with the id of each heading the record states alone where it resolves
-    # (empty: not resolved).
-    condition_meshes: tuple[MeshTerm, ...] = ()
-    intervention_meshes: tuple[MeshTerm, ...] = ()
-    # True when a condition names healthy volunteers ("Healthy", "Healthy Volunteers"):
-    # the trial studies healthy people, which is no condition.
-    healthy_volunteers: bool = False
-    # One per trial.results.adverse_events.events item (empty: no results, or not linked).
-    adverse_events: tuple[Concept, ...] = ()
-
-
 # What a registry MeSH term left over must be to name a drug mention.
 _SUBSTANCES: frozenset[ConceptType] = frozenset({"drug", "regimen"})
 MESH = IRI_PREFIXES["mesh"]
@@ -128,7 +87,7 @@ CLOSE_READING = 0.8
 
 
 class Linker:
-    """Links mentions to the shipped vocabulary; the record's own evidence confirms, breaks ties."""
+    """Links mentions to the shipped lexicon; the record's own evidence confirms, breaks ties."""
 
     def __init__(
         self, lexicon: Lexicon | None = None, *, overlay: str | os.PathLike[str] | None = None
@@ -144,11 +103,11 @@ class Linker:
     # -- trials ---------------------------------------------------------------------------
 
     def link_trial(self, trial: Trial) -> TrialLinks:
-        texts = RecordTexts(lambda: _record_texts(trial))
+        texts = RecordTexts(lambda: record_texts(trial))
         condition_meshes = self.headings.resolve(trial.condition_meshes)
         intervention_meshes = self.headings.resolve(trial.intervention_meshes)
-        drugs = RecordContext(texts, _with_ids(intervention_meshes))
-        conditions = RecordContext(texts, _with_ids(condition_meshes))
+        drugs = RecordContext(texts, with_ids(intervention_meshes))
+        conditions = RecordContext(texts, with_ids(condition_meshes))
         interventions = [self.intervention_concepts(i, trial, drugs) for i in trial.interventions]
         if drugs.registry:
             self._registry_leftover(trial, interventions, drugs.registry)
@@ -389,8 +348,8 @@ class Linker:
         return Concept("organisation", key, organisation_label(name))
 
     def _context(self, trial: Trial, meshes: tuple[MeshTerm, ...]) -> RecordContext:
-        registry = _with_ids(self.headings.resolve(meshes))
-        return RecordContext(RecordTexts(lambda: _record_texts(trial)), registry)
+        registry = with_ids(self.headings.resolve(meshes))
+        return RecordContext(RecordTexts(lambda: record_texts(trial)), registry)
 
     def _registry_leftover(
         self,
@@ -439,7 +398,7 @@ class Linker:
             None,
         )
         if concept is None:
-            # A supplementary concept newer than the vocabulary: a chemical, as MeSH's
+            # A supplementary concept newer than the lexicon: a chemical, as MeSH's
             # supplementary records in an intervention's index are.
             concept = VocabularyConcept("mesh:" + mesh_id, frozenset({"drug"}), term or mesh_id)
         if concept.types.isdisjoint(_SUBSTANCES):
@@ -516,11 +475,6 @@ class Linker:
         return Match(curie_iri(curie), relation, method, round(confidence, 2), source, trees)
 
 
-def _with_ids(meshes: tuple[MeshTerm, ...]) -> tuple[MeshTerm, ...]:
-    """The registry's terms whose descriptor is known: the evidence a record's mentions can use."""
-    return tuple(m for m in meshes if m.id)
-
-
 def _names_one_substance(name: str) -> bool:
     """A mention that can be the name of one substance: one word once doses and forms
     are gone ("Furmonertinib 80 mg"), or a development code ("AC0010"). "isolated
@@ -536,60 +490,8 @@ def _label(name: str) -> str:
 
 
 def _unlinked_key(name: str, kind: str) -> str:
-    """The key of a mention no vocabulary term stands for: its cleaned name."""
+    """The key of a mention no lexicon term stands for: its cleaned name."""
     if kind in DRUG_KINDS:
         cleaned = [text for text, step in drug_name_variants(name) if step != "code"]
         return term_key(cleaned[-1])
     return term_key(name)
-
-
-def _record_texts(trial: Trial | None) -> list[str]:
-    """The texts of a record where it may define an abbreviation it uses."""
-    if trial is None:
-        return []
-    texts = [
-        trial.brief_title,
-        trial.official_title,
-        trial.brief_summary,
-        trial.detailed_description,
-        *trial.conditions,  # "Postpartum Depression (PPD)" defines the condition "PPD"
-    ]
-    for intervention in trial.interventions:
-        texts += [intervention.name, intervention.description, *intervention.other_names]
-    for arm in trial.arms:
-        texts += [arm.label, arm.description]
-    if trial.eligibility is not None:
-        texts.append(trial.eligibility.criteria_text)
-    return [t for t in texts if t]
-
-
-_BY_FINGERPRINT: dict[str, Linker] = {}
-
-
-def linker_for(
-    overlay: str | os.PathLike[str] | None = None, *, fingerprint: str | None = None
-) -> Linker:
-    """The linker of the shipped vocabulary and an overlay file (``TRIALKG_OVERLAY``
-    unless given; "" for none), one per process and fingerprint.
-
-    A build hands the fingerprint it hashed its inputs with; the linker that has it
-    is used as it is (a worker forked from the build's process has it already), so
-    the graphs and their content hashes always agree on the overlay.
-    """
-    if fingerprint is not None and fingerprint in _BY_FINGERPRINT:
-        return _BY_FINGERPRINT[fingerprint]
-    lexicon = lexicon_for(overlay)
-    found = _BY_FINGERPRINT.get(lexicon.fingerprint)
-    if found is None:
-        found = _BY_FINGERPRINT[lexicon.fingerprint] = Linker(lexicon)
-    if fingerprint is not None and fingerprint != lexicon.fingerprint:
-        raise InputError(
-            "the overlay file changed while the build ran; build again",
-            file=os.fspath(overlay) if overlay else None,
-        )
-    return found
-
-
-def default_linker() -> Linker:
-    """The linker of the shipped vocabulary with the file ``TRIALKG_OVERLAY`` names now."""
-    return linker_for(None)

@@ -2,9 +2,9 @@
 
 The legacy ClinicalTrials.gov XML and some pages list the registry's MeSH
 indexing by heading alone ("Antibodies, Monoclonal"). A heading is resolved by
-an exact lookup in the shipped vocabulary, nothing fuzzier: it is the preferred
+an exact lookup in the shipped lexicon, nothing fuzzier: it is the preferred
 heading of one MeSH descriptor or supplementary concept (compared without
-regard to case), or else an entry term of exactly one of them. The vocabulary
+regard to case), or else an entry term of exactly one of them. The lexicon
 keeps entry terms by their ``lookup_key`` only, so an entry term is matched with
 case, spaces and punctuation folded. Synonyms from other sources (DrugBank,
 MONDO, trialkg's curated table) never count: a heading is MeSH's own word.
@@ -64,7 +64,7 @@ class HeadingResolver:
     def resolve(self, meshes: Iterable[MeshTerm]) -> tuple[MeshTerm, ...]:
         """The terms with an id found for each heading stated without one (kept when none
         is), and each stated id in NLM's form (the registry's padded ``D000017239`` is
-        D017239; an id the vocabulary does not know keeps NLM's numbering rule)."""
+        D017239; an id the lexicon does not know keeps NLM's numbering rule)."""
         resolved: list[MeshTerm] = []
         for mesh in meshes:
             if mesh.id is not None:

@@ -1,12 +1,12 @@
 """Normalisation of mentions: the one place that decides when two spellings are one name.
 
 A record writes "Imatinib Mesylate 400 mg tablets", another "imatinib (IM)", a
-third "Gleevec". The functions here are pure text functions; the vocabulary
-(``lexicon``) decides what a cleaned name stands for.
+third "Gleevec". The functions here are pure text functions; the lexicon
+(``trialkg.linking.lexicon``) decides what a cleaned name stands for.
 
 - ``fold``: Unicode compatibility form, case folding, one spelling of dashes,
   quotes and spaces, no registered/trade marks.
-- ``lookup_key``: the form every vocabulary term and every mention is compared
+- ``lookup_key``: the form every lexicon term and every mention is compared
   in: folded, accents and Greek letters spelled out, punctuation and spaces
   dropped ("Non-Small-Cell Lung Cancer" and "non small cell lung cancer" agree).
 - ``drug_name_variants``: a drug mention without dose, route, form and
@@ -63,7 +63,7 @@ def _plain_letters(text: str) -> str:
 
 @lru_cache(maxsize=65536)
 def lookup_key(text: str) -> str:
-    """The form in which vocabulary terms and mentions are compared: letters and digits only."""
+    """The form in which lexicon terms and mentions are compared: letters and digits only."""
     value = _plain_letters(text)
     if value.isascii():
         return _ASCII_NON_ALNUM.sub("", value)
@@ -355,7 +355,7 @@ def _expansion(tokens: list[str], letters: str, known: Callable[[str], bool] | N
         if initials == letters or (size == 1 and lookup_key(tail[0]).startswith(letters)):
             return " ".join(tail)
     if known is not None:
-        # A tail the vocabulary knows, starting as the abbreviation does ("aspartate
+        # A tail the lexicon knows, starting as the abbreviation does ("aspartate
         # transaminase (AST)"); an abbreviation with digits is a code that may name any
         # known name ("lamivudine (3TC)", "paclitaxel poliglumex (CT-2103)").
         coded = any(ch.isdigit() for ch in letters)

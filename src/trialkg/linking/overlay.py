@@ -1,4 +1,4 @@
-"""Overlay files: a user's own entries, added to the shipped vocabulary without rebuilding it.
+"""Overlay files: a user's own entries, added to the shipped lexicon without rebuilding it.
 
 An overlay is a UTF-8 text file of tab-separated rows; blank lines and lines
 starting with ``#`` are ignored. Each row has up to five columns::
@@ -19,18 +19,18 @@ starting with ``#`` are ignored. Each row has up to five columns::
   drugbank, chembl, rxnorm, wikidata, ror, umls, with the synonyms of
   ``trialkg.linking.prefixes``: ``CHEBI:45783`` and ``MESH:C522911`` are accepted).
   A MeSH id is made canonical (``D000017239`` is D017239) and must be one the
-  shipped MeSH table knows. A target the shipped vocabulary knows brings its label
+  shipped MeSH table knows. A target the shipped lexicon knows brings its label
   and cross-references; any other target becomes a concept of its own. A target of
   ``-`` means "never link this name"; with a CURIE in the mention column
   (``drug  mesh:D000068877  -``) it means "never link any name to this concept".
-- For ``xref``, the second column is a concept (a CURIE the vocabulary knows) and
+- For ``xref``, the second column is a concept (a CURIE the lexicon knows) and
   ``target`` another identifier of the same thing.
 - ``relation`` is ``exact`` (the default) or ``close``; ``label`` names a new
   concept (default: the mention as written).
 
-An overlay entry wins over the shipped vocabulary for the same name and kind.
+An overlay entry wins over the shipped lexicon for the same name and kind.
 The curated table that ships with trialkg (``lexicon-sources/curated.tsv``) has
-the same format and is compiled into the vocabulary when it is built.
+the same format and is compiled into the lexicon when it is built.
 """
 
 from __future__ import annotations
@@ -112,7 +112,7 @@ _RELATIONS: dict[str, Relation] = {"exact": "exact", "close": "close"}
 
 def _curie(text: str, file: str, where: str) -> str | None:
     """A CURIE in the registry's spelling (``CHEBI:45783`` -> ``chebi:45783``); None if the
-    prefix is unknown. MeSH ids are checked against the vocabulary when the overlay loads."""
+    prefix is unknown. MeSH ids are checked against the lexicon when the overlay loads."""
     try:
         found = split_curie(text)
     except CurieError as error:

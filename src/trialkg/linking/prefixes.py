@@ -8,7 +8,7 @@ synonyms users and other tools write (``MESH``, ``MeSH``, ``CHEBI``, ``NCIt``,
 ``DrugBank``); a local id is written in its vocabulary's own form
 (``chebi:CHEBI:45783`` and ``CHEBI:45783`` are ``chebi:45783``; ``drugbank:db00619``
 is ``drugbank:DB00619``; ``MONDO_0005233`` is ``mondo:0005233``). MeSH ids are
-made canonical against the shipped vocabulary by ``trialkg.linking.lexicon``;
+made canonical against the shipped lexicon by ``trialkg.linking.lexicon``;
 here only their letter case is set.
 """
 

@@ -1,4 +1,4 @@
-"""Procedure mentions the vocabulary does not know as written, read through MeSH's own forms.
+"""Procedure mentions the lexicon does not know as written, read through MeSH's own forms.
 
 MeSH names techniques (tree E, and the behavioural therapies of F04) in its own
 way: "Anesthesia, General" (as "General anaesthesia"), "Acupuncture Therapy"

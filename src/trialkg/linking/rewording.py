@@ -4,7 +4,7 @@ Records name a condition in their own word order ("Breast Cancer Female",
 "Disk Herniated Lumbar"), with the part of the body it is in ("Lumbar Disc
 Herniation"), the age group of the patients ("Childhood Acute Myelomonocytic
 Leukemia (M4)", "Adult Acute Myeloid Leukemia in Remission") or a clause that
-narrows it ("Adult Acute Myeloid Leukemia With Del(5q)"), where the vocabulary
+narrows it ("Adult Acute Myeloid Leukemia With Del(5q)"), where the lexicon
 lists the words in one order and without the narrowing. ``condition_forms``
 gives the forms to look up when the mention itself is not a term, each with how
 it relates to the mention:

@@ -95,7 +95,7 @@ def expand_curie(value: str, param: str | None = None) -> str | None:
     """The IRI of a CURIE (``mesh:D000068877``, ``CHEBI:45783``) or of an IRI; else None.
 
     Vocabulary ids are made canonical as the linker makes them (``mesh:D000017239``,
-    as the registry writes Paclitaxel, is D017239); a MeSH id the vocabulary does not
+    as the registry writes Paclitaxel, is D017239); a MeSH id the lexicon does not
     know is a ``QueryError`` naming it, not an empty result.
     """
     text = value.strip()

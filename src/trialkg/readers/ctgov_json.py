@@ -6,7 +6,6 @@ that knows its field names.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Iterator
@@ -32,9 +31,10 @@ from trialkg.model import (
     Source,
     Trial,
 )
-from trialkg.readers import Document, Reader, RecordResult, json_stream
+from trialkg.readers import Document, Reader, RecordResult
 from trialkg.readers.common import partial_date, split_criteria, stated_date
 from trialkg.readers.ctgov_json_results import read_results
+from trialkg.readers.ctgov_json_studies import studies
 from trialkg.readers.json_fields import (
     WrongType,
     array,
@@ -83,7 +83,7 @@ def detect(head: str) -> bool:
 
 def read(document: Document) -> Iterator[RecordResult]:
     text = document.text()
-    for index, study in _studies(text, document.name, len(document.data)):
+    for index, study in studies(text, document.name, len(document.data)):
         if isinstance(study, InputError):
             yield study
             continue
@@ -99,113 +99,6 @@ def read(document: Document) -> Iterator[RecordResult]:
             yield InputError(
                 error.message, file=document.name, record=record, field=field, kind=error.error_kind
             )
-
-
-def _studies(text: str, name: str, size: int) -> Iterator[tuple[int, dict[str, Any] | InputError]]:
-    # An array, or an API page's array, is read item by item: a cut file keeps what is whole.
-    start = len(text) - len(text.lstrip())
-    array = start if text.startswith("[", start) else json_stream.page_array_start(text)
-    if array is not None:
-        items = json_stream.array_items(text, array, name=name, size=size)
-        for index, item in enumerate(items):
-            if isinstance(item, InputError):
-                yield index, item
-            else:
-                yield from _unwrap([item], name, index)
-        return
-    try:
-        data = _loads(text)
-    except json.JSONDecodeError as whole_error:
-        # Not one JSON value: perhaps JSON Lines, one study per line.
-        lines = [line for line in text.splitlines() if line.strip()]
-        if len(lines) < 2 or not _is_json(lines[0]):
-            if json_stream.ends_inside(text, start):
-                raise InputError(
-                    f"the file is cut off at byte {size}, inside its one record",
-                    file=name,
-                    record=_cut_nct_id(text),
-                    kind="truncated",
-                ) from None
-            raise InputError(
-                f"malformed JSON: {whole_error}", file=name, kind="malformed"
-            ) from None
-        for number, line in enumerate(lines, start=1):
-            try:
-                item = _loads(line)
-            except json.JSONDecodeError as error:
-                yield (
-                    number - 1,
-                    InputError(
-                        f"malformed JSON on line {number}: {error}",
-                        file=name,
-                        record=f"line {number}",
-                        kind="malformed",
-                    ),
-                )
-                continue
-            yield from _unwrap(item, name, number - 1)
-        return
-    yield from _unwrap(data, name, 0)
-
-
-def _is_json(line: str) -> bool:
-    try:
-        _loads(line)
-    except json.JSONDecodeError:
-        return False
-    return True
-
-
-def _cut_nct_id(text: str) -> str | None:
-    match = re.search(r'"nctId"\s*:\s*"(NCT\d{8})"', text)
-    return match.group(1) if match else None
-
-
-def _loads(text: str) -> Any:
-    """json.loads, with its other refusals as decode errors.
-
-    Python refuses a number of more than 4300 digits with ValueError and nesting
-    deeper than its recursion limit with RecursionError; both are malformed
-    records, not crashes.
-    """
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError:
-        raise
-    except (ValueError, RecursionError) as error:
-        kind = "nested too deeply" if isinstance(error, RecursionError) else str(error)
-        raise json.JSONDecodeError(kind, text[:0], 0) from None
-
-
-def _unwrap(data: Any, name: str, index: int) -> Iterator[tuple[int, dict[str, Any] | InputError]]:
-    if isinstance(data, list):
-        for offset, item in enumerate(data):
-            if isinstance(item, dict):
-                yield index + offset, item
-            else:
-                yield (
-                    index + offset,
-                    InputError(
-                        "a list item is not a study object", file=name, record=f"#{index + offset}"
-                    ),
-                )
-    elif isinstance(data, dict) and isinstance(data.get("studies"), list):
-        for offset, item in enumerate(data["studies"]):
-            if isinstance(item, dict):
-                yield index + offset, item
-            else:
-                yield (
-                    index + offset,
-                    InputError(
-                        "a studies item is not a study object",
-                        file=name,
-                        record=f"#{index + offset}",
-                    ),
-                )
-    elif isinstance(data, dict):
-        yield index, data
-    else:
-        raise InputError("JSON is neither a study, a list of studies nor an API page", file=name)
 
 
 def _nct_id_of(study: dict[str, Any]) -> str | None:

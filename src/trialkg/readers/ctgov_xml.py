@@ -16,7 +16,7 @@ Where the XML says less than the API v2 JSON, or says it another way:
   spells them ("Drug: Afatinib");
 * MeSH browse terms come without descriptor ids: ``condition_meshes`` and
   ``intervention_meshes`` hold the headings alone, which the linker resolves
-  to descriptors by an exact lookup in the shipped MeSH vocabulary;
+  to descriptors by an exact lookup of the MeSH terms in the shipped lexicon;
 * secondary ids come without their type;
 * a backup contact is one more CONTACT after the main one, as in the API; a
   site's investigators are its contacts too, with the role the XML gives them.

@@ -16,7 +16,7 @@ from trialkg.linking.lexicon import default_lexicon
 from trialkg.store import TrialStore
 
 TKG = rdflib.Namespace("https://w3id.org/trialkg/vocab#")
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parent.parent / "fixtures"
 
 
 def rows(store: TrialStore, name: str, **params: str) -> list[dict[str, object]]:
