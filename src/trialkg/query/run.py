@@ -33,47 +33,18 @@ from trialkg.linking.prefixes import (
     curie_iri,
     iri_curie,
 )
-from trialkg.query.formats import format_result, queries_table
 from trialkg.query.text import (
     Cell,
     NamedQuery,
     QueryResult,
     asks_remote_endpoint,
-    declared_prefixes,
-    if_blocks,
-    load_query,
-    named_queries,
-    page_block,
     resolve_query,
-    with_prefixes,
     writes,
 )
 from trialkg.rdf import iri, vocab
 from trialkg.store import TrialStore
 from trialkg.summary import has_summary, refresh_summary
 from trialkg.text import fold
-
-__all__ = [
-    "CURIE_PREFIXES",
-    "DEFAULT_TIMEOUT_SECONDS",
-    "PLACEBO_NODE",
-    "Cell",
-    "NamedQuery",
-    "QueryResult",
-    "asks_remote_endpoint",
-    "declared_prefixes",
-    "expand_curie",
-    "format_result",
-    "if_blocks",
-    "load_query",
-    "named_queries",
-    "page_block",
-    "queries_table",
-    "resolve_drug",
-    "resolve_query",
-    "run_query",
-    "with_prefixes",
-]
 
 # A query that runs longer than this is stopped with an error; `--timeout` sets another.
 DEFAULT_TIMEOUT_SECONDS = 300.0
