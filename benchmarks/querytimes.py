@@ -11,7 +11,8 @@ digest of them, so that two versions of a query are held to the same answers.
 Besides the named queries it times ``trials-for-drug`` for the drug the most
 trials use and for one used by fewer than 100, a page of ``trial-summary``
 (``--page-size`` rows from the middle of the listing) and a one-trial lookup
-(``TrialStore.trial_graph``, all of a trial's graphs), and the computing of the
+(``TrialStore.trial_quads``, all of a trial's graphs and the shared facts of its
+nodes, and ``trial_graph``, the same as an rdflib Graph), and the computing of the
 summary graph (``trialkg.summary``) that every changing write ends with.
 ``--queries-dir`` takes
 the ``.rq`` files of another folder (an older version of the queries, say).
@@ -157,6 +158,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         emit(f"trial-summary (page of {args.page_size})", figures, offset=offset)
         nct_id = trials[len(trials) // 3]
+        if hasattr(store, "trial_quads"):
+            figures = timed(lambda: sorted(map(str, store.trial_quads(nct_id))), args.runs)
+            emit("one-trial lookup, quads (trial_quads)", figures, nct_id=nct_id)
         figures = timed(lambda: sorted(map(str, store.trial_graph(nct_id))), args.runs)
         emit("one-trial lookup (trial_graph)", figures, nct_id=nct_id)
         # What each write that changes the store pays to keep the summary graph exact:

@@ -102,11 +102,9 @@ class StoreReads:
 
         return to_rdflib_dataset(self.quads())
 
-    def trial_graph(self, nct_id: str) -> rdflib.Graph:
-        """One trial's triples from all its sources, with what the shared graph says of
-        the shared nodes it names (labels, classes, matches), as an rdflib Graph."""
-        from trialkg.rdf.convert import to_rdflib_graph
-
+    def trial_quads(self, nct_id: str) -> list[ox.Quad]:
+        """One trial's quads from all its sources, then what the shared graph says of the
+        shared nodes they name (labels, classes, matches): index lookups, no conversion."""
         quads = [q for name in self.graphs_of_trial(nct_id) for q in self.quads(name)]
         # Every shared node a trial graph describes is also the object of one of its links.
         named = {
@@ -114,4 +112,10 @@ class StoreReads:
             for q in quads
             if isinstance(q.object, ox.NamedNode) and iri.trial_of(q.object.value) is None
         }
-        return to_rdflib_graph([*quads, *self.shared_quads(named)])
+        return [*quads, *self.shared_quads(named)]
+
+    def trial_graph(self, nct_id: str) -> rdflib.Graph:
+        """``trial_quads`` as an rdflib Graph (the graph names dropped)."""
+        from trialkg.rdf.convert import to_rdflib_graph
+
+        return to_rdflib_graph(self.trial_quads(nct_id))

@@ -12,6 +12,7 @@ import trialkg
 from tests.conftest import JSON_DIR
 from trialkg.build import BuildOptions
 from trialkg.errors import InputError
+from trialkg.rdf import vocab
 from trialkg.summary import refresh_summary, stored_summary
 
 AFATINIB = JSON_DIR / "NCT02369484.json"
@@ -121,6 +122,25 @@ def test_the_store_persists_and_gives_rdflib_views(tmp_path: Path) -> None:
         rdflib.URIRef("https://w3id.org/trialkg/vocab#briefTitle"),
     )
     assert str(title) == "Afatinib in NSCLC With HER2 Mutation"
+
+
+def test_a_trials_quads_are_its_graphs_and_the_shared_facts_of_its_nodes(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "store"
+    with trialkg.open_store(path) as store:
+        trialkg.build(store, [AFATINIB, JSON_DIR / "NCT02210780.json"])
+    with trialkg.open_store(path, read_only=True) as store:
+        quads = store.trial_quads("NCT02369484")
+        graphs = store.graphs_of_trial("NCT02369484")
+        own = [q for name in graphs for q in store.quads(name)]
+        triples = {(str(q.subject), str(q.predicate), str(q.object)) for q in quads}
+        as_rdflib = {tuple(term.n3() for term in t) for t in store.trial_graph("NCT02369484")}
+    assert quads[: len(own)] == own and len(quads) > len(own)
+    assert {q.graph_name.value for q in quads[len(own) :]} == {vocab.SHARED_GRAPH}
+    assert len(triples) == len(as_rdflib)
+    # Nothing of the other trial: its own graph is not among them.
+    assert not any("NCT02210780" in str(q.graph_name) for q in quads)
 
 
 def test_what_vocabularies_say_of_a_shared_drug_is_in_the_shared_graph_once(tmp_path: Path) -> None:
