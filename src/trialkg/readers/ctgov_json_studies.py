@@ -97,30 +97,17 @@ def _loads(text: str) -> Any:
 
 def _unwrap(data: Any, name: str, index: int) -> Iterator[tuple[int, dict[str, Any] | InputError]]:
     if isinstance(data, list):
-        for offset, item in enumerate(data):
-            if isinstance(item, dict):
-                yield index + offset, item
-            else:
-                yield (
-                    index + offset,
-                    InputError(
-                        "a list item is not a study object", file=name, record=f"#{index + offset}"
-                    ),
-                )
+        items, kind = data, "a list item"
     elif isinstance(data, dict) and isinstance(data.get("studies"), list):
-        for offset, item in enumerate(data["studies"]):
-            if isinstance(item, dict):
-                yield index + offset, item
-            else:
-                yield (
-                    index + offset,
-                    InputError(
-                        "a studies item is not a study object",
-                        file=name,
-                        record=f"#{index + offset}",
-                    ),
-                )
+        items, kind = data["studies"], "a studies item"
     elif isinstance(data, dict):
         yield index, data
+        return
     else:
         raise InputError("JSON is neither a study, a list of studies nor an API page", file=name)
+    for offset, item in enumerate(items):
+        if isinstance(item, dict):
+            yield index + offset, item
+        else:
+            problem = f"{kind} is not a study object"
+            yield index + offset, InputError(problem, file=name, record=f"#{index + offset}")
