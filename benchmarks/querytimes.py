@@ -158,9 +158,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         emit(f"trial-summary (page of {args.page_size})", figures, offset=offset)
         nct_id = trials[len(trials) // 3]
-        if hasattr(store, "trial_quads"):
-            figures = timed(lambda: sorted(map(str, store.trial_quads(nct_id))), args.runs)
-            emit("one-trial lookup, quads (trial_quads)", figures, nct_id=nct_id)
+        figures = timed(lambda: sorted(map(str, store.trial_quads(nct_id))), args.runs)
+        emit("one-trial lookup, quads (trial_quads)", figures, nct_id=nct_id)
         figures = timed(lambda: sorted(map(str, store.trial_graph(nct_id))), args.runs)
         emit("one-trial lookup (trial_graph)", figures, nct_id=nct_id)
         # What each write that changes the store pays to keep the summary graph exact:
