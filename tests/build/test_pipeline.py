@@ -327,7 +327,8 @@ def test_a_record_with_an_unpaired_surrogate_is_rejected_alone(
 ) -> None:
     """JSON's "\\ud800" escape gives a string no UTF-8 text can hold: that record is
     rejected with its field named, the other study of the page is built (the build used
-    to stop with a traceback)."""
+    to stop with a traceback), and it still brings the drug both name to the shared
+    graph: the worker remembers the shared facts of a trial only once it is mapped whole."""
     bad = json.loads(AFATINIB.read_text())
     bad["protocolSection"]["identificationModule"]["briefTitle"] = "Afatinib \ud800 in NSCLC"
     good = json.loads((JSON_DIR / "NCT06062823.json").read_text())
@@ -339,6 +340,7 @@ def test_a_record_with_an_unpaired_surrogate_is_rejected_alone(
     (error,) = report.errors
     assert (error.file, error.record, error.field) == ("page.json", "NCT02369484", "briefTitle")
     assert store.trial_ids() == ["NCT06062823"]
+    assert "Afatinib" in _shared_labels(store)
 
 
 def test_a_file_the_store_refuses_is_reported_and_keeps_shared_facts(

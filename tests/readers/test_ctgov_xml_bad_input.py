@@ -81,6 +81,22 @@ def test_an_external_dtd_is_never_fetched(tmp_path: Path) -> None:
     assert isinstance(error, InputError) and "undefined entity" in error.message
 
 
+def test_an_entity_bomb_in_utf16_is_refused_too() -> None:
+    # UTF-16 spells "<!DOCTYPE" with NUL bytes between the letters: a byte search for
+    # it finds nothing, so such a document must still go to the refusing parser.
+    bomb = (BAD / "billion_laughs.xml").read_text(encoding="utf-8")
+    data = bomb.replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16")
+    (error,) = read_bytes(data)
+    assert isinstance(error, InputError) and "entity 'lol'" in error.message
+
+
+def test_an_entity_without_a_declaration_is_undefined() -> None:
+    ident = "<id_info><nct_id>NCT09999907</nct_id></id_info>"
+    (error,) = read_bytes(study(f"{ident}<brief_title>&lol9;</brief_title>"))
+    assert isinstance(error, InputError) and "undefined entity" in error.message
+    assert "line 3, column 60" in error.message
+
+
 def test_a_record_without_nct_id_names_the_field() -> None:
     (error,) = list(read_paths([BAD / "missing_nct_id.xml"]))
     assert isinstance(error, InputError)

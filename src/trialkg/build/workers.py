@@ -98,12 +98,19 @@ _IRI_CHECK = IriCheck()
 
 
 def trial_nquads(
-    trial: Trial, options: MappingOptions, digest: str | None = None, linker: Linker | None = None
+    trial: Trial,
+    options: MappingOptions,
+    digest: str | None = None,
+    linker: Linker | None = None,
+    seen: SharedTriples | None = None,
 ) -> TrialQuads:
     """A trial's N-Quads; an ``InputError`` naming the field if an IRI made from the
-    record is not a valid IRI."""
+    record is not a valid IRI. With ``seen``, the shared-graph lines are only those of
+    triples it does not hold, and it holds them once the trial is mapped whole."""
     linker = linker if linker is not None else default_linker()
     own, shared = map_trial_graphs(trial, linker.link_trial(trial), options)
+    if seen is not None:
+        shared = seen.new(shared)
     graph = graph_name(trial)
     if digest is not None:
         own.append((graph, vocab.TKG + "sourceHash", Lit(digest)))
@@ -129,6 +136,8 @@ def trial_nquads(
             field=_local_name(_unencodable(itertools.chain(own, shared))),
             kind="invalid-iri",
         ) from None
+    if seen is not None:
+        seen.remember(shared)
     return TrialQuads(graph, nquads, len(own), shared_lines)
 
 
@@ -145,6 +154,34 @@ def _unencodable(triples: Iterable[Triple]) -> str:
             except UnicodeEncodeError:
                 return predicate
     return ""
+
+
+class SharedTriples:
+    """The shared-graph triples a worker has already sent in this build.
+
+    Most of a trial's shared triples (a drug's label and ids, a condition's tree
+    numbers) were sent with an earlier trial; leaving them out before they are
+    written as text saves writing and hashing them again. Only the triples of a
+    trial mapped whole are remembered, so that a rejected record's triples still go
+    out with the next trial that names them. Bounded like ``SharedLines``.
+    """
+
+    def __init__(self, limit: int = 400_000) -> None:
+        self.limit = limit
+        self._seen: set[Triple] = set()
+
+    def new(self, triples: list[Triple]) -> list[Triple]:
+        """The triples not sent before (not yet remembered)."""
+        seen = self._seen
+        return [t for t in triples if t not in seen]
+
+    def remember(self, triples: list[Triple]) -> None:
+        if len(self._seen) > self.limit:
+            self._seen.clear()
+        self._seen.update(triples)
+
+    def clear(self) -> None:
+        self._seen.clear()
 
 
 class SharedLines:
@@ -177,7 +214,7 @@ class SharedLines:
 
 
 # Per process: the build's worker processes each start from a cleared copy (see ``build``).
-_WORKER_SHARED = SharedLines()
+_WORKER_SHARED = SharedTriples()
 
 
 def forget_shared_lines() -> None:
@@ -209,7 +246,7 @@ def process_document(document: Document, digest: str, options: RecordOptions) ->
             result.errors.append(item)
             continue
         try:
-            mapped = trial_nquads(item, mapping, digest, linker)
+            mapped = trial_nquads(item, mapping, digest, linker, _WORKER_SHARED)
         except InputError as error:
             result.errors.append(error.located(file=document.name, record=item.nct_id))
             continue
@@ -221,7 +258,7 @@ def process_document(document: Document, digest: str, options: RecordOptions) ->
                 for problem in item.results.problems
             )
         graph = mapped.graph
-        result.shared.extend(_WORKER_SHARED.fresh(mapped.shared))
+        result.shared.extend(mapped.shared)
         if graph in texts:
             result.errors.append(
                 InputError(

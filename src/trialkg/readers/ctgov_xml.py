@@ -5,9 +5,12 @@ download (a zip of one file per study) still hold it. The raw layer is the
 parsed element tree; ``study_to_trial`` is the only place that knows its
 element names, and ``ctgov_xml_values`` reads the single values.
 
-The parser is defusedxml's: entity declarations and external references are
-refused, so an entity-expansion bomb or an ``<!ENTITY x SYSTEM "file:...">``
-fails at once with an InputError, and no file or URL is ever read.
+Entity declarations and external references are refused, so an entity-expansion
+bomb or an ``<!ENTITY x SYSTEM "file:...">`` fails at once with an InputError, and
+no file or URL is ever read. Both need a document type declaration: a document
+without one (every registry record) goes to the standard library's C parser, which
+then can expand nothing but XML's five predefined entities; any other goes to
+defusedxml's, which refuses them (and runs at half the speed).
 
 Where the XML says less than the API v2 JSON, or says it another way:
 
@@ -26,7 +29,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from xml.etree.ElementTree import Element, ParseError
+from xml.etree.ElementTree import Element, ParseError, XMLParser
 
 from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml.ElementTree import fromstring
@@ -107,10 +110,25 @@ def detect(head: str) -> bool:
     return _ROOT_TAG.match(rest) is not None
 
 
+def _without_doctype(data: bytes) -> bool:
+    """Whether the document surely has no document type declaration: it is in an
+    encoding that spells ``<!DOCTYPE`` in ASCII bytes (not UTF-16 or UTF-32), and those
+    bytes are not there."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4]:
+        return False
+    return b"<!DOCTYPE" not in data
+
+
 def parse(data: bytes, name: str | None = None) -> Element:
     """The document's root element; an InputError for malformed or unsafe XML."""
     try:
-        root: Element = fromstring(data, forbid_entities=True, forbid_external=True)
+        root: Element
+        if _without_doctype(data):
+            parser = XMLParser()
+            parser.feed(data)
+            root = parser.close()
+        else:
+            root = fromstring(data, forbid_entities=True, forbid_external=True)
     except ParseError as error:
         line, column = error.position
         reason = re.sub(r":\s*line \d+, column \d+$", "", str(error))
