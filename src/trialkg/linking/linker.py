@@ -41,6 +41,7 @@ from trialkg.linking.normalise import (
     is_code,
     is_placebo,
     is_short_abbreviation,
+    lookup_key,
     split_combination,
     strip_parentheses,
     term_key,
@@ -112,7 +113,8 @@ class Linker:
         if drugs.registry:
             self._registry_leftover(trial, interventions, drugs.registry)
         condition_links = tuple(
-            self.condition_concepts(c, trial, conditions) for c in trial.conditions
+            self.condition_concepts(c, trial, conditions, procedures=True)
+            for c in trial.conditions
         )
         return TrialLinks(
             interventions=tuple(interventions),
@@ -250,10 +252,18 @@ class Linker:
         return Concept("placebo", "placebo", label, (match,), "placebo", 1.0)
 
     def condition_concepts(
-        self, name: str, trial: Trial | None = None, context: RecordContext | None = None
+        self,
+        name: str,
+        trial: Trial | None = None,
+        context: RecordContext | None = None,
+        *,
+        procedures: bool = False,
     ) -> tuple[Concept, ...]:
         """The conditions a mention names: one; one per item of a list ("Obesity or
-        Overweight", when every item links); none for healthy volunteers."""
+        Overweight", when every item links); none for healthy volunteers. With
+        ``procedures``, a mention that names no disease but is a procedure's own MeSH
+        term ("Hemodialysis", "Diskectomy": what the trial's participants undergo)
+        links to that procedure (``_procedure_condition``)."""
         if is_healthy(name):
             return ()
         if context is None:
@@ -275,8 +285,26 @@ class Linker:
                     )
                 )
         if not whole:
+            found = self._procedure_condition(name, context) if procedures else None
+            if found is not None:
+                return (found,)
             return (Concept("condition", term_key(name), _label(name)),)
         return (self._concept("condition", name, whole[0]),)
+
+    def _procedure_condition(self, name: str, context: RecordContext) -> Concept | None:
+        """The procedure a condition mention names word for word: the whole mention is a
+        MeSH descriptor's term, of a procedure, and of no other concept (no rewording, no
+        parts, no abbreviation). A term of a narrower concept of the descriptor
+        ("Hemodialysis" in Renal Dialysis) gives a close match, as for any mention."""
+        if is_short_abbreviation(name):
+            return None
+        found = self.resolver.lookup(name, "procedure", context)
+        if not isinstance(found, Resolution) or not found.concept.curie.startswith("mesh:D"):
+            return None
+        readings = self.lexicon.readings(lookup_key(name), "procedure") or ()
+        if len({r.curie for r in readings}) != 1:
+            return None
+        return self._concept("condition", name, found)
 
     def _with_registry_term(self, concept: Concept, name: str, context: RecordContext) -> Concept:
         """A condition linked outside MeSH gains the registry's MeSH term that its words
