@@ -113,8 +113,7 @@ class Linker:
         if drugs.registry:
             self._registry_leftover(trial, interventions, drugs.registry)
         condition_links = tuple(
-            self.condition_concepts(c, trial, conditions, procedures=True)
-            for c in trial.conditions
+            self.condition_concepts(c, trial, conditions, procedures=True) for c in trial.conditions
         )
         return TrialLinks(
             interventions=tuple(interventions),
@@ -285,9 +284,9 @@ class Linker:
                     )
                 )
         if not whole:
-            found = self._procedure_condition(name, context) if procedures else None
-            if found is not None:
-                return (found,)
+            procedure = self._procedure_condition(name, context) if procedures else None
+            if procedure is not None:
+                return (procedure,)
             return (Concept("condition", term_key(name), _label(name)),)
         return (self._concept("condition", name, whole[0]),)
 
