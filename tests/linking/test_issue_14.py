@@ -377,6 +377,10 @@ def test_stats_shows_the_registry_terms_the_links_meet(tmp_path: Path) -> None:
         ("Acupuncture", "PROCEDURE", "mesh-D015670", "exact"),  # Acupuncture Therapy
         ("Cupping", "PROCEDURE", "mesh-D000079742", "exact"),  # Cupping Therapy
         ("lumbar discectomy", "PROCEDURE", "lumbar-discectomy", "close"),  # Diskectomy
+        # Done under the microscope: close to the technique itself (Diskectomy).
+        ("Microdiscectomy", "PROCEDURE", "microdiscectomy", "close"),
+        ("Open microdiscectomy", "PROCEDURE", "open-microdiscectomy", "close"),
+        ("Microdiscectomy Surgery", "PROCEDURE", "microdiscectomy-surgery", "close"),
         ("Cognitive Behavioral Therapy", "BEHAVIORAL", "mesh-D015928", "exact"),  # F04
         ("Continuous glucose monitoring (CGM)", "DEVICE", "mesh-D000095583", "exact"),
     ],
@@ -386,6 +390,24 @@ def test_procedures_link_through_mesh_s_own_forms(
 ) -> None:
     (concept,) = drug_concepts(linker, name, kind)
     assert (concept.key, concept.matches[0].relation) == (key, relation)
+
+
+def test_a_micro_technique_is_close_to_the_technique(linker: Linker) -> None:
+    (concept,) = drug_concepts(linker, "Microdiscectomy", "PROCEDURE")
+    assert [(m.iri, m.relation) for m in concept.matches[:1]] == [(MESH + "D017586", "close")]
+
+
+@pytest.mark.parametrize(
+    ("name", "forms"),
+    [
+        ("Microbiome transplant", ["microbiome transplant therapy", "transplant"]),
+        ("Micronutrient supplement", ["micronutrient supplement therapy", "supplement"]),
+    ],
+)
+def test_a_micro_word_that_names_no_technique_is_left_whole(name: str, forms: list[str]) -> None:
+    from trialkg.linking.procedures import procedure_forms
+
+    assert [form for form, _ in procedure_forms(name)] == forms
 
 
 def test_a_generic_head_is_not_a_procedure(linker: Linker) -> None:

@@ -10,7 +10,9 @@ gives the forms to look up, each with how it relates to the mention:
 - the head without leading words ("Lumbar discectomy" -> "discectomy",
   "Mechanical Traction" -> "Traction"): a broader procedure, a close match. A
   head that says nothing of which procedure ("therapy", "surgery", "program")
-  is not looked up.
+  is not looked up;
+- a technique done under the microscope as the technique itself ("Microdiscectomy"
+  -> "discectomy"): the broader procedure, a close match.
 """
 
 from __future__ import annotations
@@ -65,4 +67,19 @@ def procedure_forms(name: str) -> list[tuple[str, Relation]]:
         if len(head) == 1 and head[0] in _GENERIC_HEADS:
             break
         forms.append((" ".join(head), "close"))
+    # Last, the technique a "micro" word names, alone ("Open microdiscectomy",
+    # "Microdiscectomy Surgery" -> "discectomy").
+    forms.extend((_without_micro(w), "close") for w in kept if _without_micro(w) != w)
     return list(dict.fromkeys(forms))
+
+
+def _without_micro(word: str) -> str:
+    """A microsurgical technique's word as the technique's ("microdiscectomy" ->
+    "discectomy"); a short rest ("microbe", "micron") is no technique."""
+    rest = word[5:] if word.startswith("micro") else ""
+    return rest if len(rest) >= 6 and rest.endswith(_TECHNIQUE_ENDINGS) else word
+
+
+# The endings of surgical techniques' names: a "micro" word with another ending
+# ("microbiome", "microdosing") is not a technique done under the microscope.
+_TECHNIQUE_ENDINGS = ("ectomy", "otomy", "ostomy", "plasty", "scopy", "surgery", "dissection")
