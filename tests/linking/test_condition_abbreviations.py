@@ -129,3 +129,20 @@ def test_a_descriptor_left_over_is_not_the_one_drug_left(linker: Linker) -> None
     )
     (furmonertinib,) = linker.link_trial(record).interventions[0]
     assert furmonertinib.matches[0].iri == MESH + "C000705711"
+
+
+def test_an_abbreviation_named_twice_for_one_disease_links(linker: Linker) -> None:
+    """ "ADHD" is a MeSH entry term of Attention Deficit Disorder with Hyperactivity and a
+    MONDO synonym of "attention deficit-hyperactivity disorder", itself an entry term of
+    that descriptor: one disease under two names, so the abbreviation names one concept
+    (it was left unlinked as ambiguous, 3 mentions in the corpora)."""
+    assert _condition(linker, "ADHD")[:2] == ("mesh-D001289", MESH + "D001289")
+
+
+def test_an_abbreviation_whose_other_reading_is_another_disease_stays_unlinked(
+    linker: Linker,
+) -> None:
+    # "MPNST": MONDO's tumour name is a term of MeSH Neurofibrosarcoma, but the MeSH
+    # reading is a narrower concept's term, not the heading or an entry term.
+    assert _condition(linker, "MPNST")[1:] == (None, None)
+    assert _condition(linker, "PPD")[1:] == (None, None)

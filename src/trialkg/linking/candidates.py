@@ -11,6 +11,7 @@ TACE is a chemoembolisation.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import Literal
 
@@ -357,13 +358,32 @@ class Resolver:
             found = self.lookup(expansion, kind, context, "abbreviation")
             if isinstance(found, Resolution):
                 return found
-        readings = self.lexicon.readings(lookup_key(text), OVERLAY_KIND[kind]) or ()
+        readings = self._one_sense(self.lexicon.readings(lookup_key(text), OVERLAY_KIND[kind]))
         if len({r.curie for r in readings}) != 1:
             return None
         (reading,) = {r.curie: r for r in readings}.values()
         if not reading.curie.startswith("mesh:D") or reading.source not in HEADING:
             return None
         return self.lookup(text, kind, context, step)
+
+    def _one_sense(self, readings: Iterable[Reading] | None) -> list[Reading]:
+        """The readings without another vocabulary's concept whose own name is a term of
+        a MeSH descriptor among them: "ADHD" is MeSH's Attention Deficit Disorder with
+        Hyperactivity and MONDO's "attention deficit-hyperactivity disorder", which is
+        an entry term of that descriptor; one disease, named twice."""
+        found = list(readings or ())
+        mesh = {r.curie for r in found if r.curie.startswith("mesh:")}
+        if not mesh:
+            return found
+        kept = []
+        for reading in found:
+            concept = None if reading.curie in mesh else self.lexicon.concept(reading.curie)
+            if concept is not None:
+                named = self.lexicon.readings(lookup_key(concept.label), "condition") or ()
+                if any(r.curie in mesh for r in named):
+                    continue
+            kept.append(reading)
+        return kept
 
     def resolve_parts(
         self, name: str, kind: str, context: RecordContext = EMPTY_CONTEXT
