@@ -424,3 +424,43 @@ def test_the_one_registry_term_left_goes_only_to_a_substance_s_name(
 ) -> None:
     (concept,) = drug_concepts(linker, name, meshes=(MeshTerm("C000705711", "aflutinib"),))
     assert any(m.iri == MESH + "C000705711" for m in concept.matches) is linked
+
+
+# -- regimens by MeSH's "X protocol" names -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("CHOP regimen", "mesh-C034587"),  # CHOP protocol
+        ("FOLFIRI regimen", "mesh-C480833"),  # an entry term of IFL protocol
+        ("EPOCH", "mesh-C079446"),
+        ("Stanford V regimen", "mesh-C093371"),
+    ],
+)
+def test_a_regimen_links_to_the_protocol_mesh_names(linker: Linker, name: str, key: str) -> None:
+    (concept,) = drug_concepts(linker, name)
+    assert (concept.key, concept.method) == (key, "regimen")
+
+
+def test_a_regimen_whose_drugs_are_named_stays_its_drugs(linker: Linker) -> None:
+    # Queries by drug find the trial through each drug; the protocol would hide them.
+    found = drug_concepts(linker, "FOLFOX (5-fluorouracil, Leucovorin, Oxaliplatin)")
+    assert {c.key for c in found} == {"mesh-D005472", "mesh-D002955", "mesh-D000077150"}
+
+
+@pytest.mark.parametrize("name", ["AC", "Clinical", "Imatinib regimen"])
+def test_short_names_and_drugs_are_not_read_as_protocols(linker: Linker, name: str) -> None:
+    (concept,) = drug_concepts(linker, name)
+    assert concept.method != "regimen"
+
+
+def test_another_name_the_record_gives_is_not_read_as_a_protocol(linker: Linker) -> None:
+    # NCT00494780 gives its prednisone intervention the other name "CHOP": the drugs it
+    # names stay the drugs.
+    from trialkg.model import Intervention
+
+    given = Intervention("Prednisolone, Prednisone or equivalent", "DRUG", other_names=("CHOP",))
+    found = linker.link_trial(trial(interventions=(given,))).interventions[0]
+    assert "mesh-C034587" not in {c.key for c in found}
+    assert {"mesh-D011239", "mesh-D011241"} <= {c.key for c in found}

@@ -27,6 +27,7 @@ from trialkg.linking.normalise import (
     is_short_abbreviation,
     lookup_key,
     parenthesised,
+    regimen_name,
     split_combination,
     strip_parentheses,
     words,
@@ -192,11 +193,27 @@ class Resolver:
         combination = self._combination(name, kind, context)
         if combination:
             return combination
+        regimen = self._regimen(name, kind, context)
+        if regimen is not None:
+            return [regimen]
         synonym = self._other_name(name, kind, context, other_names, description)
         if synonym is not None:
             return [synonym]
         found = self._from_registry(name, kind, context) or self._vaccine(name, kind, context)
         return [found] if found else None
+
+    def _regimen(self, name: str, kind: str, context: RecordContext) -> Resolution | None:
+        """The regimen MeSH names as "X protocol" ("CHOP regimen" is CHOP protocol): for
+        the mention's own words or a part of them, once no drugs it names in full link
+        ("FOLFOX (5-fluorouracil, Leucovorin, Oxaliplatin)" stays its three drugs), and
+        never for another name the record gives it."""
+        text = regimen_name(name)
+        if text is None:
+            return None
+        found = self.lookup(text, kind, context, "regimen")
+        if isinstance(found, Resolution) and "regimen" in found.concept.types:
+            return found
+        return None
 
     def _vaccine(self, name: str, kind: str, context: RecordContext) -> Resolution | None:
         """A vaccine by the class its name ends with, close (``rewording.vaccine_heads``)."""
@@ -248,7 +265,7 @@ class Resolver:
         if len(parts) < 2:
             return None
         found_parts = [
-            self._one_drug(p, kind, context)
+            (self._one_drug(p, kind, context) or self._regimen(p, kind, context))
             if kind in DRUG_KINDS
             else self.lookup(p, kind, context)
             for p in parts

@@ -56,6 +56,7 @@ Step = Literal[
     "procedure-head",  # the head of a procedure's name
     "reworded",  # a condition in another word order, or narrowed by site, age or stage
     "vaccine-head",  # a vaccine the lexicon lacks, read as the class its name ends with
+    "regimen",  # a chemotherapy regimen by MeSH's name for it ("CHOP" as CHOP protocol)
 ]
 
 # How a mention was read: the reading's method or the step that found the name, then

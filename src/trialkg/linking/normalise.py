@@ -207,6 +207,18 @@ def drug_name_variants(name: str) -> tuple[tuple[str, NameForm], ...]:
 _CODE = re.compile(r"^[a-z]{1,6}-?[a-z]?\d{3,}[a-z0-9-]*$")
 
 
+def regimen_name(name: str) -> str | None:
+    """MeSH's name for the regimen a drug mention may name: "FOLFIRI regimen" and "CHOP"
+    are MeSH's "FOLFIRI protocol" and "CHOP protocol". Only a short name of at least
+    four letters ("AC", "TC" alone say too little), with no dose or form words."""
+    kept = [w for w in _drug_words(strip_parentheses(fold(name))) if not _is_form_word(w)]
+    if kept and kept[-1] in ("protocol", "chemotherapy"):
+        kept = kept[:-1]
+    if not kept or len(kept) > 3 or sum(ch.isalpha() for w in kept for ch in w) < 4:
+        return None
+    return " ".join([*kept, "protocol"])
+
+
 def is_code(word: str) -> bool:
     """A development code such as azd4547, shr-1210 or jdq443: letters, then three digits or
     more (so "pd-1", "pd-l1" and "cd19", which name proteins, are not codes)."""

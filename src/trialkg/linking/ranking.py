@@ -48,6 +48,7 @@ STEP_CONFIDENCE: dict[Step, float] = {
     "procedure-head": 0.7,
     "reworded": 0.85,
     "vaccine-head": 0.7,
+    "regimen": 0.85,
 }  # fmt: skip
 
 
