@@ -18,6 +18,7 @@ OVERLAY = """\
 drug\tAK112\tdrugbank:DB18931\texact\tivonescimab
 drug\tHSK40118\tdrugbank:DB99999\texact\tHSK40118 (a code the vocabulary lacks)
 drug\tPlacebo\t-
+drug\tEPOCH\t-
 condition\tIM\tmesh:D009190
 xref\tmesh:D000068877\twikidata:Q0000001\tclose
 organisation\tShanghai Chest Hosp.\tror:000000000\texact\tShanghai Chest Hospital
@@ -49,6 +50,15 @@ def test_an_overlay_target_the_vocabulary_lacks_becomes_a_concept(overlay_linker
 def test_a_dash_forbids_a_link(overlay_linker: Linker, linker: Linker) -> None:
     assert drug_concepts(linker, "Placebo")[0].matches
     assert drug_concepts(overlay_linker, "Placebo")[0].matches == ()
+
+
+def test_a_dash_forbids_a_regimen_in_a_combination_too(
+    overlay_linker: Linker, linker: Linker
+) -> None:
+    # "EPOCH" alone is MeSH's EPOCH protocol; a user who forbids the name keeps it
+    # unlinked as a part of "Rituxan and EPOCH" as well.
+    assert "mesh-C079446" in {c.key for c in drug_concepts(linker, "Rituxan and EPOCH")}
+    assert "mesh-C079446" not in {c.key for c in drug_concepts(overlay_linker, "Rituxan and EPOCH")}
 
 
 def test_an_overlay_entry_applies_to_its_own_kind(overlay_linker: Linker) -> None:

@@ -202,6 +202,13 @@ class Resolver:
         found = self._from_registry(name, kind, context) or self._vaccine(name, kind, context)
         return [found] if found else None
 
+    def _drug_part(
+        self, part: str, kind: str, context: RecordContext
+    ) -> Resolution | Literal[False] | None:
+        """A combination's part: a drug, else a regimen; False when an overlay forbids it."""
+        found = self._one_drug(part, kind, context)
+        return self._regimen(part, kind, context) if found is None else found
+
     def _regimen(self, name: str, kind: str, context: RecordContext) -> Resolution | None:
         """The regimen MeSH names as "X protocol" ("CHOP regimen" is CHOP protocol): for
         the mention's own words or a part of them, once no drugs it names in full link
@@ -265,7 +272,7 @@ class Resolver:
         if len(parts) < 2:
             return None
         found_parts = [
-            (self._one_drug(p, kind, context) or self._regimen(p, kind, context))
+            self._drug_part(p, kind, context)
             if kind in DRUG_KINDS
             else self.lookup(p, kind, context)
             for p in parts
