@@ -218,7 +218,7 @@ _WORKER_SHARED = SharedTriples()
 
 
 def forget_shared_lines() -> None:
-    """Clear this process's memory of shared lines: before a build forks its workers,
+    """Clear this process's memory of the shared triples it sent: before a build forks its workers,
     so that each starts with an empty copy."""
     _WORKER_SHARED.clear()
 
